@@ -1,0 +1,1 @@
+"""Front ends over the index: the `newsqa` command line and the Telegram bot."""

@@ -1,0 +1,1 @@
+"""Storage, retrieval and answering over the news index."""

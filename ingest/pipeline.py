@@ -1,0 +1,215 @@
+"""Ingest: read, skip what the index already holds, chunk, embed and write.
+
+Each article's chunks are replaced as a whole and carry the article's content hash and chunk
+count, so an interrupted run leaves at worst an incomplete article that the next run detects
+and rewrites: no duplicates, no missing chunks.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from index.embedding import Embedder
+from index.engine import NewsIndex
+from index.models import Article, Chunk, StoredArticle
+from index.settings import Settings
+from ingest.chunking import ChunkBudget, chunk_text
+from ingest.identity import content_hash, text_hash
+from ingest.language import detect_language
+from ingest.progress import Progress
+from ingest.readers import Failure, read_inputs
+
+log = logging.getLogger(__name__)
+TITLE_TOKENS = 48  # title context given to the embedder is capped at this many tokens
+CHUNKER_VERSION = "1"
+
+
+@dataclass
+class IngestReport:
+    files_read: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicate: int = 0
+    pruned: int = 0
+    chunks_written: int = 0
+    seconds: float = 0.0
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    @property
+    def ingested(self) -> int:
+        return self.added + self.updated + self.unchanged + self.duplicate
+
+    @property
+    def chunks_per_second(self) -> float:
+        return self.chunks_written / self.seconds if self.seconds else 0.0
+
+
+@dataclass(frozen=True)
+class _Planned:
+    article: Article
+    signature: str
+    text_hash: str
+    chunks: list[Chunk]
+    embed_texts: list[str]
+
+
+class Ingestor:
+    """Brings the index in line with a set of inputs."""
+
+    def __init__(self, settings: Settings, index: NewsIndex) -> None:
+        self.settings = settings
+        self.index = index
+        self.store = index.store
+
+    @property
+    def embedder(self) -> Embedder:
+        return self.index.embedder  # loads the model only when something needs embedding
+
+    def run(self, inputs: Sequence[str], source: str = "", prune: bool = False,
+            progress: Progress | None = None) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        progress = progress or Progress.for_terminal()
+        stored = self.store.stored_articles()
+        counts = self.store.chunk_counts()
+        owner_of_text = {s.text_hash: s.id for s in stored.values()}
+        seen: set[str] = set()
+        failed_files: set[str] = set()
+        plans: list[_Planned] = []
+
+        for unit in read_inputs(inputs, self.settings, source):
+            report.files_read += 1
+            for item in unit.items:
+                if isinstance(item, Failure):
+                    report.failures.append(item)
+                    if item.origin == unit.origin:
+                        failed_files.add(unit.origin)
+                    continue
+                article = item if item.lang else replace(item, lang=detect_language(item.text))
+                if article.id in seen:
+                    report.duplicate += 1
+                    continue
+                seen.add(article.id)
+                self._classify(article, stored, counts, owner_of_text, plans, report)
+
+        if plans:
+            self._write(plans, report, progress)
+        if prune:
+            report.pruned = self._prune(stored, seen, failed_files)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _classify(self, article: Article, stored: dict[str, StoredArticle],
+                  counts: dict[str, int], owner_of_text: dict[str, str],
+                  plans: list[_Planned], report: IngestReport) -> None:
+        signature = self._signature(article)
+        digest = text_hash(article.text)
+        known = stored.get(article.id)
+        if known is not None:
+            complete = counts.get(article.id, 0) == known.n_chunks
+            if known.content_hash == signature and complete:
+                report.unchanged += 1
+                return
+            plans.append(self._plan(article, signature, digest))
+            report.updated += 1
+            owner_of_text[digest] = article.id
+            return
+        owner = owner_of_text.get(digest)
+        if owner is not None and owner != article.id:
+            if article.id not in (stored[owner].also_ids if owner in stored else ()):
+                self._note_duplicate(owner, article, plans)
+            report.duplicate += 1
+            return
+        plans.append(self._plan(article, signature, digest))
+        report.added += 1
+        owner_of_text[digest] = article.id
+
+    def _note_duplicate(self, owner: str, article: Article, plans: list[_Planned]) -> None:
+        for i, plan in enumerate(plans):  # the owner may still be waiting to be written
+            if plan.article.id == owner:
+                extra = dict(plan.article.extra)
+                extra["also_ids"] = "\n".join(filter(None, [str(extra.get("also_ids", "")),
+                                                            article.id]))
+                extra["also_sources"] = "\n".join(filter(None, [
+                    str(extra.get("also_sources", "")), article.source or article.url]))
+                plans[i] = replace(plan, article=replace(plan.article, extra=extra))
+                return
+        self.store.record_duplicate(owner, article)
+
+    def _signature(self, article: Article) -> str:
+        s = self.settings
+        return content_hash(article) + (
+            f"|{self.index.model_name}|{s.chunk_tokens}|{s.chunk_overlap_tokens}|{CHUNKER_VERSION}"
+        )
+
+    def _plan(self, article: Article, signature: str, digest: str) -> _Planned:
+        title = self._title_context(article.title)
+        title_tokens = self.embedder.count_tokens(title) + 1 if title else 0
+        room = self.embedder.max_tokens - 2 - self.embedder.prompt_tokens - title_tokens - 1
+        budget = ChunkBudget(min(self.settings.chunk_tokens, room),
+                             self.settings.chunk_overlap_tokens)
+        chunks = chunk_text(article.text, article.lang, article.id, self._count, budget)
+        texts = [f"{title}\n{c.text}" if title else c.text for c in chunks]
+        return _Planned(article, signature, digest, chunks, texts)
+
+    def _title_context(self, title: str) -> str:
+        words = title.split()
+        while words and self.embedder.count_tokens(" ".join(words)) > TITLE_TOKENS:
+            words = words[: len(words) * 3 // 4]
+        return " ".join(words)
+
+    def _count(self, texts: list[str]) -> list[int]:
+        if not texts:
+            return []
+        encoded = self.embedder.model.tokenizer(texts, add_special_tokens=False)["input_ids"]
+        return [len(ids) for ids in encoded]
+
+    def _write(self, plans: list[_Planned], report: IngestReport, progress: Progress) -> None:
+        total = sum(len(p.chunks) for p in plans)
+        group_size = self.settings.embed_batch_size * 4
+        progress.start(total, "embedding")
+        group: list[_Planned] = []
+        for plan in plans:
+            group.append(plan)
+            if sum(len(p.chunks) for p in group) >= group_size:
+                report.chunks_written += self._write_group(group)
+                progress.advance(sum(len(p.chunks) for p in group))
+                group = []
+        if group:
+            report.chunks_written += self._write_group(group)
+            progress.advance(sum(len(p.chunks) for p in group))
+        progress.finish()
+
+    def _write_group(self, group: list[_Planned]) -> int:
+        texts = [t for plan in group for t in plan.embed_texts]
+        vectors = self.embedder.embed_passages(texts) if texts else np.zeros((0, 0))
+        items, offset = [], 0
+        for plan in group:
+            n = len(plan.chunks)
+            meta = {"content_hash": plan.signature, "text_hash": plan.text_hash}
+            items.append((plan.article, plan.chunks, vectors[offset:offset + n], meta))
+            offset += n
+        return self.store.replace(items)
+
+    def _prune(self, stored: dict[str, StoredArticle], present: set[str],
+               failed_files: set[str]) -> int:
+        """Delete articles absent from the inputs, except those from files that failed."""
+        pruned = 0
+        for article_id, known in stored.items():
+            if article_id in present or present.intersection(known.also_ids):
+                continue
+            if known.origin in failed_files:
+                continue
+            self.store.delete_article(article_id)
+            pruned += 1
+        return pruned

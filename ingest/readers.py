@@ -1,0 +1,184 @@
+"""Turn ingest inputs (files, folders, URLs) into articles, or failures with a reason."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.models import Article
+from index.settings import Settings
+from ingest.decoding import NotText, decode
+from ingest.feeds import entries_from_feed, looks_like_feed
+from ingest.fetch import FetchError, fetch
+from ingest.html import article_from_html
+from ingest.identity import article_id
+from ingest.records import BadRecord, article_from_record
+
+TEXT_SUFFIXES = {".txt", ".md"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
+FEED_SUFFIXES = {".xml", ".rss", ".atom"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | FEED_SUFFIXES
+THIN_FEED_WORDS = 80  # a feed entry shorter than this is a teaser: read the linked page
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Something that could not be ingested, and why."""
+
+    origin: str
+    reason: str
+
+
+Item = Article | Failure
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input unit (a file or a URL) and what it yielded."""
+
+    origin: str
+    items: list[Item]
+
+
+def read_inputs(inputs: Sequence[str], settings: Settings, source: str = "") -> Iterator[Source]:
+    """Expand folders, read each file or URL; never raises for bad input."""
+    for raw in inputs:
+        if raw.startswith(("http://", "https://")):
+            yield Source(raw, read_url(raw, settings, source))
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file()
+                           and p.suffix.lower() in SUFFIXES
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            for file in files:
+                yield Source(str(file), read_file(file, settings, source))
+        else:
+            yield Source(raw, read_file(path, settings, source))
+
+
+def read_file(path: Path, settings: Settings, source: str = "") -> list[Item]:
+    origin = str(path)
+    suffix = path.suffix.lower()
+    try:
+        if not path.exists():
+            return [Failure(origin, "no such file or folder")]
+        if suffix not in SUFFIXES:
+            return [Failure(origin, f"unsupported file type '{suffix or 'none'}' "
+                                    f"(reads {', '.join(sorted(SUFFIXES))})")]
+        if suffix in {".jsonl", ".ndjson"}:
+            return list(_read_json_lines(path, settings, source))
+        size_mb = path.stat().st_size / 1024 / 1024
+        if size_mb > settings.max_file_mb:
+            return [Failure(origin, f"file is {size_mb:.0f} MB, over the {settings.max_file_mb:g} MB"
+                                    " cap: split it, or raise NEWSQA_MAX_FILE_MB")]
+        return _parse_bytes(path.read_bytes(), suffix, origin, settings, source)
+    except OSError as exc:
+        return [Failure(origin, f"cannot read: {exc.strerror or exc}")]
+    except (NotText, BadRecord) as exc:
+        return [Failure(origin, str(exc))]
+
+
+def read_url(url: str, settings: Settings, source: str = "") -> list[Item]:
+    try:
+        page = fetch(url, settings)
+        if looks_like_feed(page.data) or "xml" in page.content_type and "html" not in \
+                page.content_type:
+            return [_thicken(item, settings) for item in _feed_items(page.data, url, source)]
+        return [article_from_html(decode(page.data), url, page.url, source)]
+    except (FetchError, NotText, BadRecord) as exc:
+        return [Failure(url, str(exc))]
+
+
+def _parse_bytes(data: bytes, suffix: str, origin: str, settings: Settings, source: str
+                 ) -> list[Item]:
+    if suffix in FEED_SUFFIXES or (suffix in HTML_SUFFIXES and looks_like_feed(data)):
+        return _feed_items(data, origin, source)
+    text = decode(data)
+    if suffix in HTML_SUFFIXES:
+        return [article_from_html(text, origin, source=source)]
+    if suffix == ".json":
+        return _json_document(text, origin, source)
+    return [_plain_text(text, origin, source)]
+
+
+def _plain_text(text: str, origin: str, source: str) -> Article:
+    """First non-empty line is the title, the rest the body."""
+    lines = text.strip().splitlines()
+    title = lines[0].strip().lstrip("#").strip()
+    body = "\n".join(lines[1:]).strip()
+    if not body:
+        body, title = title, title[:120]
+    src = source or "local"
+    return Article(id=article_id("", "", src, title, body), title=title, text=body,
+                   source=src, origin=origin)
+
+
+def _json_document(text: str, origin: str, source: str) -> list[Item]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        # Many ".json" exports are really JSON Lines.
+        return list(_json_lines(text.splitlines(), origin, source))
+    records = data if isinstance(data, list) else [data]
+    items: list[Item] = []
+    for n, record in enumerate(records, 1):
+        try:
+            items.append(article_from_record(record, origin, source))
+        except BadRecord as exc:
+            items.append(Failure(f"{origin}[{n}]", str(exc)))
+    return items
+
+
+def _read_json_lines(path: Path, settings: Settings, source: str) -> Iterator[Item]:
+    cap = int(settings.max_file_mb * 1024 * 1024)
+    with path.open("rb") as handle:
+        lines = (line[:cap + 1] for line in handle)
+        yield from _json_lines(lines, str(path), source, cap)
+
+
+def _json_lines(lines, origin: str, source: str, cap: int | None = None  # type: ignore[no-untyped-def]
+                ) -> Iterator[Item]:
+    for n, raw in enumerate(lines, 1):
+        where = f"{origin}:{n}"
+        if cap is not None and len(raw) > cap:
+            yield Failure(where, "line over the size cap (NEWSQA_MAX_FILE_MB)")
+            continue
+        try:
+            line = decode(raw) if isinstance(raw, bytes) else raw
+        except NotText as exc:
+            if "empty" not in str(exc):
+                yield Failure(where, str(exc))
+            continue
+        if not line.strip():
+            continue
+        try:
+            yield article_from_record(json.loads(line), origin, source)
+        except json.JSONDecodeError as exc:
+            yield Failure(where, f"invalid JSON ({exc.msg} at column {exc.colno})")
+        except BadRecord as exc:
+            yield Failure(where, str(exc))
+
+
+def _feed_items(data: bytes, origin: str, source: str) -> list[Item]:
+    try:
+        entries = entries_from_feed(data, origin, source)
+    except BadRecord as exc:
+        return [Failure(origin, str(exc))]
+    return [Failure(origin, str(e)) if isinstance(e, BadRecord) else e for e in entries]
+
+
+def _thicken(item: Item, settings: Settings) -> Item:
+    """A teaser entry from a fetched feed is replaced by its linked article page."""
+    if isinstance(item, Failure) or not item.url or len(item.text.split()) >= THIN_FEED_WORDS:
+        return item
+    found = read_url(item.url, settings, item.source)
+    page = found[0] if found else None
+    if isinstance(page, Article):
+        return Article(id=item.id, title=item.title or page.title, text=page.text,
+                       source=item.source, url=item.url,
+                       published_at=item.published_at or page.published_at, origin=item.origin)
+    return item
