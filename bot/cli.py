@@ -18,8 +18,12 @@ if TYPE_CHECKING:
     from index.models import Passage
     from ingest.pipeline import IngestReport
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Ask a news archive questions and get cited answers.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Ask a news archive questions and get cited answers.",
+)
 
 
 class State:
@@ -32,8 +36,11 @@ state = State()
 @app.callback()
 def _setup(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
     """Build the settings once; keep libraries offline before they are imported."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
     for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
@@ -84,20 +91,32 @@ def search(
 
 def passage_json(p: Passage) -> dict[str, object]:
     return {
-        "score": round(p.score, 4), "chunk_id": p.chunk_id, "article_id": p.article_id,
-        "title": p.title, "source": p.source, "url": p.url,
+        "score": round(p.score, 4),
+        "chunk_id": p.chunk_id,
+        "article_id": p.article_id,
+        "title": p.title,
+        "source": p.source,
+        "url": p.url,
         "published_at": p.published_at.isoformat() if p.published_at else None,
-        "lang": p.lang, "text": p.text, "start": p.start, "end": p.end,
+        "lang": p.lang,
+        "text": p.text,
+        "start": p.start,
+        "end": p.end,
     }
 
 
 def format_report(report: IngestReport) -> str:
     rows = [
-        ("files read", report.files_read), ("articles added", report.added),
-        ("articles updated", report.updated), ("articles unchanged", report.unchanged),
-        ("articles duplicate", report.duplicate), ("articles failed", report.failed),
-        ("articles pruned", report.pruned), ("chunks written", report.chunks_written),
-        ("seconds", f"{report.seconds:.1f}"), ("chunks per second", f"{report.chunks_per_second:.1f}"),
+        ("files read", report.files_read),
+        ("articles added", report.added),
+        ("articles updated", report.updated),
+        ("articles unchanged", report.unchanged),
+        ("articles duplicate", report.duplicate),
+        ("articles failed", report.failed),
+        ("articles pruned", report.pruned),
+        ("chunks written", report.chunks_written),
+        ("seconds", f"{report.seconds:.1f}"),
+        ("chunks per second", f"{report.chunks_per_second:.1f}"),
     ]
     width = max(len(name) for name, _ in rows)
     lines = [f"{name:<{width}}  {value:>8}" for name, value in rows]
@@ -126,6 +145,7 @@ def main() -> None:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
-        typer.echo("interrupted: re-run the same command to finish; nothing is duplicated",
-                   err=True)
+        typer.echo(
+            "interrupted: re-run the same command to finish; nothing is duplicated", err=True
+        )
         sys.exit(130)

@@ -135,21 +135,41 @@ def write_sentence_transformers_folder(packed: PackedModel, out: Path) -> None:
     _write_tokenizer(packed, out)
     (out / "1_Pooling").mkdir()
     hidden = packed.dims["hidden"]
-    _dump(out / "1_Pooling" / "config.json", {"word_embedding_dimension": hidden,
-                                              "pooling_mode_mean_tokens": True})
+    _dump(
+        out / "1_Pooling" / "config.json",
+        {"word_embedding_dimension": hidden, "pooling_mode_mean_tokens": True},
+    )
     (out / "2_Normalize").mkdir()
-    _dump(out / "sentence_bert_config.json", {"max_seq_length": packed.dims["max_pos"],
-                                              "do_lower_case": False})
-    _dump(out / "config_sentence_transformers.json", {
-        "prompts": PREFIXES, "default_prompt_name": None, "similarity_fn_name": "cosine",
-    })
-    _dump(out / "modules.json", [
-        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-        {"idx": 1, "name": "1", "path": "1_Pooling",
-         "type": "sentence_transformers.models.Pooling"},
-        {"idx": 2, "name": "2", "path": "2_Normalize",
-         "type": "sentence_transformers.models.Normalize"},
-    ])
+    _dump(
+        out / "sentence_bert_config.json",
+        {"max_seq_length": packed.dims["max_pos"], "do_lower_case": False},
+    )
+    _dump(
+        out / "config_sentence_transformers.json",
+        {
+            "prompts": PREFIXES,
+            "default_prompt_name": None,
+            "similarity_fn_name": "cosine",
+        },
+    )
+    _dump(
+        out / "modules.json",
+        [
+            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+            {
+                "idx": 1,
+                "name": "1",
+                "path": "1_Pooling",
+                "type": "sentence_transformers.models.Pooling",
+            },
+            {
+                "idx": 2,
+                "name": "2",
+                "path": "2_Normalize",
+                "type": "sentence_transformers.models.Normalize",
+            },
+        ],
+    )
 
 
 def _write_transformer(packed: PackedModel, out: Path) -> None:
@@ -169,12 +189,23 @@ def _write_transformer(packed: PackedModel, out: Path) -> None:
         "embeddings.LayerNorm.bias": t["emb.ln.b"],
     }
     names = {
-        "q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
-        "ao": "attention.output.dense", "aln": "attention.output.LayerNorm",
-        "fi": "intermediate.dense", "fo": "output.dense", "oln": "output.LayerNorm",
+        "q": "attention.self.query",
+        "k": "attention.self.key",
+        "v": "attention.self.value",
+        "ao": "attention.output.dense",
+        "aln": "attention.output.LayerNorm",
+        "fi": "intermediate.dense",
+        "fo": "output.dense",
+        "oln": "output.LayerNorm",
     }
-    shapes = {"q": (hidden, hidden), "k": (hidden, hidden), "v": (hidden, hidden),
-              "ao": (hidden, hidden), "fi": (d["ffn"], hidden), "fo": (hidden, d["ffn"])}
+    shapes = {
+        "q": (hidden, hidden),
+        "k": (hidden, hidden),
+        "v": (hidden, hidden),
+        "ao": (hidden, hidden),
+        "fi": (d["ffn"], hidden),
+        "fo": (hidden, d["ffn"]),
+    }
     for layer in range(d["layers"]):
         for short, long in names.items():
             prefix = f"encoder.layer.{layer}.{long}"
@@ -186,17 +217,30 @@ def _write_transformer(packed: PackedModel, out: Path) -> None:
     state["pooler.dense.bias"] = np.zeros(hidden, np.float32)
     tensors = {k: torch.from_numpy(np.array(v, np.float32)) for k, v in state.items()}
     save_file(tensors, str(out / "model.safetensors"), metadata={"format": "pt"})
-    _dump(out / "config.json", {
-        "architectures": ["XLMRobertaModel"], "model_type": "xlm-roberta",
-        "vocab_size": d["vocab"], "hidden_size": hidden, "num_hidden_layers": d["layers"],
-        "num_attention_heads": d["heads"], "intermediate_size": d["ffn"],
-        "hidden_act": "gelu", "max_position_embeddings": d["max_pos"] + 2,
-        "type_vocab_size": d["type_vocab"], "layer_norm_eps": packed.eps,
-        "pad_token_id": packed.special["pad"], "bos_token_id": packed.special["bos"],
-        "eos_token_id": packed.special["eos"], "position_embedding_type": "absolute",
-        "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1,
-        "initializer_range": 0.02, "torch_dtype": "float32",
-    })
+    _dump(
+        out / "config.json",
+        {
+            "architectures": ["XLMRobertaModel"],
+            "model_type": "xlm-roberta",
+            "vocab_size": d["vocab"],
+            "hidden_size": hidden,
+            "num_hidden_layers": d["layers"],
+            "num_attention_heads": d["heads"],
+            "intermediate_size": d["ffn"],
+            "hidden_act": "gelu",
+            "max_position_embeddings": d["max_pos"] + 2,
+            "type_vocab_size": d["type_vocab"],
+            "layer_norm_eps": packed.eps,
+            "pad_token_id": packed.special["pad"],
+            "bos_token_id": packed.special["bos"],
+            "eos_token_id": packed.special["eos"],
+            "position_embedding_type": "absolute",
+            "hidden_dropout_prob": 0.1,
+            "attention_probs_dropout_prob": 0.1,
+            "initializer_range": 0.02,
+            "torch_dtype": "float32",
+        },
+    )
 
 
 def _write_tokenizer(packed: PackedModel, out: Path) -> None:
@@ -204,20 +248,24 @@ def _write_tokenizer(packed: PackedModel, out: Path) -> None:
     from sentencepiece import sentencepiece_model_pb2
     from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers
     from tokenizers.processors import TemplateProcessing
-    from transformers import XLMRobertaTokenizerFast
+    from transformers import XLMRobertaTokenizerFast  # type: ignore[attr-defined]
 
     # SentencePiece compiles the codepoint map into the trie format tokenizers reads.
     compiled = sentencepiece.SentencePieceNormalizer(norm_map=packed.norm_map)
-    spec = sentencepiece_model_pb2.NormalizerSpec()
+    spec = sentencepiece_model_pb2.NormalizerSpec()  # type: ignore[attr-defined]
     spec.ParseFromString(compiled.serialized_normalizer_spec())
 
     sp = packed.special
-    vocab = [(piece, float(score)) for piece, score in zip(packed.pieces, packed.scores)]
+    vocab = [
+        (piece, float(score)) for piece, score in zip(packed.pieces, packed.scores, strict=True)
+    ]
     tok = Tokenizer(models.Unigram(vocab, unk_id=sp["unk"], byte_fallback=False))
-    tok.normalizer = normalizers.Sequence([
-        normalizers.Precompiled(spec.precompiled_charsmap),
-        normalizers.Replace(Regex(" {2,}"), " "),
-    ])
+    tok.normalizer = normalizers.Sequence(
+        [
+            normalizers.Precompiled(spec.precompiled_charsmap),
+            normalizers.Replace(Regex(" {2,}"), " "),
+        ]
+    )
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
     tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
     bos, eos = packed.pieces[sp["bos"]], packed.pieces[sp["eos"]]
@@ -227,9 +275,15 @@ def _write_tokenizer(packed: PackedModel, out: Path) -> None:
         special_tokens=[(bos, sp["bos"]), (eos, sp["eos"])],
     )
     fast = XLMRobertaTokenizerFast(
-        tokenizer_object=tok, bos_token=bos, eos_token=eos, sep_token=eos, cls_token=bos,
-        unk_token=packed.pieces[sp["unk"]], pad_token=packed.pieces[sp["pad"]],
-        mask_token="<mask>", model_max_length=packed.dims["max_pos"],
+        tokenizer_object=tok,
+        bos_token=bos,
+        eos_token=eos,
+        sep_token=eos,
+        cls_token=bos,
+        unk_token=packed.pieces[sp["unk"]],
+        pad_token=packed.pieces[sp["pad"]],
+        mask_token="<mask>",
+        model_max_length=packed.dims["max_pos"],
     )
     fast.save_pretrained(str(out))
 

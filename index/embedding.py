@@ -32,7 +32,7 @@ class Embedder:
         prompts = model.prompts or {}
         self._query_prompt = "query" if "query" in prompts else None
         self._passage_prompt = "passage" if "passage" in prompts else None
-        self.prompt_tokens = self.count_tokens(prompts.get("passage", ""))
+        self.prompt_tokens = self.count_tokens(prompts.get("passage") or "")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Embedder:
@@ -41,7 +41,7 @@ class Embedder:
     @property
     def max_tokens(self) -> int:
         """Longest input, special tokens included, the model reads without truncation."""
-        return int(self.model.max_seq_length)
+        return int(self.model.max_seq_length or 512)
 
     @property
     def dimension(self) -> int:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from index.embedding import Embedder, model_label
 from index.models import Passage
 from index.settings import Settings
@@ -13,19 +11,27 @@ from index.store import ChunkStore
 class NewsIndex:
     """The store plus the embedding model, which loads on first use only."""
 
-    def __init__(self, settings: Settings, store: ChunkStore) -> None:
+    def __init__(
+        self, settings: Settings, store: ChunkStore, embedder: Embedder | None = None
+    ) -> None:
         self.settings = settings
         self.store = store
         self.model_name = model_label(settings)
+        self._embedder = embedder
 
     @classmethod
-    def open(cls, settings: Settings, collection: str | None = None) -> NewsIndex:
+    def open(
+        cls, settings: Settings, collection: str | None = None, embedder: Embedder | None = None
+    ) -> NewsIndex:
         # A wrong model or an unreachable server fails here, before any model loads.
-        return cls(settings, ChunkStore.open(settings, model_label(settings), collection=collection))
+        store = ChunkStore.open(settings, model_label(settings), collection=collection)
+        return cls(settings, store, embedder)
 
-    @cached_property
+    @property
     def embedder(self) -> Embedder:
-        return Embedder.from_settings(self.settings)
+        if self._embedder is None:
+            self._embedder = Embedder.from_settings(self.settings)
+        return self._embedder
 
     def search(self, question: str, k: int | None = None) -> list[Passage]:
         """The passages closest to the question, best first."""

@@ -6,8 +6,8 @@ import hashlib
 import logging
 import math
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time, timezone
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from chromadb.api.types import EmbeddingFunction
@@ -25,26 +25,42 @@ log = logging.getLogger(__name__)
 
 # Metadata keys we own; anything else on a chunk came from the article's own fields.
 CORE_KEYS = {
-    "article_id", "chunk_index", "n_chunks", "start", "end", "title", "source", "url",
-    "published_at", "published_ts", "lang", "origin", "content_hash", "text_hash",
-    "also_ids", "also_sources",
+    "article_id",
+    "chunk_index",
+    "n_chunks",
+    "start",
+    "end",
+    "title",
+    "source",
+    "url",
+    "published_at",
+    "published_ts",
+    "lang",
+    "origin",
+    "content_hash",
+    "text_hash",
+    "also_ids",
+    "also_sources",
 }
 ALSO_SEPARATOR = "\n"
 
 
 @register_embedding_function
-class RefuseToEmbed(EmbeddingFunction):  # type: ignore[type-arg]
+class RefuseToEmbed(EmbeddingFunction):
     """Attached to every collection so Chroma never falls back to its downloading default."""
 
     def __init__(self) -> None:
         pass
 
-    def __call__(self, input: Sequence[str]) -> list[np.ndarray]:  # noqa: A002 (Chroma's name)
+    def __call__(self, input: Sequence[str]) -> list[np.ndarray]:
         raise RuntimeError("newsqa passes its own vectors; Chroma must not embed texts itself")
 
     @staticmethod
     def name() -> str:
         return "newsqa-refuse"
+
+    def default_space(self) -> Literal["cosine"]:
+        return "cosine"  # otherwise Chroma silently builds an l2 index
 
     def get_config(self) -> dict[str, Any]:
         return {}
@@ -91,8 +107,13 @@ class ChunkStore:
         self.vector_store = ChromaVectorStore(chroma_collection=collection)
 
     @classmethod
-    def open(cls, settings: Settings, model_name: str, client: ClientAPI | None = None,
-             collection: str | None = None) -> ChunkStore:
+    def open(
+        cls,
+        settings: Settings,
+        model_name: str,
+        client: ClientAPI | None = None,
+        collection: str | None = None,
+    ) -> ChunkStore:
         """Open (or create) the collection, refusing one built with another model."""
         client = client or open_client(settings)
         name = collection or settings.collection
@@ -146,11 +167,13 @@ class ChunkStore:
             counts[key] = counts.get(key, 0) + 1
         return counts
 
-    def replace(self, items: Iterable[tuple[Article, list[Chunk], np.ndarray, dict[str, Any]]]) -> int:
+    def replace(
+        self, items: Iterable[tuple[Article, list[Chunk], np.ndarray, dict[str, Any]]]
+    ) -> int:
         """Write each article's chunks, removing whatever it had before. Returns chunks written."""
-        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+        from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
 
-        nodes = []
+        nodes: list[BaseNode] = []
         for article, chunks, vectors, extra_meta in items:
             self.delete_article(article.id)
             base = article_metadata(article) | extra_meta | {"n_chunks": len(chunks)}
@@ -159,8 +182,8 @@ class ChunkStore:
                     id_=chunk_id(article.id, chunk.index),
                     text=chunk.text,
                     embedding=vector.tolist(),
-                    metadata=base | {"chunk_index": chunk.index, "start": chunk.start,
-                                     "end": chunk.end},
+                    metadata=base
+                    | {"chunk_index": chunk.index, "start": chunk.start, "end": chunk.end},
                     start_char_idx=chunk.start,
                     end_char_idx=chunk.end,
                 )
@@ -186,16 +209,18 @@ class ChunkStore:
             updated.append(meta)
         self.collection.update(ids=found["ids"], metadatas=updated)  # type: ignore[arg-type]
 
-    def search(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
-               ) -> list[Passage]:
+    def search(
+        self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
+    ) -> list[Passage]:
         """Nearest chunks by cosine similarity."""
         from llama_index.core.vector_stores.types import VectorStoreQuery
 
         if self.count() == 0:
             return []
         query = VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k)
-        result = self.vector_store.query(query, where=where) if where else \
-            self.vector_store.query(query)
+        result = (
+            self.vector_store.query(query, where=where) if where else self.vector_store.query(query)
+        )
         passages = []
         for node, similarity in zip(result.nodes or [], result.similarities or [], strict=True):
             meta = node.metadata
@@ -208,21 +233,22 @@ class ChunkStore:
 def article_metadata(article: Article) -> dict[str, Any]:
     """Flat, typed metadata: Chroma accepts no None and no lists."""
     meta: dict[str, Any] = {k: v for k, v in article.extra.items() if k not in CORE_KEYS}
-    meta.update({
-        "article_id": article.id,
-        "title": article.title,
-        "source": article.source,
-        "url": article.url,
-        "lang": article.lang,
-        "origin": article.origin,
-        "published_at": article.published_at.isoformat() if article.published_at else "",
-        "published_ts": _timestamp(article.published_at),
-    })
+    meta.update(
+        {
+            "article_id": article.id,
+            "title": article.title,
+            "source": article.source,
+            "url": article.url,
+            "lang": article.lang,
+            "origin": article.origin,
+            "published_at": article.published_at.isoformat() if article.published_at else "",
+            "published_ts": _timestamp(article.published_at),
+        }
+    )
     return meta
 
 
-def passage_from_metadata(chunk_id_: str, text: str, meta: dict[str, Any], score: float
-                          ) -> Passage:
+def passage_from_metadata(chunk_id_: str, text: str, meta: dict[str, Any], score: float) -> Passage:
     published = str(meta.get("published_at") or "")
     return Passage(
         chunk_id=chunk_id_,
@@ -244,7 +270,7 @@ def _timestamp(day: date | None) -> int:
     # -1 marks "no date" so that range filters on published_ts skip undated articles.
     if day is None:
         return -1
-    return int(datetime.combine(day, time(), tzinfo=timezone.utc).timestamp())
+    return int(datetime.combine(day, time(), tzinfo=UTC).timestamp())
 
 
 def _join_unique(current: object, value: str) -> str:

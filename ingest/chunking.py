@@ -11,14 +11,22 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from index.models import Chunk
 
 TokenCounter = Callable[[list[str]], list[int]]
 Span = tuple[int, int]
 
-_PUNKT_LANGS = {"fr": "french", "en": "english", "de": "german", "es": "spanish",
-                "it": "italian", "pt": "portuguese", "nl": "dutch"}
+_PUNKT_LANGS = {
+    "fr": "french",
+    "en": "english",
+    "de": "german",
+    "es": "spanish",
+    "it": "italian",
+    "pt": "portuguese",
+    "nl": "dutch",
+}
 _PARAGRAPH = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\S+")
 
@@ -32,7 +40,7 @@ class ChunkBudget:
 
 
 @cache
-def _punkt(lang: str):  # type: ignore[no-untyped-def]
+def _punkt(lang: str) -> Any:
     from nltk.tokenize.punkt import PunktTokenizer
 
     from index.offline import nltk_data_dir
@@ -57,8 +65,9 @@ def sentence_spans(text: str, lang: str) -> list[Span]:
     return spans
 
 
-def chunk_text(text: str, lang: str, article_id: str, count: TokenCounter,
-               budget: ChunkBudget) -> list[Chunk]:
+def chunk_text(
+    text: str, lang: str, article_id: str, count: TokenCounter, budget: ChunkBudget
+) -> list[Chunk]:
     """Pack whole sentences into chunks of at most `budget.tokens` tokens."""
     units = _fit_units(text, sentence_spans(text, lang), count, budget.tokens)
     if not units:
@@ -76,8 +85,9 @@ def chunk_text(text: str, lang: str, article_id: str, count: TokenCounter,
     return [Chunk(article_id, i, a, b, text[a:b]) for i, (a, b) in enumerate(checked)]
 
 
-def _fit_units(text: str, spans: list[Span], count: TokenCounter, limit: int
-               ) -> list[tuple[Span, int]]:
+def _fit_units(
+    text: str, spans: list[Span], count: TokenCounter, limit: int
+) -> list[tuple[Span, int]]:
     """Sentences with their token counts; a sentence over the limit is cut between words."""
     if not spans:
         return []
@@ -92,8 +102,9 @@ def _fit_units(text: str, spans: list[Span], count: TokenCounter, limit: int
 
 
 def _word_units(text: str, span: Span, count: TokenCounter) -> list[tuple[Span, int]]:
-    words = [(span[0] + m.start(), span[0] + m.end())
-             for m in _WORD.finditer(text[span[0]:span[1]])]
+    words = [
+        (span[0] + m.start(), span[0] + m.end()) for m in _WORD.finditer(text[span[0] : span[1]])
+    ]
     sizes = count([text[a:b] for a, b in words])
     return list(zip(words, sizes, strict=True))
 
@@ -113,8 +124,9 @@ def _pack(units: list[tuple[Span, int]], budget: ChunkBudget) -> list[Span]:
     return chunks
 
 
-def _overlap_tail(units: list[tuple[Span, int]], overlap: int, room: int
-                  ) -> tuple[list[tuple[Span, int]], int]:
+def _overlap_tail(
+    units: list[tuple[Span, int]], overlap: int, room: int
+) -> tuple[list[tuple[Span, int]], int]:
     """The last whole sentences of a chunk worth at most `overlap` tokens (and fitting)."""
     tail: list[tuple[Span, int]] = []
     size = 0

@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+LIKELY = [
+    "cp1252",
+    "iso8859_15",
+    "utf_16",
+    "cp1250",
+    "iso8859_2",
+    "cp1251",
+    "koi8_r",
+    "gb18030",
+    "big5",
+    "shift_jis",
+    "euc_kr",
+]
+
 
 class NotText(ValueError):
     """The bytes are binary or empty, not a text we can read."""
@@ -19,7 +33,8 @@ def decode(data: bytes) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    # Prefer the encodings news archives really use; a free guess picks exotic ones for French.
+    best = from_bytes(data, cp_isolation=LIKELY).best() or from_bytes(data).best()
     if best is None:
         raise NotText("binary file (no text encoding fits)")
     return str(best)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from index.models import Article
 from ingest.identity import article_id, canonical_url
@@ -16,8 +17,7 @@ def looks_like_feed(data: bytes) -> bool:
     return bool(_FEED_START.match(data[:2048]))
 
 
-def entries_from_feed(data: bytes, origin: str, source: str = ""
-                      ) -> list[Article | BadRecord]:
+def entries_from_feed(data: bytes, origin: str, source: str = "") -> list[Article | BadRecord]:
     """One article per entry; an entry without text becomes a `BadRecord` naming it."""
     import feedparser
 
@@ -33,19 +33,21 @@ def entries_from_feed(data: bytes, origin: str, source: str = ""
             items.append(BadRecord(f"entry {position} ({title or 'untitled'}) has no text"))
             continue
         url = canonical_url(entry.get("link") or "")
-        items.append(Article(
-            id=article_id(entry.get("id") or "", url, feed_source, title, body),
-            title=title or body[:120],
-            text=body,
-            source=feed_source,
-            url=url,
-            published_at=_entry_date(entry),
-            origin=origin,
-        ))
+        items.append(
+            Article(
+                id=article_id(entry.get("id") or "", url, feed_source, title, body),
+                title=title or body[:120],
+                text=body,
+                source=feed_source,
+                url=url,
+                published_at=_entry_date(entry),
+                origin=origin,
+            )
+        )
     return items
 
 
-def _entry_text(entry) -> str:  # type: ignore[no-untyped-def]
+def _entry_text(entry: Any) -> str:
     candidates = [c.get("value", "") for c in entry.get("content", [])]
     candidates.append(entry.get("summary", ""))
     best = max(candidates, key=len).strip()
@@ -56,6 +58,6 @@ def _entry_text(entry) -> str:  # type: ignore[no-untyped-def]
     return " ".join(lxml.html.fragment_fromstring(best, create_parent="div").text_content().split())
 
 
-def _entry_date(entry) -> date | None:  # type: ignore[no-untyped-def]
+def _entry_date(entry: Any) -> date | None:
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
     return date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday) if parsed else None

@@ -25,10 +25,14 @@ class Fetched:
 def fetch(url: str, settings: Settings) -> Fetched:
     cap = int(settings.fetch_max_mb * 1024 * 1024)
     try:
-        with httpx.Client(
-            timeout=settings.fetch_timeout_s, follow_redirects=True,
-            headers={"User-Agent": USER_AGENT},
-        ) as client, client.stream("GET", url) as response:
+        with (
+            httpx.Client(
+                timeout=settings.fetch_timeout_s,
+                follow_redirects=True,
+                headers={"User-Agent": USER_AGENT},
+            ) as client,
+            client.stream("GET", url) as response,
+        ):
             if response.status_code >= 400:
                 raise FetchError(f"HTTP {response.status_code}")
             declared = int(response.headers.get("content-length") or 0)

@@ -18,8 +18,11 @@ def canonical_url(url: str) -> str:
     parts = urlsplit(url)
     if not parts.scheme or not parts.netloc:
         return url
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not k.lower().startswith(_TRACKING)]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(_TRACKING)
+    ]
     path = parts.path.rstrip("/") or "/"
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
 
@@ -41,7 +44,13 @@ def text_hash(text: str) -> str:
 
 def content_hash(article: Article) -> str:
     """Changes whenever anything stored for the article changes."""
-    fields = [article.title, article.text, article.source, article.url, article.lang,
-              article.published_at.isoformat() if article.published_at else ""]
+    fields = [
+        article.title,
+        article.text,
+        article.source,
+        article.url,
+        article.lang,
+        article.published_at.isoformat() if article.published_at else "",
+    ]
     fields += [f"{k}={v}" for k, v in sorted(article.extra.items())]
     return hashlib.sha256("\x1f".join(fields).encode("utf-8")).hexdigest()[:32]

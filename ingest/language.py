@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 
-
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language, from its first few thousand characters."""
     sample = text[:4000]

@@ -75,8 +75,13 @@ class Ingestor:
     def embedder(self) -> Embedder:
         return self.index.embedder  # loads the model only when something needs embedding
 
-    def run(self, inputs: Sequence[str], source: str = "", prune: bool = False,
-            progress: Progress | None = None) -> IngestReport:
+    def run(
+        self,
+        inputs: Sequence[str],
+        source: str = "",
+        prune: bool = False,
+        progress: Progress | None = None,
+    ) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
         progress = progress or Progress.for_terminal()
@@ -109,9 +114,15 @@ class Ingestor:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _classify(self, article: Article, stored: dict[str, StoredArticle],
-                  counts: dict[str, int], owner_of_text: dict[str, str],
-                  plans: list[_Planned], report: IngestReport) -> None:
+    def _classify(
+        self,
+        article: Article,
+        stored: dict[str, StoredArticle],
+        counts: dict[str, int],
+        owner_of_text: dict[str, str],
+        plans: list[_Planned],
+        report: IngestReport,
+    ) -> None:
         signature = self._signature(article)
         digest = text_hash(article.text)
         known = stored.get(article.id)
@@ -138,10 +149,14 @@ class Ingestor:
         for i, plan in enumerate(plans):  # the owner may still be waiting to be written
             if plan.article.id == owner:
                 extra = dict(plan.article.extra)
-                extra["also_ids"] = "\n".join(filter(None, [str(extra.get("also_ids", "")),
-                                                            article.id]))
-                extra["also_sources"] = "\n".join(filter(None, [
-                    str(extra.get("also_sources", "")), article.source or article.url]))
+                extra["also_ids"] = "\n".join(
+                    filter(None, [str(extra.get("also_ids", "")), article.id])
+                )
+                extra["also_sources"] = "\n".join(
+                    filter(
+                        None, [str(extra.get("also_sources", "")), article.source or article.url]
+                    )
+                )
                 plans[i] = replace(plan, article=replace(plan.article, extra=extra))
                 return
         self.store.record_duplicate(owner, article)
@@ -156,8 +171,9 @@ class Ingestor:
         title = self._title_context(article.title)
         title_tokens = self.embedder.count_tokens(title) + 1 if title else 0
         room = self.embedder.max_tokens - 2 - self.embedder.prompt_tokens - title_tokens - 1
-        budget = ChunkBudget(min(self.settings.chunk_tokens, room),
-                             self.settings.chunk_overlap_tokens)
+        budget = ChunkBudget(
+            min(self.settings.chunk_tokens, room), self.settings.chunk_overlap_tokens
+        )
         chunks = chunk_text(article.text, article.lang, article.id, self._count, budget)
         texts = [f"{title}\n{c.text}" if title else c.text for c in chunks]
         return _Planned(article, signature, digest, chunks, texts)
@@ -197,12 +213,13 @@ class Ingestor:
         for plan in group:
             n = len(plan.chunks)
             meta = {"content_hash": plan.signature, "text_hash": plan.text_hash}
-            items.append((plan.article, plan.chunks, vectors[offset:offset + n], meta))
+            items.append((plan.article, plan.chunks, vectors[offset : offset + n], meta))
             offset += n
         return self.store.replace(items)
 
-    def _prune(self, stored: dict[str, StoredArticle], present: set[str],
-               failed_files: set[str]) -> int:
+    def _prune(
+        self, stored: dict[str, StoredArticle], present: set[str], failed_files: set[str]
+    ) -> int:
         """Delete articles absent from the inputs, except those from files that failed."""
         pruned = 0
         for article_id, known in stored.items():

@@ -48,7 +48,8 @@ class LogProgress(Progress):
 
     def start(self, total: int, label: str) -> None:
         super().start(total, label)
-        self._t0 = self._last = time.perf_counter()
+        self._t0 = time.perf_counter()
+        self._last = self._t0 - self.EVERY_S  # the first batch is reported at once
 
     def advance(self, n: int) -> None:
         super().advance(n)
@@ -57,5 +58,6 @@ class LogProgress(Progress):
             self._last = now
             rate = self.done / max(now - self._t0, 1e-9)
             eta = (self.total - self.done) / rate if rate else 0.0
-            log.info("%s %d/%d chunks (%.1f/s, ETA %.0f s)", self.label, self.done, self.total,
-                     rate, eta)
+            log.info(
+                "%s %d/%d chunks (%.1f/s, ETA %.0f s)", self.label, self.done, self.total, rate, eta
+            )

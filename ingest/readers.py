@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,9 +51,13 @@ def read_inputs(inputs: Sequence[str], settings: Settings, source: str = "") -> 
             continue
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file()
-                           and p.suffix.lower() in SUFFIXES
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
             for file in files:
                 yield Source(str(file), read_file(file, settings, source))
         else:
@@ -64,18 +68,28 @@ def read_file(path: Path, settings: Settings, source: str = "") -> list[Item]:
     origin = str(path)
     suffix = path.suffix.lower()
     try:
-        if not path.exists():
-            return [Failure(origin, "no such file or folder")]
+        size_mb = path.stat().st_size / 1024 / 1024
         if suffix not in SUFFIXES:
-            return [Failure(origin, f"unsupported file type '{suffix or 'none'}' "
-                                    f"(reads {', '.join(sorted(SUFFIXES))})")]
+            return [
+                Failure(
+                    origin,
+                    f"unsupported file type '{suffix or 'none'}' "
+                    f"(reads {', '.join(sorted(SUFFIXES))})",
+                )
+            ]
         if suffix in {".jsonl", ".ndjson"}:
             return list(_read_json_lines(path, settings, source))
-        size_mb = path.stat().st_size / 1024 / 1024
         if size_mb > settings.max_file_mb:
-            return [Failure(origin, f"file is {size_mb:.0f} MB, over the {settings.max_file_mb:g} MB"
-                                    " cap: split it, or raise NEWSQA_MAX_FILE_MB")]
+            return [
+                Failure(
+                    origin,
+                    f"file is {size_mb:.0f} MB, over the {settings.max_file_mb:g} MB"
+                    " cap: split it, or raise NEWSQA_MAX_FILE_MB",
+                )
+            ]
         return _parse_bytes(path.read_bytes(), suffix, origin, settings, source)
+    except FileNotFoundError:
+        return [Failure(origin, "no such file or folder")]
     except OSError as exc:
         return [Failure(origin, f"cannot read: {exc.strerror or exc}")]
     except (NotText, BadRecord) as exc:
@@ -85,16 +99,18 @@ def read_file(path: Path, settings: Settings, source: str = "") -> list[Item]:
 def read_url(url: str, settings: Settings, source: str = "") -> list[Item]:
     try:
         page = fetch(url, settings)
-        if looks_like_feed(page.data) or "xml" in page.content_type and "html" not in \
-                page.content_type:
+        if looks_like_feed(page.data) or (
+            "xml" in page.content_type and "html" not in page.content_type
+        ):
             return [_thicken(item, settings) for item in _feed_items(page.data, url, source)]
         return [article_from_html(decode(page.data), url, page.url, source)]
     except (FetchError, NotText, BadRecord) as exc:
         return [Failure(url, str(exc))]
 
 
-def _parse_bytes(data: bytes, suffix: str, origin: str, settings: Settings, source: str
-                 ) -> list[Item]:
+def _parse_bytes(
+    data: bytes, suffix: str, origin: str, settings: Settings, source: str
+) -> list[Item]:
     if suffix in FEED_SUFFIXES or (suffix in HTML_SUFFIXES and looks_like_feed(data)):
         return _feed_items(data, origin, source)
     text = decode(data)
@@ -113,8 +129,9 @@ def _plain_text(text: str, origin: str, source: str) -> Article:
     if not body:
         body, title = title, title[:120]
     src = source or "local"
-    return Article(id=article_id("", "", src, title, body), title=title, text=body,
-                   source=src, origin=origin)
+    return Article(
+        id=article_id("", "", src, title, body), title=title, text=body, source=src, origin=origin
+    )
 
 
 def _json_document(text: str, origin: str, source: str) -> list[Item]:
@@ -136,12 +153,13 @@ def _json_document(text: str, origin: str, source: str) -> list[Item]:
 def _read_json_lines(path: Path, settings: Settings, source: str) -> Iterator[Item]:
     cap = int(settings.max_file_mb * 1024 * 1024)
     with path.open("rb") as handle:
-        lines = (line[:cap + 1] for line in handle)
+        lines = (line[: cap + 1] for line in handle)
         yield from _json_lines(lines, str(path), source, cap)
 
 
-def _json_lines(lines, origin: str, source: str, cap: int | None = None  # type: ignore[no-untyped-def]
-                ) -> Iterator[Item]:
+def _json_lines(
+    lines: Iterable[bytes] | Iterable[str], origin: str, source: str, cap: int | None = None
+) -> Iterator[Item]:
     for n, raw in enumerate(lines, 1):
         where = f"{origin}:{n}"
         if cap is not None and len(raw) > cap:
@@ -178,7 +196,13 @@ def _thicken(item: Item, settings: Settings) -> Item:
     found = read_url(item.url, settings, item.source)
     page = found[0] if found else None
     if isinstance(page, Article):
-        return Article(id=item.id, title=item.title or page.title, text=page.text,
-                       source=item.source, url=item.url,
-                       published_at=item.published_at or page.published_at, origin=item.origin)
+        return Article(
+            id=item.id,
+            title=item.title or page.title,
+            text=page.text,
+            source=item.source,
+            url=item.url,
+            published_at=item.published_at or page.published_at,
+            origin=item.origin,
+        )
     return item

@@ -50,7 +50,8 @@ def article_from_record(record: Any, origin: str, source: str = "") -> Article:
     url = canonical_url(_string(record.get("url")))
     record_source = source or _string(record.get("source"))
     extra: dict[str, Scalar] = {
-        key: value for key, value in record.items()
+        key: value
+        for key, value in record.items()
         if key not in KNOWN_FIELDS and isinstance(value, str | int | float | bool)
     }
     return Article(

@@ -1,0 +1,35 @@
+# Two entry points for a fresh machine: `make demo` and `make test`.
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+QUESTION ?= Qui a reçu le prix Nobel de la paix en 2016 ?
+
+.PHONY: setup demo test lint bench clean
+
+setup: $(VENV)/.installed
+
+# torch first, pinned: its CPU build is served locally, an open requirement pulls CUDA.
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+demo: setup
+	$(BIN)/newsqa ingest data/frwikinews/corpus.jsonl
+	$(BIN)/newsqa search "$(QUESTION)" -k 3
+
+lint: setup
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -q -p no:cacheprovider
+
+bench: setup
+	$(PY) bench/ingest_bench.py
+
+clean:
+	rm -rf $(VENV) .newsqa

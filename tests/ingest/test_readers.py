@@ -1,0 +1,158 @@
+"""Every input format is read, and every bad input becomes a failure with a reason."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from index.models import Article
+from index.settings import Settings
+from ingest.readers import Failure, read_inputs
+from tests.conftest import SEED, make_settings
+from tests.ingest.conftest import SITE
+
+
+def _read(
+    paths: list[str], settings: Settings | None = None, source: str = ""
+) -> tuple[list[Article], list[Failure]]:
+    settings = settings or make_settings(Path("unused"))
+    items = [i for unit in read_inputs(paths, settings, source) for i in unit.items]
+    return (
+        [i for i in items if isinstance(i, Article)],
+        [i for i in items if isinstance(i, Failure)],
+    )
+
+
+def test_text_file_first_line_is_title(tmp_path: Path) -> None:
+    articles, failures = _read([str(SEED)], source="seed")
+    assert not failures
+    (article,) = articles
+    assert article.title.startswith("Il s'agit de la première fois")
+    assert "Matthew Whitaker" in article.text and article.source == "seed"
+
+
+def test_markdown_and_latin1_text(tmp_path: Path) -> None:
+    (tmp_path / "note.md").write_text("# Titre en Markdown\n\nCorps de l'article.\n")
+    (tmp_path / "latin.txt").write_bytes(
+        "Élection à Créteil\nLes électeurs ont voté dimanche à Créteil ; "
+        "le maire sortant a été réélu à une très large majorité.\n".encode("latin-1")
+    )
+    articles, failures = _read([str(tmp_path)])
+    assert not failures
+    by_title = {a.title: a for a in articles}
+    assert "Titre en Markdown" in by_title
+    assert "électeurs ont voté dimanche à Créteil" in by_title["Élection à Créteil"].text
+
+
+def test_json_lines_keeps_fields_and_flat_extras(tmp_path: Path) -> None:
+    record = {
+        "id": "a1",
+        "title": "T",
+        "text": "Du texte.",
+        "url": "https://x.example/a?utm_source=z",
+        "source": "X",
+        "published_at": "2017-05-07",
+        "lang": "fr",
+        "author": "Ana",
+        "tags": ["a", "b"],
+        "words": 3,
+    }
+    path = tmp_path / "news.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    (article,), failures = _read([str(path)])
+    assert not failures
+    assert article.id == "a1" and article.published_at == date(2017, 5, 7)
+    assert article.url == "https://x.example/a"
+    assert article.extra == {"author": "Ana", "words": 3}  # lists are not flat: dropped
+
+
+def test_json_array_and_identity_without_id(tmp_path: Path) -> None:
+    path = tmp_path / "news.json"
+    path.write_text(
+        json.dumps(
+            [
+                {"title": "Avec URL", "text": "Texte un.", "url": "HTTPS://Site.example/p/#frag"},
+                {"title": "Sans URL", "text": "Texte deux.", "source": "S"},
+            ]
+        )
+    )
+    articles, _ = _read([str(path)])
+    assert articles[0].id == "https://site.example/p"
+    again, _ = _read([str(path)])
+    assert articles[1].id.startswith("sha256:") and articles[1].id == again[1].id
+
+
+def test_html_page_main_text_title_and_date() -> None:
+    (article,), failures = _read([str(SITE / "article.html")])
+    assert not failures
+    assert article.title == "Grève à la SNCF : trafic perturbé jeudi"
+    assert article.published_at == date(2017, 3, 9)
+    assert article.url == "https://quotidien.example/2017/03/greve-sncf"
+    assert "un TGV sur deux" in article.text
+    assert "Newsletter" not in article.text and "mentions légales" not in article.text
+
+
+def test_rss_and_atom_files() -> None:
+    articles, failures = _read([str(SITE / "feed.xml"), str(SITE / "atom.xml")])
+    assert not failures
+    titles = {a.title: a for a in articles}
+    assert titles["Le festival de Cannes dévoile son affiche"].published_at is None
+    assert "Pedro Almodóvar" in titles["Le festival de Cannes dévoile son affiche"].text
+    assert "<p>" not in titles["Le festival de Cannes dévoile son affiche"].text
+    macron = titles["Macron wins French presidential election"]
+    assert macron.published_at == date(2017, 5, 8) and macron.source == "Daily Test News"
+
+
+def test_urls_article_and_feed_from_local_server(site: str) -> None:
+    articles, failures = _read([f"{site}/page", f"{site}/feed"])
+    assert not failures
+    page = articles[0]
+    assert page.title.startswith("Grève à la SNCF")
+    # The feed's teaser entry is replaced by the article its link points to.
+    strike = next(a for a in articles[1:] if a.title.startswith("Grève"))
+    assert "un TGV sur deux" in strike.text and strike.published_at == date(2017, 3, 9)
+
+
+def test_url_failures_timeout_size_cap_and_http_error(site: str) -> None:
+    settings = make_settings(Path("unused"), fetch_timeout_s=1.0, fetch_max_mb=1.0)
+    articles, failures = _read(
+        [f"{site}/slow", f"{site}/huge", f"{site}/missing", "http://127.0.0.1:9/refused"], settings
+    )
+    assert not articles
+    reasons = {f.origin.rsplit("/", 1)[1]: f.reason for f in failures}
+    assert "timed out" in reasons["slow"]
+    assert "larger than 1 MB" in reasons["huge"]
+    assert "HTTP 404" in reasons["missing"]
+    assert reasons["refused"]
+
+
+def test_bad_inputs_are_failures_with_reasons_and_good_ones_survive(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
+    good = {"id": "ok", "title": "Bon", "text": "Un bon article."}
+    (tmp_path / "mixed.jsonl").write_text(json.dumps(good) + "\n" + '{"id": "cut", "title": "Tr')
+    (tmp_path / "nav.html").write_text("<html><body><nav>Accueil | Contact</nav></body></html>")
+    (tmp_path / "huge.txt").write_text("x" * (2 * 1024 * 1024))
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")  # unreadable, even for root
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    settings = make_settings(Path("unused"), max_file_mb=1.0)
+    articles, failures = _read(
+        [
+            str(tmp_path),
+            str(tmp_path / "missing.txt"),
+            str(tmp_path / "loop.txt"),
+            str(tmp_path / "notes.pdf"),
+        ],
+        settings,
+    )
+    assert [a.id for a in articles] == ["ok"]
+    reasons = {Path(f.origin.split(":")[0]).name: f.reason for f in failures}
+    assert reasons["empty.txt"] == "empty file"
+    assert "binary" in reasons["binary.txt"]
+    assert "invalid JSON" in reasons["mixed.jsonl"]
+    assert "no article text" in reasons["nav.html"]
+    assert "cap" in reasons["huge.txt"]
+    assert "cannot read" in reasons["loop.txt"]
+    assert "no such file" in reasons["missing.txt"]
+    assert "unsupported file type '.pdf'" in reasons["notes.pdf"]
