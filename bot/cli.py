@@ -61,7 +61,13 @@ def ingest(
     from ingest.pipeline import Ingestor
 
     index = _open_index()
-    report = Ingestor(state.settings, index).run(paths, source, prune)
+    try:
+        report = Ingestor(state.settings, index).run(paths, source, prune)
+    except KeyboardInterrupt:
+        typer.echo(
+            "interrupted: re-run the same command to finish; nothing is duplicated", err=True
+        )
+        raise typer.Exit(130) from None
     typer.echo(format_report(report))
     if report.ingested == 0 or (strict and report.failed):
         raise typer.Exit(1)

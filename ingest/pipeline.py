@@ -18,6 +18,7 @@ from index.embedding import Embedder
 from index.engine import NewsIndex
 from index.models import Article, Chunk, StoredArticle
 from index.settings import Settings
+from index.store import ALSO_SEPARATOR
 from ingest.chunking import ChunkBudget, chunk_text
 from ingest.identity import content_hash, text_hash
 from ingest.language import detect_language
@@ -61,6 +62,7 @@ class _Planned:
     text_hash: str
     chunks: list[Chunk]
     embed_texts: list[str]
+    also: tuple[Article, ...] = ()  # same text under other ids, seen in this run
 
 
 class Ingestor:
@@ -148,16 +150,7 @@ class Ingestor:
     def _note_duplicate(self, owner: str, article: Article, plans: list[_Planned]) -> None:
         for i, plan in enumerate(plans):  # the owner may still be waiting to be written
             if plan.article.id == owner:
-                extra = dict(plan.article.extra)
-                extra["also_ids"] = "\n".join(
-                    filter(None, [str(extra.get("also_ids", "")), article.id])
-                )
-                extra["also_sources"] = "\n".join(
-                    filter(
-                        None, [str(extra.get("also_sources", "")), article.source or article.url]
-                    )
-                )
-                plans[i] = replace(plan, article=replace(plan.article, extra=extra))
+                plans[i] = replace(plan, also=(*plan.also, article))
                 return
         self.store.record_duplicate(owner, article)
 
@@ -212,7 +205,12 @@ class Ingestor:
         items, offset = [], 0
         for plan in group:
             n = len(plan.chunks)
-            meta = {"content_hash": plan.signature, "text_hash": plan.text_hash}
+            meta = {
+                "content_hash": plan.signature,
+                "text_hash": plan.text_hash,
+                "also_ids": ALSO_SEPARATOR.join(a.id for a in plan.also),
+                "also_sources": ALSO_SEPARATOR.join(a.source or a.url for a in plan.also),
+            }
             items.append((plan.article, plan.chunks, vectors[offset : offset + n], meta))
             offset += n
         return self.store.replace(items)

@@ -166,7 +166,7 @@ def _json_lines(
             yield Failure(where, "line over the size cap (NEWSQA_MAX_FILE_MB)")
             continue
         try:
-            line = decode(raw) if isinstance(raw, bytes) else raw
+            line = decode(raw) if isinstance(raw, bytes) else str(raw)
         except NotText as exc:
             if "empty" not in str(exc):
                 yield Failure(where, str(exc))
