@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from typing import TYPE_CHECKING, Annotated
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -95,6 +97,91 @@ def search(
         typer.echo(f"    {p.text}\n")
 
 
+@app.command("eval")
+def evaluate(
+    qa_file: Annotated[Path, typer.Argument(help="QA pairs, one JSON object per line")],
+    corpus: Annotated[
+        Path | None,
+        typer.Option(help="ingest this JSONL corpus first, into a collection of its own"),
+    ] = None,
+    k: Annotated[int, typer.Option("-k", min=1, help="articles retrieved per question")] = 10,
+    out: Annotated[
+        Path, typer.Option(help="folder for report.json, results.jsonl, report.md")
+    ] = Path("eval-out"),
+    limit: Annotated[int, typer.Option(min=0, help="first N questions only (0: all)")] = 0,
+    compare: Annotated[Path | None, typer.Option(help="an earlier report.json")] = None,
+) -> None:
+    """Measure retrieval (and answers, once an answerer exists) over QA pairs."""
+    from bot import eval_report
+    from index import evaluation
+    from ingest.pipeline import Ingestor
+    from ingest.progress import Progress
+
+    if not qa_file.is_file():
+        _fail(f"no QA file at {qa_file}")
+    if compare is not None and not compare.is_file():
+        _fail(f"no report to compare with at {compare}")
+    items, bad = evaluation.load_qa(qa_file)
+    for line in bad:
+        typer.echo(f"skipped {qa_file}:{line.line}: {line.reason}", err=True)
+    if limit:
+        items = items[:limit]
+    if not items:
+        _fail(f"no usable questions in {qa_file}")
+    started = time.perf_counter()
+    collection, corpus_hash = None, ""
+    if corpus is not None:
+        collection, corpus_hash = _eval_collection(corpus)
+    index = _open_index(collection)
+    if corpus is not None:
+        done = Ingestor(state.settings, index).run([str(corpus)])
+        typer.echo(
+            f"corpus {corpus.name}: {done.added} added, {done.updated} updated, "
+            f"{done.unchanged} unchanged, {done.failed} failed",
+            err=True,
+        )
+    if index.store.count() == 0:
+        _fail("the index is empty: run `newsqa ingest PATH` first, or pass --corpus")
+    progress = Progress.for_terminal()
+    progress.start(len(items), "questions", "questions")
+    results = evaluation.run(index, items, k, on_result=lambda _: progress.advance(1))
+    progress.finish()
+    report = evaluation.summarize(results, k) | {
+        "qa_file": str(qa_file),
+        "corpus": str(corpus or ""),
+        "corpus_hash": corpus_hash,
+        "collection": collection or state.settings.collection,
+        "config": {
+            "k": k,
+            "embed_model": index.model_name,
+            "chunk_tokens": state.settings.chunk_tokens,
+            "chunk_overlap_tokens": state.settings.chunk_overlap_tokens,
+            "answerer": None,
+        },
+        "skipped_lines": [{"line": b.line, "reason": b.reason} for b in bad],
+        "seconds": round(time.perf_counter() - started, 1),
+        "git_commit": eval_report.git_commit(),
+    }
+    if compare is not None:
+        report["compare"] = eval_report.compare(report, compare, results)
+    eval_report.write_outputs(out, report, results)
+    typer.echo(eval_report.terminal_table(report))
+    typer.echo(f"\nreport: {out / 'report.md'}")
+
+
+def _eval_collection(corpus: Path) -> tuple[str, str]:
+    """A collection named from the corpus content (and model), so reruns reuse it."""
+    import hashlib
+
+    from index.embedding import model_label
+
+    if not corpus.is_file():
+        _fail(f"no corpus file at {corpus}")
+    corpus_hash = hashlib.sha256(corpus.read_bytes()).hexdigest()
+    model_hash = hashlib.sha256(model_label(state.settings).encode()).hexdigest()
+    return f"eval-{corpus_hash[:12]}-{model_hash[:6]}", corpus_hash
+
+
 def passage_json(p: Passage) -> dict[str, object]:
     return {
         "score": round(p.score, 4),
@@ -138,7 +225,7 @@ def _open_index(collection: str | None = None) -> NewsIndex:
     return NewsIndex.open(state.settings, collection)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(2)
 

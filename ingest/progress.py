@@ -12,8 +12,8 @@ log = logging.getLogger("newsqa.ingest")
 class Progress:
     """Counts units of work; subclasses decide how to show it."""
 
-    def start(self, total: int, label: str) -> None:
-        self.total, self.label, self.done = total, label, 0
+    def start(self, total: int, label: str, unit: str = "chunks") -> None:
+        self.total, self.label, self.unit, self.done = total, label, unit, 0
 
     def advance(self, n: int) -> None:
         self.done += n
@@ -27,11 +27,11 @@ class Progress:
 
 
 class BarProgress(Progress):
-    def start(self, total: int, label: str) -> None:
+    def start(self, total: int, label: str, unit: str = "chunks") -> None:
         from tqdm import tqdm
 
-        super().start(total, label)
-        self._bar = tqdm(total=total, desc=label, unit="chunk", dynamic_ncols=True)
+        super().start(total, label, unit)
+        self._bar = tqdm(total=total, desc=label, unit=unit.rstrip("s"), dynamic_ncols=True)
 
     def advance(self, n: int) -> None:
         super().advance(n)
@@ -46,8 +46,8 @@ class LogProgress(Progress):
 
     EVERY_S = 5.0
 
-    def start(self, total: int, label: str) -> None:
-        super().start(total, label)
+    def start(self, total: int, label: str, unit: str = "chunks") -> None:
+        super().start(total, label, unit)
         self._t0 = time.perf_counter()
         self._last = self._t0 - self.EVERY_S  # the first batch is reported at once
 
@@ -59,5 +59,11 @@ class LogProgress(Progress):
             rate = self.done / max(now - self._t0, 1e-9)
             eta = (self.total - self.done) / rate if rate else 0.0
             log.info(
-                "%s %d/%d chunks (%.1f/s, ETA %.0f s)", self.label, self.done, self.total, rate, eta
+                "%s %d/%d %s (%.1f/s, ETA %.0f s)",
+                self.label,
+                self.done,
+                self.total,
+                self.unit,
+                rate,
+                eta,
             )

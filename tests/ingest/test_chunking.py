@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 
 from index.embedding import Embedder
 from ingest.chunking import ChunkBudget, chunk_text, sentence_spans
@@ -48,8 +49,8 @@ def test_overlap_repeats_the_previous_sentence(embedder: Embedder) -> None:
     text = SEED.read_text(encoding="utf-8")
     chunks = chunk_text(text, "fr", "seed", _counter(embedder), ChunkBudget(80, 40))
     assert len(chunks) >= 3
-    assert any(later.start < earlier.end for earlier, later in zip(chunks, chunks[1:]))
-    assert all(later.start > earlier.start for earlier, later in zip(chunks, chunks[1:]))
+    assert any(later.start < earlier.end for earlier, later in pairwise(chunks))
+    assert all(later.start > earlier.start for earlier, later in pairwise(chunks))
 
 
 def test_a_sentence_longer_than_a_chunk_is_cut_between_words(embedder: Embedder) -> None:

@@ -1,0 +1,134 @@
+"""Ingest benchmark on the bundled corpus: pipeline speed against the bare model, in one run.
+
+Prints:
+- first ingest: chunks/s of `newsqa ingest` (a fresh index, the model loaded in-process);
+- baseline: `SentenceTransformer.encode` chunks/s on the same chunk texts and batch size;
+- their ratio (target >= 0.85), the unchanged re-ingest time as a share of the first
+  (target <= 5 %), and the first ingest's peak RSS (target <= 1.5 GB).
+
+Run: `make bench` or `.venv/bin/python bench/ingest_bench.py [--corpus FILE] [--limit N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "data" / "frwikinews" / "corpus.jsonl"
+
+
+def _run_ingest(corpus: Path, env: dict[str, str]) -> tuple[dict[str, str], float]:
+    """Run `newsqa ingest` as a user would; return its summary table and wall seconds."""
+    newsqa = Path(sys.executable).parent / "newsqa"
+    started = time.perf_counter()
+    done = subprocess.run(
+        [str(newsqa), "ingest", str(corpus)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        stdin=subprocess.DEVNULL,
+    )
+    wall = time.perf_counter() - started
+    table = {}
+    for line in done.stdout.splitlines():
+        name, _, value = line.rpartition("  ")
+        if name.strip():
+            table[name.strip()] = value.strip()
+    return table, wall
+
+
+def _baseline(data_dir: Path, batch_size: int) -> tuple[int, float]:
+    """Encode the chunk texts the ingest embedded with the bare model, same batch size."""
+    from index.offline import go_offline
+
+    go_offline(allow_downloads=False)
+    from index.embedding import load_model
+    from index.settings import Settings
+    from index.store import open_client
+
+    settings = Settings(data_dir=data_dir)
+    collection = open_client(settings).get_collection(settings.collection)
+    stored = collection.get(include=["documents", "metadatas"])
+    # The pipeline embeds "title\nchunk"; rebuild exactly that (the title is capped, see
+    # ingest.pipeline.TITLE_TOKENS, which the corpus titles stay under).
+    texts = [
+        f"{meta['title']}\n{doc}"
+        for doc, meta in zip(stored["documents"] or [], stored["metadatas"] or [], strict=True)
+    ]
+    model = load_model(settings)
+    started = time.perf_counter()
+    model.encode(
+        [" ".join(t.split()) for t in texts],
+        prompt_name="passage",
+        batch_size=batch_size,
+        normalize_embeddings=True,
+        show_progress_bar=False,
+    )
+    return len(texts), time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--limit", type=int, default=0, help="first N articles only")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="newsqa-bench-"))
+    corpus = args.corpus
+    if args.limit:
+        corpus = work / "corpus.jsonl"
+        lines = args.corpus.read_text(encoding="utf-8").splitlines()[: args.limit]
+        corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSQA_")}
+    env |= {"NEWSQA_DATA_DIR": str(work / "data")}
+    if "NEWSQA_CACHE_DIR" in os.environ:
+        env["NEWSQA_CACHE_DIR"] = os.environ["NEWSQA_CACHE_DIR"]
+    from index.settings import Settings
+
+    batch_size = Settings().embed_batch_size
+
+    first, first_wall = _run_ingest(corpus, env)
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    second, second_wall = _run_ingest(corpus, env)
+    n_texts, base_seconds = _baseline(work / "data", batch_size)
+
+    ingest_rate = float(first["chunks per second"])
+    base_rate = n_texts / base_seconds
+    results = {
+        "articles": int(first["articles added"]),
+        "chunks": int(first["chunks written"]),
+        "batch_size": batch_size,
+        "ingest_seconds": float(first["seconds"]),
+        "ingest_wall_seconds": round(first_wall, 1),
+        "ingest_chunks_per_s": ingest_rate,
+        "encode_chunks_per_s": round(base_rate, 2),
+        "ratio": round(ingest_rate / base_rate, 3),
+        "reingest_seconds": float(second["seconds"]),
+        "reingest_wall_seconds": round(second_wall, 1),
+        "reingest_share": round(second_wall / first_wall, 4),
+        "peak_rss_mb": round(peak_rss_mb),
+    }
+    print(json.dumps(results, indent=2))
+    print(
+        f"\ningest {ingest_rate:.1f} chunks/s vs bare encode {base_rate:.1f} chunks/s: "
+        f"ratio {results['ratio']:.2f} (target >= 0.85)"
+    )
+    print(
+        f"unchanged re-ingest {second_wall:.1f} s wall ({float(second['seconds']):.1f} s in "
+        f"the pipeline) = {100 * results['reingest_share']:.1f} % of the first "
+        f"{first_wall:.0f} s (target <= 5 %)"
+    )
+    print(f"peak RSS of the first ingest: {peak_rss_mb:.0f} MB (target <= 1536 MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,234 @@
+"""Offline evaluation: run QA pairs through retrieval (and the answerer, once it exists)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from index.engine import NewsIndex
+from index.metrics import (
+    HIT_KS,
+    dedupe,
+    hit_rank,
+    retrieval_scores,
+    spans_overlap,
+)
+from index.models import Passage
+
+log = logging.getLogger(__name__)
+CHUNKS_PER_ARTICLE = 4  # chunks fetched per wanted article, so dedup still leaves k articles
+
+
+@dataclass(frozen=True)
+class QAItem:
+    id: str
+    question: str
+    answers: list[str]
+    evidence_ids: list[str]
+    answer_spans: list[tuple[int, int]] = field(default_factory=list)
+    type: str = ""
+    unanswerable: bool = False
+
+
+@dataclass(frozen=True)
+class BadLine:
+    line: int
+    reason: str
+
+
+@dataclass
+class QuestionResult:
+    item: QAItem
+    retrieved_ids: list[str] = field(default_factory=list)
+    hit_rank: int | None = None
+    passage_hit_rank: int | None = None
+    scores: dict[str, float] = field(default_factory=dict)
+    retrieval_ms: float = 0.0
+    answer_ms: float = 0.0
+    answer: str | None = None
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def total_ms(self) -> float:
+        return self.retrieval_ms + self.answer_ms
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.item.id,
+            "question": self.item.question,
+            "type": self.item.type,
+            "unanswerable": self.item.unanswerable,
+            "evidence_ids": self.item.evidence_ids,
+            "retrieved_ids": self.retrieved_ids,
+            "hit_rank": self.hit_rank,
+            "passage_hit_rank": self.passage_hit_rank,
+            "answer": self.answer,
+            "citations": self.citations,
+            "retrieval_ms": round(self.retrieval_ms, 2),
+            "answer_ms": round(self.answer_ms, 2),
+            "total_ms": round(self.total_ms, 2),
+            "error": self.error,
+            **self.scores,
+        }
+
+
+def load_qa(path: Path) -> tuple[list[QAItem], list[BadLine]]:
+    """Parse QA lines; malformed ones are reported with their line number, not fatal."""
+    items: list[QAItem] = []
+    bad: list[BadLine] = []
+    seen: set[str] = set()
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for n, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                item = _qa_item(json.loads(line))
+            except json.JSONDecodeError as exc:
+                bad.append(BadLine(n, f"invalid JSON ({exc.msg})"))
+                continue
+            except (KeyError, TypeError, ValueError) as exc:
+                bad.append(BadLine(n, str(exc.args[0]) if exc.args else type(exc).__name__))
+                continue
+            if item.id in seen:
+                bad.append(BadLine(n, f"duplicate id {item.id}"))
+                continue
+            seen.add(item.id)
+            items.append(item)
+    return items, bad
+
+
+def _qa_item(raw: Any) -> QAItem:
+    if not isinstance(raw, dict):
+        raise ValueError("not a JSON object")
+    question = str(raw.get("question") or "").strip()
+    if not question:
+        raise ValueError("no 'question'")
+    answers = raw.get("answers") or ([raw["answer"]] if raw.get("answer") else [])
+    unanswerable = bool(raw.get("unanswerable", False))
+    evidence = [str(x) for x in raw.get("evidence_ids") or []]
+    if not unanswerable and not evidence:
+        raise ValueError("no 'evidence_ids' (or mark the question 'unanswerable': true)")
+    spans = [(int(a), int(b)) for a, b in raw.get("answer_spans") or []]
+    return QAItem(
+        id=str(raw.get("id") or question),
+        question=question,
+        answers=[str(a) for a in answers],
+        evidence_ids=evidence,
+        answer_spans=spans,
+        type=str(raw.get("type") or ""),
+        unanswerable=unanswerable,
+    )
+
+
+def evaluate_item(index: NewsIndex, item: QAItem, k: int) -> QuestionResult:
+    """Run one question; an exception is recorded on the result, never raised."""
+    result = QuestionResult(item)
+    try:
+        started = time.perf_counter()
+        passages = index.search(item.question, k * CHUNKS_PER_ARTICLE)
+        result.retrieval_ms = (time.perf_counter() - started) * 1000
+    except Exception as exc:  # a failure is counted in the report, not fatal to the run
+        log.warning("question %s failed", item.id, exc_info=True)
+        result.error = f"{type(exc).__name__}: {exc}"
+        return result
+    result.retrieved_ids = dedupe(p.article_id for p in passages)[:k]
+    if not item.unanswerable:
+        result.hit_rank = hit_rank(item.evidence_ids, result.retrieved_ids)
+        result.passage_hit_rank = _passage_hit(item, passages[:k])
+        result.scores = retrieval_scores(item.evidence_ids, result.retrieved_ids, k)
+    return result
+
+
+def _passage_hit(item: QAItem, passages: Sequence[Passage]) -> int | None:
+    if not item.answer_spans:
+        return None
+    gold = set(item.evidence_ids)
+    for rank, p in enumerate(passages, 1):
+        if p.article_id in gold and any(
+            spans_overlap((p.start, p.end), s) for s in item.answer_spans
+        ):
+            return rank
+    return None
+
+
+def run(
+    index: NewsIndex,
+    items: Sequence[QAItem],
+    k: int,
+    on_result: Callable[[QuestionResult], None] | None = None,
+) -> list[QuestionResult]:
+    results = []
+    for item in items:
+        result = evaluate_item(index, item, k)
+        results.append(result)
+        if on_result:
+            on_result(result)
+    return results
+
+
+def summarize(results: Sequence[QuestionResult], k: int) -> dict[str, Any]:
+    """Averages over answerable questions; latency percentiles over all that ran."""
+    scored = [r for r in results if not r.item.unanswerable and r.error is None]
+    metrics: dict[str, Any] = {}
+    names = [f"hit@{c}" for c in HIT_KS] + [f"mrr@{k}", f"ndcg@{k}"]
+    for name in names:
+        metrics[name] = _mean([r.scores[name] for r in scored])
+    with_spans = [r for r in scored if r.item.answer_spans]
+    for cut in HIT_KS:
+        metrics[f"passage_hit@{cut}"] = (
+            _mean(
+                [
+                    float(r.passage_hit_rank is not None and r.passage_hit_rank <= cut)
+                    for r in with_spans
+                ]
+            )
+            if with_spans
+            else None
+        )
+    metrics["hit_curve"] = [
+        _mean([float(r.hit_rank is not None and r.hit_rank <= cut) for r in scored])
+        for cut in range(1, k + 1)
+    ]
+    ok = [r for r in results if r.error is None]
+    latency = {
+        stage: _percentiles([getattr(r, f"{stage}_ms") for r in ok])
+        for stage in ("retrieval", "answer", "total")
+    }
+    counts = {
+        "questions": len(results),
+        "answerable": sum(not r.item.unanswerable for r in results),
+        "unanswerable": sum(r.item.unanswerable for r in results),
+        "with_answer_spans": len(with_spans),
+        "failed": sum(r.error is not None for r in results),
+    }
+    by_type: dict[str, dict[str, float | int]] = {}
+    for kind in sorted({r.item.type for r in scored if r.item.type}):
+        group = [r for r in scored if r.item.type == kind]
+        by_type[kind] = {
+            "n": len(group),
+            "hit@5": _mean([r.scores["hit@5"] for r in group]),
+            f"mrr@{k}": _mean([r.scores[f"mrr@{k}"] for r in group]),
+        }
+    return {"metrics": metrics, "latency_ms": latency, "counts": counts, "by_type": by_type}
+
+
+def _mean(values: Sequence[float]) -> float:
+    return round(sum(values) / len(values), 4) if values else 0.0
+
+
+def _percentiles(values: Sequence[float]) -> dict[str, float]:
+    if not values:
+        return {"p50": 0.0, "p95": 0.0, "max": 0.0}
+    ordered = sorted(values)
+
+    def pick(q: float) -> float:  # nearest-rank percentile
+        return round(ordered[max(0, math.ceil(q * len(ordered)) - 1)], 2)
+
+    return {"p50": pick(0.50), "p95": pick(0.95), "max": round(ordered[-1], 2)}

@@ -1,0 +1,141 @@
+"""`newsqa eval` end to end, on a two-article corpus whose metrics are known by hand."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE_CORPUS, SEED, run_cli, write_jsonl
+
+SEED_QUESTION = "Qui remplace Pete Hegseth à la réunion du groupe de contact ?"
+NOBEL_QUESTION = "Qui a reçu le prix Nobel de la paix 2016 ?"
+NOBEL_ID = "frwikinews-2016-10-07-001"
+
+
+def _corpus(tmp_path: Path) -> Path:
+    seed_text = SEED.read_text(encoding="utf-8")
+    nobel = next(
+        json.loads(line) for line in SAMPLE_CORPUS.read_text().splitlines() if NOBEL_ID in line
+    )
+    seed = {
+        "id": "seed",
+        "title": "Réunion du groupe de contact sur l'Ukraine",
+        "text": seed_text,
+        "source": "test",
+    }
+    return write_jsonl(tmp_path / "corpus.jsonl", [seed, nobel])
+
+
+def _qa(tmp_path: Path, seed_gold: str = "seed") -> Path:
+    whitaker = SEED.read_text(encoding="utf-8").index("Matthew Whitaker")
+    lines = [
+        json.dumps(
+            {
+                "id": "q1",
+                "question": SEED_QUESTION,
+                "answer": "Matthew Whitaker",
+                "evidence_ids": [seed_gold],
+                "answer_spans": [[whitaker, whitaker + len("Matthew Whitaker")]],
+            }
+        ),
+        # Gold is the other article: it can only come second of two.
+        json.dumps(
+            {
+                "id": "q2",
+                "question": NOBEL_QUESTION,
+                "answers": ["Santos"],
+                "evidence_ids": ["seed"],
+            }
+        ),
+        json.dumps(
+            {
+                "id": "q3",
+                "question": NOBEL_QUESTION,
+                "answers": ["Santos"],
+                "evidence_ids": ["not-in-corpus"],
+            }
+        ),
+        json.dumps(
+            {
+                "id": "q4",
+                "question": "Who won the 2030 World Cup?",
+                "answers": [],
+                "unanswerable": True,
+            }
+        ),
+        '{"id": "q5", "question": "truncated',
+        json.dumps({"id": "q6", "answers": ["x"], "evidence_ids": ["seed"]}),
+    ]
+    path = tmp_path / f"qa-{seed_gold}.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_eval_metrics_reports_and_compare(tmp_path: Path) -> None:
+    corpus, env = _corpus(tmp_path), {"NEWSQA_DATA_DIR": str(tmp_path / "data")}
+    first = run_cli(
+        "eval",
+        str(_qa(tmp_path)),
+        "--corpus",
+        str(corpus),
+        "--out",
+        str(tmp_path / "run1"),
+        env=env,
+    )
+    assert first.returncode == 0, first.stderr
+    assert "qa-seed.jsonl:5: invalid JSON" in first.stderr
+    assert "qa-seed.jsonl:6: no 'question'" in first.stderr
+    report = json.loads((tmp_path / "run1" / "report.json").read_text())
+    m = report["metrics"]
+    # q1 rank 1, q2 rank 2, q3 never: averaged over the three answerable questions.
+    assert m["hit@1"] == pytest.approx(1 / 3, abs=1e-4)
+    assert m["hit@3"] == m["hit@5"] == m["hit@10"] == pytest.approx(2 / 3, abs=1e-4)
+    assert m["mrr@10"] == pytest.approx(0.5, abs=1e-4)
+    assert m["ndcg@10"] == pytest.approx((1 + 1 / math.log2(3)) / 3, abs=1e-4)
+    assert m["passage_hit@10"] == 1.0  # q1's answer span is inside a retrieved chunk
+    assert report["counts"] == {
+        "questions": 4,
+        "answerable": 3,
+        "unanswerable": 1,
+        "with_answer_spans": 1,
+        "failed": 0,
+    }
+    assert report["latency_ms"]["retrieval"]["p95"] > 0
+    assert report["config"]["embed_model"].startswith("intfloat/multilingual-e5-small")
+    assert len(report["corpus_hash"]) == 64 and report["seconds"] > 0
+    rows = [json.loads(x) for x in (tmp_path / "run1" / "results.jsonl").read_text().splitlines()]
+    assert [r["hit_rank"] for r in rows] == [1, 2, None, None]
+    assert rows[0]["retrieved_ids"] == ["seed", NOBEL_ID]
+    assert (tmp_path / "run1" / "plots.png").stat().st_size > 10_000
+    assert "| hit@5 | 0.667 |" in (tmp_path / "run1" / "report.md").read_text()
+
+    # Second run: same corpus (reused, nothing embedded), q1's gold moved away: a flip.
+    second = run_cli(
+        "eval",
+        str(_qa(tmp_path, seed_gold="elsewhere")),
+        "--corpus",
+        str(corpus),
+        "--out",
+        str(tmp_path / "run2"),
+        "--compare",
+        str(tmp_path / "run1" / "report.json"),
+        env=env,
+    )
+    assert second.returncode == 0, second.stderr
+    assert "0 added, 0 updated, 2 unchanged" in second.stderr
+    compared = json.loads((tmp_path / "run2" / "report.json").read_text())["compare"]
+    assert compared["hit_to_miss"] == ["q1"] and compared["miss_to_hit"] == []
+    assert compared["deltas"]["hit@1"] == pytest.approx(-1 / 3, abs=1e-3)
+    assert "hit@5 lost: q1" in second.stdout
+
+
+def test_eval_user_mistakes_are_one_line(tmp_path: Path) -> None:
+    missing = run_cli("eval", str(tmp_path / "nope.jsonl"))
+    assert missing.returncode == 2 and missing.stderr.startswith("error: no QA file")
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("not json\n")
+    result = run_cli("eval", str(empty), env={"NEWSQA_DATA_DIR": str(tmp_path / "d")})
+    assert result.returncode == 2 and "no usable questions" in result.stderr
