@@ -16,6 +16,9 @@ from index.offline import go_offline
 from index.settings import Settings
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from index.answer import Answerer
     from index.engine import NewsIndex
     from index.models import Passage
     from ingest.pipeline import IngestReport
@@ -65,6 +68,7 @@ def ingest(
     index = _open_index()
     try:
         report = Ingestor(state.settings, index).run(paths, source, prune)
+        index.sync_lexical()
     except KeyboardInterrupt:
         typer.echo(
             "interrupted: re-run the same command to finish; nothing is duplicated", err=True
@@ -97,6 +101,69 @@ def search(
         typer.echo(f"    {p.text}\n")
 
 
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="a question in French or English")],
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="date for 'yesterday', 'last week'… (YYYY-MM-DD)")
+    ] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="only this source (repeatable)")
+    ] = None,
+) -> None:
+    """Answer a question with numbered citations, or say that the archive does not know."""
+    from bot.terminal import answer_json, format_answer
+
+    answerer = _open_answerer()
+    answer = answerer.answer(question, as_of=_date_option(as_of), sources=source or ())
+    if as_json:
+        typer.echo(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(format_answer(answer))
+
+
+@app.command()
+def chat(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="date for 'yesterday', 'last week'… (YYYY-MM-DD)")
+    ] = None,
+) -> None:
+    """Ask questions in a loop; follow-ups use the conversation. /reset, /sources, /quit."""
+    from bot.terminal import format_answer, format_sources
+    from index.models import Answer, Turn
+
+    answerer = _open_answerer()
+    day = _date_option(as_of)
+    history: list[Turn] = []
+    last: Answer | None = None
+    typer.echo("Ask a question (/reset forgets the conversation, /sources, /quit).")
+    while True:
+        try:
+            line = input("> ").strip()
+        except EOFError:
+            return
+        if line in ("/quit", "/exit"):
+            return
+        if line == "/reset":
+            history, last = [], None
+            typer.echo("Conversation forgotten.")
+        elif line == "/sources":
+            typer.echo(format_sources(last))
+        elif line:
+            last = answerer.answer(line, history, as_of=day)
+            typer.echo(format_answer(last) + "\n")
+            history = [*history, Turn(last.question, last.text)][-state.settings.history_turns :]
+
+
+@app.command()
+def bot() -> None:
+    """Serve the archive in Telegram (NEWSQA_TELEGRAM_TOKEN; long polling or webhook)."""
+    from bot.telegram import run_bot
+
+    run_bot(state.settings)
+
+
 @app.command("eval")
 def evaluate(
     qa_file: Annotated[Path, typer.Argument(help="QA pairs, one JSON object per line")],
@@ -110,8 +177,11 @@ def evaluate(
     ] = Path("eval-out"),
     limit: Annotated[int, typer.Option(min=0, help="first N questions only (0: all)")] = 0,
     compare: Annotated[Path | None, typer.Option(help="an earlier report.json")] = None,
+    answers: Annotated[
+        bool, typer.Option(help="also answer each question and score the answers")
+    ] = True,
 ) -> None:
-    """Measure retrieval (and answers, once an answerer exists) over QA pairs."""
+    """Measure retrieval and answers over QA pairs; write report.json, results.jsonl, report.md."""
     from bot import eval_report
     from index import evaluation
     from ingest.pipeline import Ingestor
@@ -135,6 +205,7 @@ def evaluate(
     index = _open_index(collection)
     if corpus is not None:
         done = Ingestor(state.settings, index).run([str(corpus)])
+        index.sync_lexical()
         typer.echo(
             f"corpus {corpus.name}: {done.added} added, {done.updated} updated, "
             f"{done.unchanged} unchanged, {done.failed} failed",
@@ -142,9 +213,14 @@ def evaluate(
         )
     if index.store.count() == 0:
         _fail("the index is empty: run `newsqa ingest PATH` first, or pass --corpus")
+    answerer = None
+    if answers:
+        from index.answer import Answerer
+
+        answerer = Answerer.from_settings(state.settings, index)
     progress = Progress.for_terminal()
     progress.start(len(items), "questions", "questions")
-    results = evaluation.run(index, items, k, on_result=lambda _: progress.advance(1))
+    results = evaluation.run(index, items, k, lambda _: progress.advance(1), answerer)
     progress.finish()
     report = evaluation.summarize(results, k) | {
         "qa_file": str(qa_file),
@@ -156,7 +232,20 @@ def evaluate(
             "embed_model": index.model_name,
             "chunk_tokens": state.settings.chunk_tokens,
             "chunk_overlap_tokens": state.settings.chunk_overlap_tokens,
-            "answerer": None,
+            "answerer": (answerer.backend.name if answerer.backend else "extractive")
+            if answerer
+            else None,
+            "llm_model": state.settings.llm_model if answerer and answerer.backend else None,
+            "retrieval": {
+                "dense_weight": state.settings.dense_weight,
+                "lexical_weight": state.settings.lexical_weight,
+                "rrf_k": state.settings.rrf_k,
+                "dense_candidates": state.settings.dense_candidates,
+                "lexical_candidates": state.settings.lexical_candidates,
+                "max_passages_per_article": state.settings.max_passages_per_article,
+            },
+            "answer_k": state.settings.answer_k,
+            "refusal_threshold": state.settings.refusal_threshold,
         },
         "skipped_lines": [{"line": b.line, "reason": b.reason} for b in bad],
         "seconds": round(time.perf_counter() - started, 1),
@@ -223,6 +312,28 @@ def _open_index(collection: str | None = None) -> NewsIndex:
     from index.engine import NewsIndex
 
     return NewsIndex.open(state.settings, collection)
+
+
+def _open_answerer() -> Answerer:
+    from index.answer import Answerer
+
+    index = _open_index()
+    if index.store.count() == 0:
+        _fail(
+            "the index is empty: run `newsqa ingest PATH` first (e.g. data/frwikinews/corpus.jsonl)"
+        )
+    return Answerer.from_settings(state.settings, index)
+
+
+def _date_option(value: str | None) -> date | None:
+    from datetime import date
+
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail(f"--as-of wants a date like 2017-03-15, not {value!r}")
 
 
 def _fail(message: str) -> NoReturn:

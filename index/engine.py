@@ -1,15 +1,17 @@
-"""The loaded index: model, store and retrieval, opened once per process."""
+"""The loaded index: model, stores and retrieval, opened once per process."""
 
 from __future__ import annotations
 
 from index.embedding import Embedder, model_label
-from index.models import Passage
+from index.lexical import LexicalIndex, lexical_folder
+from index.models import CorpusStats, Passage
+from index.retrieval import Filters, HybridRetriever, Retrieval
 from index.settings import Settings
 from index.store import ChunkStore
 
 
 class NewsIndex:
-    """The store plus the embedding model, which loads on first use only."""
+    """The Chroma store, its BM25 twin and the embedding model, which loads on first use only."""
 
     def __init__(
         self, settings: Settings, store: ChunkStore, embedder: Embedder | None = None
@@ -18,6 +20,8 @@ class NewsIndex:
         self.store = store
         self.model_name = model_label(settings)
         self._embedder = embedder
+        self._lexical: LexicalIndex | None = None
+        self._retriever: HybridRetriever | None = None
 
     @classmethod
     def open(
@@ -33,9 +37,45 @@ class NewsIndex:
             self._embedder = Embedder.from_settings(self.settings)
         return self._embedder
 
-    def search(self, question: str, k: int | None = None) -> list[Passage]:
-        """The passages closest to the question, best first."""
-        if not question.strip():
-            return []
-        vector = self.embedder.embed_query(question)
-        return self.store.search(vector, k or self.settings.search_k)
+    @property
+    def lexical(self) -> LexicalIndex:
+        """The BM25 side, brought up to date with the collection when first used."""
+        if self._lexical is None:
+            server = (
+                f"{self.settings.chroma_host}:{self.settings.chroma_port}"
+                if self.settings.uses_chroma_server
+                else None
+            )
+            folder = lexical_folder(self.settings.data_dir, self.store.collection.name, server)
+            self._lexical = LexicalIndex(folder)
+            self._lexical.sync(self.store.collection)
+        return self._lexical
+
+    def sync_lexical(self) -> int:
+        """After an ingest: tokenize the chunks that changed. Returns how many did."""
+        if self._lexical is None:
+            _ = self.lexical
+            return 0
+        return self._lexical.sync(self.store.collection)
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        if self._retriever is None:
+            self._retriever = HybridRetriever(
+                self.settings, self.store, self.lexical, lambda: self.embedder
+            )
+        return self._retriever
+
+    def retrieve(
+        self, question: str, k: int | None = None, filters: Filters | None = None
+    ) -> Retrieval:
+        return self.retriever.retrieve(question, k or self.settings.search_k, filters)
+
+    def search(
+        self, question: str, k: int | None = None, filters: Filters | None = None
+    ) -> list[Passage]:
+        """The passages that best match the question, best first."""
+        return self.retrieve(question, k, filters).passages
+
+    def stats(self) -> CorpusStats:
+        return self.store.stats()

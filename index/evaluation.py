@@ -9,17 +9,25 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from index.engine import NewsIndex
 from index.metrics import (
     HIT_KS,
+    citation_precision,
+    contains_answer,
     dedupe,
+    exact_match,
     hit_rank,
     retrieval_scores,
     spans_overlap,
+    strip_markers,
+    token_f1,
 )
-from index.models import Passage
+from index.models import Answer, Passage
+
+if TYPE_CHECKING:
+    from index.answer import Answerer
 
 log = logging.getLogger(__name__)
 CHUNKS_PER_ARTICLE = 4  # chunks fetched per wanted article, so dedup still leaves k articles
@@ -53,6 +61,9 @@ class QuestionResult:
     answer_ms: float = 0.0
     answer: str | None = None
     citations: list[dict[str, Any]] = field(default_factory=list)
+    refused: bool | None = None
+    evidence: float | None = None
+    answer_scores: dict[str, float | None] = field(default_factory=dict)
     error: str | None = None
 
     @property
@@ -71,11 +82,14 @@ class QuestionResult:
             "passage_hit_rank": self.passage_hit_rank,
             "answer": self.answer,
             "citations": self.citations,
+            "refused": self.refused,
+            "evidence": self.evidence,
             "retrieval_ms": round(self.retrieval_ms, 2),
             "answer_ms": round(self.answer_ms, 2),
             "total_ms": round(self.total_ms, 2),
             "error": self.error,
             **self.scores,
+            **self.answer_scores,
         }
 
 
@@ -127,13 +141,20 @@ def _qa_item(raw: Any) -> QAItem:
     )
 
 
-def evaluate_item(index: NewsIndex, item: QAItem, k: int) -> QuestionResult:
+def evaluate_item(
+    index: NewsIndex, item: QAItem, k: int, answerer: Answerer | None = None
+) -> QuestionResult:
     """Run one question; an exception is recorded on the result, never raised."""
     result = QuestionResult(item)
     try:
         started = time.perf_counter()
         passages = index.search(item.question, k * CHUNKS_PER_ARTICLE)
         result.retrieval_ms = (time.perf_counter() - started) * 1000
+        if answerer is not None:
+            timed = answerer.answer_timed(item.question)
+            # What a user waits for: the answerer's own retrieval, then the answer.
+            result.retrieval_ms, result.answer_ms = timed.retrieval_ms, timed.answer_ms
+            _score_answer(result, timed.answer)
     except Exception as exc:  # a failure is counted in the report, not fatal to the run
         log.warning("question %s failed", item.id, exc_info=True)
         result.error = f"{type(exc).__name__}: {exc}"
@@ -144,6 +165,30 @@ def evaluate_item(index: NewsIndex, item: QAItem, k: int) -> QuestionResult:
         result.passage_hit_rank = _passage_hit(item, passages[:k])
         result.scores = retrieval_scores(item.evidence_ids, result.retrieved_ids, k)
     return result
+
+
+def _score_answer(result: QuestionResult, answer: Answer) -> None:
+    item = result.item
+    result.answer, result.refused, result.evidence = answer.text, answer.refused, answer.evidence
+    result.citations = [
+        {
+            "n": c.n,
+            "article_id": c.passage.article_id,
+            "chunk_id": c.passage.chunk_id,
+            "quote": c.quote,
+        }
+        for c in answer.citations
+    ]
+    if item.unanswerable:
+        return
+    text = strip_markers(answer.text) if not answer.refused else ""
+    cited = [(c.passage.article_id, c.quote) for c in answer.citations]
+    result.answer_scores = {
+        "exact_match": exact_match(text, item.answers) if item.answers else None,
+        "f1": token_f1(text, item.answers) if item.answers else None,
+        "contains_answer": contains_answer(text, item.answers) if item.answers else None,
+        "citation_precision": citation_precision(cited, item.evidence_ids, item.answers),
+    }
 
 
 def _passage_hit(item: QAItem, passages: Sequence[Passage]) -> int | None:
@@ -163,10 +208,11 @@ def run(
     items: Sequence[QAItem],
     k: int,
     on_result: Callable[[QuestionResult], None] | None = None,
+    answerer: Answerer | None = None,
 ) -> list[QuestionResult]:
     results = []
     for item in items:
-        result = evaluate_item(index, item, k)
+        result = evaluate_item(index, item, k, answerer)
         results.append(result)
         if on_result:
             on_result(result)
@@ -196,6 +242,7 @@ def summarize(results: Sequence[QuestionResult], k: int) -> dict[str, Any]:
         _mean([float(r.hit_rank is not None and r.hit_rank <= cut) for r in scored])
         for cut in range(1, k + 1)
     ]
+    metrics |= _answer_metrics(results)
     ok = [r for r in results if r.error is None]
     latency = {
         stage: _percentiles([getattr(r, f"{stage}_ms") for r in ok])
@@ -217,6 +264,33 @@ def summarize(results: Sequence[QuestionResult], k: int) -> dict[str, Any]:
             f"mrr@{k}": _mean([r.scores[f"mrr@{k}"] for r in group]),
         }
     return {"metrics": metrics, "latency_ms": latency, "counts": counts, "by_type": by_type}
+
+
+def _answer_metrics(results: Sequence[QuestionResult]) -> dict[str, float | None]:
+    """Answer quality; empty until an answerer ran."""
+    answered = [r for r in results if r.error is None and r.refused is not None]
+    if not answered:
+        return {}
+    answerable = [r for r in answered if not r.item.unanswerable]
+    unanswerable = [r for r in answered if r.item.unanswerable]
+
+    def mean_of(name: str) -> float | None:
+        values = [v for r in answerable if (v := r.answer_scores.get(name)) is not None]
+        return _mean(values) if values else None
+
+    return {
+        "exact_match": mean_of("exact_match"),
+        "f1": mean_of("f1"),
+        "contains_answer": mean_of("contains_answer"),
+        "citation_precision": mean_of("citation_precision"),
+        "citation_coverage": _mean([float(bool(r.citations)) for r in answerable])
+        if answerable
+        else None,
+        "refusal_rate": _mean([float(bool(r.refused)) for r in answerable]) if answerable else None,
+        "refusal_accuracy": _mean([float(bool(r.refused)) for r in unanswerable])
+        if unanswerable
+        else None,
+    }
 
 
 def _mean(values: Sequence[float]) -> float:

@@ -94,3 +94,23 @@ def contains_answer(prediction: str, answers: Sequence[str]) -> float:
     """1 when a normalised reference answer appears, as whole words, in the answer."""
     guess = f" {normalize_answer(prediction)} "
     return float(any(f" {normalize_answer(a)} " in guess for a in answers if normalize_answer(a)))
+
+
+_MARKER = re.compile(r"\s*\[\d+\]")
+
+
+def strip_markers(text: str) -> str:
+    """The answer without its [n] citation markers, for comparing with references."""
+    return _MARKER.sub("", text)
+
+
+def citation_precision(
+    cited: Sequence[tuple[str, str]], gold_ids: Sequence[str], answers: Sequence[str]
+) -> float | None:
+    """Share of cited (article id, quote) pairs from a gold article or quoting a gold answer."""
+    if not cited:
+        return None
+    good = sum(
+        article_id in gold_ids or contains_answer(quote, answers) > 0 for article_id, quote in cited
+    )
+    return good / len(cited)

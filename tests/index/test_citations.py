@@ -1,0 +1,165 @@
+"""Citation markers from model text: renumbered, cleaned, and quoting exact article spans."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from index.citations import resolve_citations, sentence_spans
+from index.engine import NewsIndex
+from index.models import Passage
+from tests.conftest import SEED, sample_records
+
+SEED_QUESTION = "Qui remplace Pete Hegseth à la réunion du groupe de contact ?"
+EBOLA_QUESTION = "L'OMS a-t-elle déclaré la fin de l'épidémie d'Ebola en Afrique de l'Ouest ?"
+
+
+def article_texts() -> dict[str, str]:
+    """Article text by title, as the reader stored it (records are stripped, like the reader)."""
+    texts = {str(r["title"]): str(r["text"]).strip() for r in sample_records(24)}
+    title, body = SEED.read_text(encoding="utf-8").strip().split("\n", 1)
+    texts[title.strip()] = body.strip()
+    return texts
+
+
+@pytest.fixture(scope="module")
+def passages(indexed: NewsIndex) -> list[Passage]:
+    found = indexed.search(SEED_QUESTION, k=5)
+    assert len(found) == 5
+    return found
+
+
+def assert_exact(citation_start: int, citation_end: int, quote: str, passage: Passage) -> None:
+    article = article_texts()[passage.title]
+    assert article[passage.start : passage.end] == passage.text  # precondition of the offsets
+    assert article[citation_start:citation_end] == quote
+    assert passage.start <= citation_start < citation_end <= passage.end
+
+
+def test_markers_are_renumbered_by_first_appearance(passages: list[Passage]) -> None:
+    text, citations = resolve_citations("Premier fait [3]. Second fait [1][3]. Fin [5].", passages)
+    assert text == "Premier fait [1]. Second fait [2][1]. Fin [3]."
+    assert [c.n for c in citations] == [1, 2, 3]
+    assert [c.passage for c in citations] == [passages[2], passages[0], passages[4]]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected", "cited"),
+    [
+        ("Fait [1, 3].", "Fait [1][2].", [1, 3]),
+        ("Fait [1][2].", "Fait [1][2].", [1, 2]),
+        ("Fait [2-4].", "Fait [1][2][3].", [2, 3, 4]),
+        ("Fait 【2】.", "Fait [1].", [2]),
+        ("Fait ［２］ et ［３］.", "Fait [1] et [2].", [2, 3]),
+        ("Fait [Source 2].", "Fait [1].", [2]),
+        ("Fait [sources 3 et 1].", "Fait [1][2].", [3, 1]),
+        ("Fait [Passage 2, Passage 4].", "Fait [1][2].", [2, 4]),
+        ("Fait [ 2 ] .", "Fait [1].", [2]),
+        ("Fait [^2].", "Fait [1].", [2]),
+        ("Fait (source 2).", "Fait [1].", [2]),
+        ("Fait [2] [2][2].", "Fait [1].", [2]),
+        # A bare "(1)" is prose, not a citation.
+        ("Étapes (1) et (2) [1].", "Étapes (1) et (2) [1].", [1]),
+    ],
+)
+def test_marker_forms(
+    passages: list[Passage], written: str, expected: str, cited: list[int]
+) -> None:
+    text, citations = resolve_citations(written, passages)
+    assert text == expected
+    assert [c.passage for c in citations] == [passages[k - 1] for k in cited]
+    assert [c.n for c in citations] == list(range(1, len(cited) + 1))
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Whitaker le remplace [7].", "Whitaker le remplace."),
+        ("Whitaker le remplace [0], dit-on.", "Whitaker le remplace, dit-on."),
+        ("Whitaker [9] le remplace [2].", "Whitaker le remplace [1]."),
+        ("[6] Whitaker le remplace.", "Whitaker le remplace."),
+        ("Whitaker [2019]le remplace [1-2].", "Whitaker le remplace [1][2]."),
+        ("Whitaker le remplace [0][7] [2, 9] .", "Whitaker le remplace [1]."),
+    ],
+)
+def test_invalid_markers_are_dropped_and_tidied(
+    passages: list[Passage], written: str, expected: str
+) -> None:
+    text, citations = resolve_citations(written, passages)
+    assert text == expected
+    assert "  " not in text and " ." not in text and " ," not in text
+    assert all(1 <= c.n <= len(citations) for c in citations)
+
+
+def test_no_valid_marker_means_no_citation(passages: list[Passage]) -> None:
+    assert resolve_citations("Je ne sais pas [8].", passages) == ("Je ne sais pas.", ())
+    assert resolve_citations("Rien à citer.", []) == ("Rien à citer.", ())
+
+
+def test_quote_is_the_supporting_sentence_exactly(passages: list[Passage]) -> None:
+    passage = next(p for p in passages if "Matthew Whitaker" in p.text)
+    answer = "Matthew Whitaker, ambassadeur américain auprès de l'OTAN, remplace Hegseth [1]."
+    _, (citation,) = resolve_citations(answer, [passage])
+    assert "Matthew Whitaker, le remplacera." in citation.quote
+    assert citation.quote in [passage.text[a:b] for a, b in sentence_spans(passage.text, "fr")]
+    assert_exact(citation.start, citation.end, citation.quote, passage)
+
+
+def test_each_marker_quotes_for_its_own_claim(indexed: NewsIndex) -> None:
+    ebola = indexed.search(EBOLA_QUESTION, k=3)
+    whitaker = next(p for p in indexed.search(SEED_QUESTION, k=5) if "Whitaker" in p.text)
+    assert "Ebola" in ebola[0].title
+    passages = [ebola[0], whitaker]
+    answer = (
+        "L'ambassadeur Matthew Whitaker remplace Pete Hegseth [2]. "
+        "L'OMS a déclaré terminée l'épidémie d'Ebola en Afrique de l'Ouest [1]."
+    )
+    _, citations = resolve_citations(answer, passages)
+    assert [c.passage for c in citations] == [whitaker, ebola[0]]
+    assert "Whitaker" in citations[0].quote
+    assert "Ebola" in citations[1].quote or "épidémie" in citations[1].quote
+    for citation in citations:
+        assert_exact(citation.start, citation.end, citation.quote, citation.passage)
+
+
+def test_quote_matching_ignores_case_and_accents(passages: list[Passage]) -> None:
+    passage = passages[0]
+    spans = sentence_spans(passage.text, passage.lang)
+    a, b = max(spans[1:] or spans, key=lambda s: s[1] - s[0])
+    sentence = passage.text[a:b]
+    shouted = "".join(
+        c for c in unicodedata.normalize("NFKD", sentence.upper()) if not unicodedata.combining(c)
+    )
+    _, (citation,) = resolve_citations(f"{shouted} [1]", [passage])
+    assert citation.quote == sentence
+    assert (citation.start, citation.end) == (passage.start + a, passage.start + b)
+    assert_exact(citation.start, citation.end, citation.quote, passage)
+
+
+def test_unrelated_claim_quotes_the_first_sentence(passages: list[Passage]) -> None:
+    passage = passages[1]
+    _, (citation,) = resolve_citations("Les pommes de terre poussent sur Mars [1].", [passage])
+    a, b = sentence_spans(passage.text, passage.lang)[0]
+    assert citation.quote == passage.text[a:b]
+    assert_exact(citation.start, citation.end, citation.quote, passage)
+
+
+def test_marker_after_the_full_stop_belongs_to_the_sentence_before(
+    passages: list[Passage],
+) -> None:
+    passage = next(p for p in passages if "Matthew Whitaker" in p.text)
+    answer = "Matthew Whitaker remplacera le chef du Pentagone. [1] Voilà tout."
+    text, (citation,) = resolve_citations(answer, [passage])
+    assert text == answer
+    assert "Whitaker" in citation.quote
+
+
+def test_sentence_spans_keep_abbreviations_and_paragraphs() -> None:
+    text = "M. Dupont est arrivé mardi. Il a parlé.\nNouveau paragraphe sans point"
+    spans = sentence_spans(text, "fr")
+    assert [text[a:b] for a, b in spans] == [
+        "M. Dupont est arrivé mardi.",
+        "Il a parlé.",
+        "Nouveau paragraphe sans point",
+    ]
