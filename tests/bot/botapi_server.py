@@ -12,7 +12,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -292,7 +292,12 @@ def _decode(name: str, value: str) -> Any:
 
 # --- updates as Telegram sends them --------------------------------------------------------
 
-PRIVATE_USER = {"id": 1001, "is_bot": False, "first_name": "Alice", "language_code": "fr"}
+PRIVATE_USER: dict[str, Any] = {
+    "id": 1001,
+    "is_bot": False,
+    "first_name": "Alice",
+    "language_code": "fr",
+}
 
 
 def chat_private(user: dict[str, Any] = PRIVATE_USER) -> dict[str, Any]:
@@ -346,9 +351,3 @@ def button_press(sent: ApiCall, user: dict[str, Any] = PRIVATE_USER) -> dict[str
             "message": sent.result,
         }
     }
-
-
-@contextlib.contextmanager
-def serving(token: str) -> Iterator[FakeBotApi]:
-    with FakeBotApi(token) as api:
-        yield api

@@ -30,7 +30,7 @@ WRONG_TOKEN = "987654321:ZZZ" + "n0t-Th1s_one" * 3
 class RunningBot:
     """An Application polling the fake server from its own thread, as `run_polling` would."""
 
-    def __init__(self, application: Application) -> None:  # type: ignore[type-arg]
+    def __init__(self, application: Application) -> None:
         self.application = application
         self._started = threading.Event()
         self._stop = threading.Event()

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
 
 import pytest
 from telegram.constants import MessageLimit
@@ -40,8 +41,8 @@ EBOLA = "Qu'a annoncé l'OMS au sujet d'Ebola ?"
 EBOLA_LINK = "https://fr.wikinews.org/wiki/Ebola_:_l'OMS_déclare"
 EBOLA_URL = EBOLA_LINK.replace("'", "&#x27;")  # as written in the HTML
 FOLLOW_UP = "Quand l'a-t-il dit ?"  # alone, it finds an article about Michel Delpech
-STRANGER = {"id": 2002, "is_bot": False, "first_name": "Eve", "language_code": "fr"}
-BOB = {"id": 3003, "is_bot": False, "first_name": "Bob", "language_code": "en"}
+STRANGER: dict[str, Any] = {"id": 2002, "is_bot": False, "first_name": "Eve", "language_code": "fr"}
+BOB: dict[str, Any] = {"id": 3003, "is_bot": False, "first_name": "Bob", "language_code": "en"}
 
 StartBot = Callable[..., RunningBot]
 
@@ -259,7 +260,7 @@ def test_refusals_speak_the_question_language_and_list_close_articles(
 @pytest.fixture()
 def tricky_index(fresh_index: NewsIndex, tmp_path: Path) -> NewsIndex:
     """One article whose title, text and URL are full of HTML-special characters."""
-    article = {
+    article: dict[str, object] = {
         "id": "att-1",
         "title": "AT&T <rachète> Time Warner & co",
         "source": "Les <Échos> & Cie",

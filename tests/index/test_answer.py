@@ -20,8 +20,13 @@ def answerer(indexed: NewsIndex) -> Answerer:
 
 
 def _article_texts() -> dict[str, str]:
-    texts = {str(r["id"]): str(r["text"]) for r in sample_records(24)}
-    return texts
+    return {str(r["id"]): str(r["text"]) for r in sample_records(24)}
+
+
+def _seed_body() -> str:
+    """The seed as ingested from its .txt file: the first line is the title."""
+    text = SEED.read_text(encoding="utf-8")
+    return text[text.index("\n") :].strip()
 
 
 def _assert_well_cited(answer: Answer) -> None:
@@ -31,7 +36,7 @@ def _assert_well_cited(answer: Answer) -> None:
     first_seen = list(dict.fromkeys(markers))
     assert first_seen == sorted(first_seen)
     texts = _article_texts()
-    seed = SEED.read_text(encoding="utf-8")
+    seed = _seed_body()
     for c in answer.citations:
         source = texts.get(c.passage.article_id, seed)
         assert source[c.start : c.end] == c.quote
