@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 
 demo: setup
 	$(BIN)/newsqa ingest data/frwikinews/corpus.jsonl
-	$(BIN)/newsqa search "$(QUESTION)" -k 3
+	$(BIN)/newsqa ask "$(QUESTION)"
 
 lint: setup
 	$(BIN)/ruff format --check .

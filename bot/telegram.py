@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
+import errno
 import importlib.util
 import logging
 import re
+import secrets
+import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
@@ -29,7 +31,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, MessageLimit, ParseMode
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -73,6 +75,8 @@ TYPING_REFRESH_S = 4.0  # Telegram drops the "typing…" status after about 5 se
 QUOTES = "quotes:"  # callback data prefix of the button, followed by the exchange id
 UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]  # all the bot handles
 _STATE = "newsqa"
+# Why a webhook server may fail to bind: the user's address or port, not a bug.
+_CANNOT_LISTEN = {errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES}
 
 
 @dataclass(frozen=True)
@@ -285,7 +289,7 @@ def run_bot(settings: Settings, index: NewsIndex | None = None) -> None:
     from index.engine import NewsIndex
 
     token = check_token(settings)
-    webhook = settings.telegram_webhook_url
+    webhook = check_webhook_url(settings)
     if webhook and importlib.util.find_spec("tornado") is None:
         raise UserError(
             "webhook mode needs `pip install 'python-telegram-bot[webhooks]'`; "
@@ -294,29 +298,67 @@ def run_bot(settings: Settings, index: NewsIndex | None = None) -> None:
     index = index or NewsIndex.open(settings)
     answerer = Answerer.from_settings(settings, index)
     index.embedder  # noqa: B018 -- load the model now, not on the first question
-    with _token_hidden_from_logs(token):
+    # New at each start (setWebhook sends it again), so a leaked one dies with the process.
+    secret = secrets.token_urlsafe(32)
+    with _hidden_from_logs({token: "<token>", secret: "<webhook secret>"}):
         application = build_application(settings, index, answerer)
         try:
             if webhook:
-                application.run_webhook(
-                    listen=settings.telegram_webhook_listen,
-                    port=settings.telegram_webhook_port,
-                    url_path=urlsplit(webhook).path.lstrip("/"),
-                    webhook_url=webhook,
-                    # Derived from the token: stable across restarts, unknown to others.
-                    secret_token=hashlib.sha256(token.encode()).hexdigest()[:32],
-                    allowed_updates=UPDATES,
-                )
+                _serve_webhook(application, settings, webhook, secret)
             else:
                 application.run_polling(allowed_updates=UPDATES)
         except InvalidToken:
             raise UserError(
                 "Telegram rejected NEWSQA_TELEGRAM_TOKEN: copy the token again from @BotFather"
             ) from None
+        except BadRequest as exc:  # before NetworkError, which it subclasses
+            if "webhook" not in exc.message.lower():
+                raise
+            raise UserError(
+                f"Telegram refused NEWSQA_TELEGRAM_WEBHOOK_URL ({webhook}): {exc.message}"
+            ) from None
         except NetworkError as exc:
             where = settings.telegram_base_url or "api.telegram.org"
             reason = str(exc).replace(token, "<token>")
             raise UserError(f"cannot reach the Telegram Bot API at {where}: {reason}") from None
+
+
+def _serve_webhook(application: Application, settings: Settings, url: str, secret: str) -> None:
+    """Tell Telegram to POST updates to `url`, and serve them on the URL's path until stopped."""
+    try:
+        application.run_webhook(
+            listen=settings.telegram_webhook_listen,
+            port=settings.telegram_webhook_port,
+            url_path=urlsplit(url).path,
+            webhook_url=url,
+            # Telegram sends it back in a header: other POSTs to the URL are refused (403).
+            secret_token=secret,
+            allowed_updates=UPDATES,
+            # Questions asked while the bot was down still get answers, as in polling.
+            drop_pending_updates=False,
+        )
+    except OSError as exc:
+        if not isinstance(exc, socket.gaierror) and exc.errno not in _CANNOT_LISTEN:
+            raise
+        where = f"{settings.telegram_webhook_listen}:{settings.telegram_webhook_port}"
+        raise UserError(
+            f"cannot listen for the webhook on {where} ({exc.strerror}): set "
+            "NEWSQA_TELEGRAM_WEBHOOK_LISTEN and NEWSQA_TELEGRAM_WEBHOOK_PORT to a free address"
+        ) from None
+
+
+def check_webhook_url(settings: Settings) -> str | None:
+    """The webhook URL, checked for shape, or None for long polling."""
+    url = (settings.telegram_webhook_url or "").strip()
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise UserError(
+            "NEWSQA_TELEGRAM_WEBHOOK_URL must be the full URL Telegram posts to, such as "
+            "https://bot.example.org/telegram; leave it empty to use long polling"
+        )
+    return url
 
 
 def check_token(settings: Settings) -> str:
@@ -388,29 +430,33 @@ def _api_urls(base_url: str) -> tuple[str, str]:
     return f"{root}/bot", f"{root}/file/bot"
 
 
-class _RedactToken(logging.Filter):
-    """Replace the token in any record a handler is about to write."""
+class _Redact(logging.Filter):
+    """Replace each secret in any record a handler is about to write by its placeholder."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, placeholders: dict[str, str]) -> None:
         super().__init__()
-        self.token = token
+        self.placeholders = placeholders
+
+    def _clean(self, text: str) -> str:
+        for secret, placeholder in self.placeholders.items():
+            text = text.replace(secret, placeholder)
+        return text
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if self.token in message:
-            record.msg, record.args = message.replace(self.token, "<token>"), None
+        if any(secret in message for secret in self.placeholders):
+            record.msg, record.args = self._clean(message), None
         if record.exc_info and not record.exc_text:
-            formatted = logging.Formatter().formatException(record.exc_info)
-            record.exc_text = formatted.replace(self.token, "<token>")
+            record.exc_text = self._clean(logging.Formatter().formatException(record.exc_info))
         return True
 
 
 @contextlib.contextmanager
-def _token_hidden_from_logs(token: str) -> Iterator[None]:
-    """Keep the token out of the logs, which would otherwise show it in every request URL."""
+def _hidden_from_logs(placeholders: dict[str, str]) -> Iterator[None]:
+    """Keep secrets out of the logs (PTB logs each call's parameters at DEBUG)."""
     # httpx logs each request URL (which contains the token) at INFO.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    redact = _RedactToken(token)
+    redact = _Redact(placeholders)
     handlers = list(logging.getLogger().handlers)
     for handler in handlers:
         handler.addFilter(redact)

@@ -140,9 +140,9 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
 
 
 def run_cli(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 600
+    *args: str, env: dict[str, str] | None = None, timeout: float = 600, input: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed `newsqa` command as a user would."""
+    """Run the installed `newsqa` command as a user would (typing `input`, if given)."""
     newsqa = Path(sys.executable).parent / "newsqa"
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSQA_")}
     full_env |= {"NEWSQA_CACHE_DIR": str(MODEL_CACHE)} | (env or {})
@@ -152,5 +152,5 @@ def run_cli(
         text=True,
         env=full_env,
         timeout=timeout,
-        stdin=subprocess.DEVNULL,
+        **({"input": input} if input is not None else {"stdin": subprocess.DEVNULL}),
     )

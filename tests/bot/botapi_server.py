@@ -8,6 +8,7 @@ message length, and that HTML-formatted text parses with Telegram's tags only.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import re
 import threading
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from telegram.constants import MessageLimit
 
@@ -38,6 +39,7 @@ _TELEGRAM_TAGS = {
 }  # fmt: skip
 # Long polls are cut short so tests never wait on them.
 MAX_POLL_S = 0.3
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,9 @@ class FakeBotApi:
         self._next_update = 1
         self._next_message = 5000
         self._chats: dict[int, dict[str, Any]] = {}
+        self._webhook: dict[str, Any] | None = None  # the last setWebhook's parameters
+        # api.telegram.org takes only https webhooks; a local Bot API server also takes http.
+        self.https_only = False
         self._changed = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
@@ -140,13 +145,47 @@ class FakeBotApi:
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue an update for the next getUpdates; returns it with its update_id."""
         with self._changed:
-            update = {"update_id": self._next_update, **update}
-            self._next_update += 1
-            message = update.get("message") or (update.get("callback_query") or {}).get("message")
-            if message:
-                self._chats[message["chat"]["id"]] = message["chat"]
+            update = self._numbered(update)
             self._updates.append(update)
             self._changed.notify_all()
+        return update
+
+    def deliver(
+        self, update: dict[str, Any], *, secret: str | None = None, timeout: float = 20.0
+    ) -> int:
+        """POST an update to the webhook as Telegram does, retrying until the bot listens.
+
+        Sends the secret token given to setWebhook, unless `secret` replaces it; returns the
+        HTTP status the bot answered.
+        """
+        accepted = self.wait_for("setWebhook", where=lambda c: c.result is True, timeout=timeout)
+        hook = accepted[-1].params
+        url = urlsplit(hook["url"])
+        headers = {"Content-Type": "application/json"}
+        if secret or hook.get("secret_token"):
+            headers[SECRET_HEADER] = secret or hook["secret_token"]
+        with self._changed:
+            body = json.dumps(self._numbered(update)).encode()
+        deadline = time.monotonic() + timeout
+        while True:
+            connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=10)
+            try:
+                connection.request("POST", url.path or "/", body, headers)
+                return connection.getresponse().status
+            except ConnectionRefusedError:
+                # The bot calls setWebhook before it listens; Telegram retries too.
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"nothing listens at {hook['url']}") from None
+                time.sleep(0.05)
+            finally:
+                connection.close()
+
+    def _numbered(self, update: dict[str, Any]) -> dict[str, Any]:
+        update = {"update_id": self._next_update, **update}
+        self._next_update += 1
+        message = update.get("message") or (update.get("callback_query") or {}).get("message")
+        if message:
+            self._chats[message["chat"]["id"]] = message["chat"]
         return update
 
     def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[ApiCall]:
@@ -189,7 +228,17 @@ class FakeBotApi:
 
     def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, Any]:
         if method == "getUpdates":
+            if self._webhook is not None:
+                return 409, "Conflict: can't use getUpdates method while webhook is active"
             return 200, self._get_updates(params)
+        if method == "setWebhook":
+            if self.https_only and not str(params.get("url")).startswith("https://"):
+                return 400, "Bad Request: bad webhook: HTTPS url must be provided for webhook"
+            self._webhook = params
+            return 200, True
+        if method == "deleteWebhook":
+            self._webhook = None
+            return 200, True
         if method == "getMe":
             return 200, BOT_USER
         if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
@@ -201,8 +250,6 @@ class FakeBotApi:
             "sendChatAction",
             "answerCallbackQuery",
             "setMyCommands",
-            "deleteWebhook",
-            "setWebhook",
         ):
             return 200, True
         return 404, "Not Found: method not found"

@@ -6,10 +6,12 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import signal
+import socket
+import sys
 import threading
 from collections.abc import Callable, Iterator
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,7 @@ from tests.bot.botapi_server import (
     utf16_len,
 )
 from tests.bot.conftest import TOKEN, WRONG_TOKEN, ChatEndpoint, RunningBot
-from tests.conftest import make_settings, write_jsonl
+from tests.conftest import free_port, make_settings, write_jsonl
 
 EBOLA = "Qu'a annoncé l'OMS au sujet d'Ebola ?"
 EBOLA_LINK = "https://fr.wikinews.org/wiki/Ebola_:_l'OMS_déclare"
@@ -460,8 +462,113 @@ def test_run_bot_serves_until_interrupted_and_never_logs_the_token(
     assert not [r for r in caplog.records if r.name == "httpx" and r.levelno < logging.WARNING]
 
 
-@pytest.mark.skipif(find_spec("tornado") is not None, reason="webhook extra installed")
-def test_webhook_mode_without_its_extra_says_what_to_install(tmp_path: Path) -> None:
+# --- webhook mode --------------------------------------------------------------------------
+
+SEED_QUESTION = "Qui remplace Pete Hegseth à la réunion du groupe de contact ?"
+
+
+def test_webhook_mode_answers_what_telegram_posts_and_refuses_forgeries(
+    botapi: FakeBotApi,
+    bot_settings: Callable[..., Settings],
+    indexed: NewsIndex,
+    caplog: pytest.LogCaptureFixture,
+    main_loop: None,
+) -> None:
+    port = free_port()
+    hook = f"http://127.0.0.1:{port}/telegram/updates"
+    settings = bot_settings(telegram_webhook_url=hook, telegram_webhook_port=port)
+    caplog.set_level(logging.DEBUG)
+    statuses: dict[str, int] = {}
+    stopped = threading.Event()
+
+    def act_as_telegram() -> None:
+        try:
+            statuses["forged"] = botapi.deliver(message(EBOLA), secret="forged")
+            statuses["genuine"] = botapi.deliver(message(SEED_QUESTION))
+            botapi.wait_for()
+        finally:
+            if not stopped.is_set():
+                os.kill(os.getpid(), signal.SIGINT)  # what Ctrl-C does
+
+    threading.Thread(target=act_as_telegram, daemon=True).start()
+    try:
+        run_bot(settings, indexed)
+    finally:
+        stopped.set()
+
+    webhook = botapi.wait_for("setWebhook")[0].params
+    assert webhook["url"] == hook
+    assert webhook["allowed_updates"] == ["message", "callback_query"]
+    secret = webhook["secret_token"]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32,256}", secret)  # what Telegram accepts
+    assert statuses == {"forged": 403, "genuine": 200}
+    reply = botapi.wait_for()[0]
+    assert botapi.sent() == [reply]  # the forged question got no answer
+    assert reply.params["chat_id"] == PRIVATE_USER["id"]
+    assert "Matthew Whitaker" in plain(reply)
+    assert "Sources\n[1]" in plain(reply) and check_html(reply.text).errors == []
+    assert botapi.sent("getUpdates") == []  # no polling alongside the webhook
+    # Stopping leaves the webhook set, so Telegram keeps what users send until the restart.
+    assert botapi.sent("deleteWebhook") == []
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    assert "Calling Bot API endpoint `setWebhook`" in caplog.text
+    assert secret not in caplog.text and TOKEN not in caplog.text
+
+
+def test_webhook_url_refused_by_telegram_is_a_one_line_user_error(
+    botapi: FakeBotApi,
+    bot_settings: Callable[..., Settings],
+    indexed: NewsIndex,
+    main_loop: None,
+) -> None:
+    botapi.https_only = True  # as api.telegram.org
+    port = free_port()
+    settings = bot_settings(
+        telegram_webhook_url=f"http://127.0.0.1:{port}/hook", telegram_webhook_port=port
+    )
+    with pytest.raises(UserError) as error:
+        run_bot(settings, indexed)
+    refusal = str(error.value)
+    assert refusal.startswith(
+        f"Telegram refused NEWSQA_TELEGRAM_WEBHOOK_URL (http://127.0.0.1:{port}/hook): "
+    )
+    assert "https url must be provided" in refusal.lower() and "\n" not in refusal
+
+
+def test_webhook_port_in_use_is_a_one_line_user_error(
+    botapi: FakeBotApi,
+    bot_settings: Callable[..., Settings],
+    indexed: NewsIndex,
+    main_loop: None,
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = bot_settings(
+            telegram_webhook_url="https://bot.example.org/hook", telegram_webhook_port=port
+        )
+        with pytest.raises(UserError) as error:
+            run_bot(settings, indexed)
+    assert f"cannot listen for the webhook on 127.0.0.1:{port}" in str(error.value)
+    assert "NEWSQA_TELEGRAM_WEBHOOK_PORT" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "url", ["bot.example.org/hook", "ftp://bot.example.org/hook", "https:///hook"]
+)
+def test_webhook_url_that_is_not_a_full_url_is_a_user_error(tmp_path: Path, url: str) -> None:
+    settings = make_settings(tmp_path, telegram_token=TOKEN, telegram_webhook_url=url)
+    with pytest.raises(UserError, match="must be the full URL Telegram posts to"):
+        run_bot(settings)
+
+
+def test_webhook_mode_without_its_extra_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The extra is installed: a None entry in sys.modules makes it look absent to find_spec.
+    monkeypatch.setitem(sys.modules, "tornado", None)
     settings = make_settings(
         tmp_path, telegram_token=TOKEN, telegram_webhook_url="https://bot.example.org/hook"
     )

@@ -10,6 +10,7 @@ from index.answer import REFUSALS, Answerer
 from index.engine import NewsIndex
 from index.models import Answer, Turn
 from tests.conftest import SEED, sample_records
+from tests.index.chat_server import ChatEndpoint, Reply
 
 SEED_TITLE = "Il s'agit de la première fois"
 
@@ -83,8 +84,44 @@ def test_refuses_in_the_question_language(answerer: Answerer, question: str, lan
 
 
 def test_follow_up_uses_the_previous_question(answerer: Answerer) -> None:
-    first = answerer.answer("Qui remplace Pete Hegseth à la réunion du groupe de contact ?")
-    alone = answerer.answer("Et combien ont-ils fourni ?")
-    follow = answerer.answer("Et combien ont-ils fourni ?", [Turn(first.question, first.text)])
-    assert "126 milliards" in follow.text and "Hegseth" in follow.question
-    assert "126 milliards" not in alone.text
+    first = answerer.answer("Combien les pays membres de l'UDCG ont-ils fourni à l'Ukraine ?")
+    follow = answerer.answer("Et qui l'a créé ?", [Turn(first.question, first.text)])
+    assert "UDCG" in follow.question and "Lloyd Austin" in follow.text
+    assert answerer.answer("Et qui l'a créé ?").question == "Et qui l'a créé ?"
+
+
+def _llm_answerer(indexed: NewsIndex, endpoint: ChatEndpoint) -> Answerer:
+    settings = indexed.settings.model_copy(
+        update={
+            "answer_backend": "openai",
+            "llm_base_url": endpoint.base_url,
+            "llm_model": "test-model",
+            "llm_timeout_s": 1.0,
+            "llm_max_retries": 0,
+        }
+    )
+    return Answerer.from_settings(settings, indexed)
+
+
+def test_llm_answer_markers_are_repaired_and_quoted(
+    indexed: NewsIndex, endpoint: ChatEndpoint
+) -> None:
+    endpoint.replies = [Reply("Matthew Whitaker le remplacera [3][1] [9].")]
+    answer = _llm_answerer(indexed, endpoint).answer(
+        "Qui remplace Pete Hegseth à la réunion du groupe de contact ?"
+    )
+    assert answer.backend == "openai" and not answer.refused
+    assert answer.text.startswith("Matthew Whitaker le remplacera [1][2]")
+    assert "[9]" not in answer.text and "[3]" not in answer.text
+    _assert_well_cited(answer)
+
+
+def test_llm_failure_falls_back_to_the_extractive_answer(
+    indexed: NewsIndex, endpoint: ChatEndpoint, caplog: pytest.LogCaptureFixture
+) -> None:
+    endpoint.replies = [Reply("late", delay_s=3.0)]
+    answer = _llm_answerer(indexed, endpoint).answer(
+        "Qui remplace Pete Hegseth à la réunion du groupe de contact ?"
+    )
+    assert answer.backend == "extractive" and "Matthew Whitaker" in answer.text
+    assert "falling back to the extractive answer" in caplog.text
