@@ -37,6 +37,7 @@ RANK_WEIGHT = 0.05
 # Further sentences join the best one only when nearly as good.
 KEEP_WITHIN = 0.04
 MIN_WORDS = 4
+MAX_EMBEDDED = 24
 
 
 @dataclass(frozen=True)
@@ -169,9 +170,6 @@ class Answerer:
         ]
         if not candidates:
             return []
-        embedder = self.index.embedder
-        vectors = embedder.embed_passages([c.text for c in candidates])
-        meaning = vectors @ embedder.embed_query(question)
         wanted = set(tokenize(focus, retrieval.language)) or set(
             tokenize(question, retrieval.language)
         )
@@ -180,18 +178,26 @@ class Answerer:
             len(wanted & set(tokenize(c.text, c.passage.lang or "fr"))) / max(1, len(wanted))
             for c in candidates
         ]
-        scored = []
-        for i, (c, cosine) in enumerate(zip(candidates, meaning, strict=True)):
+        cheap = []
+        for i, c in enumerate(candidates):
             # The sentence before often names what this one answers with a pronoun.
             follows = i > 0 and candidates[i - 1].passage is c.passage
             context = overlaps[i - 1] if follows else 0.0
-            score = (
-                float(cosine)
-                + LEXICAL_WEIGHT * (overlaps[i] + CONTEXT_WEIGHT * context)
+            cheap.append(
+                LEXICAL_WEIGHT * (overlaps[i] + CONTEXT_WEIGHT * context)
                 + TYPE_WEIGHT * offers(c.text, kind, focus)
                 + RANK_WEIGHT / (1 + c.passage_rank)
             )
-            scored.append(Sentence(c.passage_rank, c.passage, c.start, c.end, score))
+        # Embedding dominates answer time: only the most promising sentences are embedded.
+        keep = sorted(range(len(candidates)), key=lambda i: -cheap[i])[:MAX_EMBEDDED]
+        embedder = self.index.embedder
+        vectors = embedder.embed_passages([candidates[i].text for i in keep])
+        meaning = vectors @ embedder.embed_query(question)
+        scored = [
+            Sentence(c.passage_rank, c.passage, c.start, c.end, float(cosine) + cheap[i])
+            for i, cosine in zip(keep, meaning, strict=True)
+            for c in (candidates[i],)
+        ]
         return sorted(scored, key=lambda s: -s.score)
 
 
