@@ -109,6 +109,18 @@ def test_eval_metrics_reports_and_compare(tmp_path: Path) -> None:
     rows = [json.loads(x) for x in (tmp_path / "run1" / "results.jsonl").read_text().splitlines()]
     assert [r["hit_rank"] for r in rows] == [1, 2, None, None]
     assert rows[0]["retrieved_ids"] == ["seed", NOBEL_ID]
+    # Answers: q1 is answered from the seed, with a citation of it.
+    assert "Matthew Whitaker" in rows[0]["answer"] and rows[0]["contains_answer"] == 1.0
+    assert rows[0]["citations"][0]["article_id"] == "seed"
+    assert rows[0]["citation_precision"] == 1.0
+    answerable = rows[:3]
+    assert m["contains_answer"] == pytest.approx(
+        sum(r["contains_answer"] for r in answerable) / 3, abs=1e-4
+    )
+    assert m["refusal_rate"] == pytest.approx(sum(r["refused"] for r in answerable) / 3, abs=1e-4)
+    assert m["refusal_accuracy"] == float(rows[3]["refused"])
+    assert report["latency_ms"]["answer"]["p50"] > 0
+    assert report["config"]["answerer"] == "extractive"
     assert (tmp_path / "run1" / "plots.png").stat().st_size > 10_000
     assert "| hit@5 | 0.667 |" in (tmp_path / "run1" / "report.md").read_text()
 
