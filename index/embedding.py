@@ -83,14 +83,15 @@ def load_model(settings: Settings) -> SentenceTransformer:
     _return_large_blocks_to_the_os()
     from sentence_transformers import SentenceTransformer
 
-    if settings.embed_model == BUNDLED_MODEL:
+    bundled = settings.embed_model == BUNDLED_MODEL
+    if bundled:
         from index.e5_bundle import ensure_derived
 
         location = str(ensure_derived(settings.cache_dir))
     else:
         location = settings.embed_model
     try:
-        return SentenceTransformer(location, device="cpu")
+        model = SentenceTransformer(location, device="cpu")
     except (OSError, ValueError) as exc:
         hint = (
             "point NEWSQA_EMBED_MODEL at a local sentence-transformers folder"
@@ -100,6 +101,11 @@ def load_model(settings: Settings) -> SentenceTransformer:
         )
         log.debug("model load failed", exc_info=True)
         raise ModelUnavailable(f"embedding model '{location}' is not available: {hint}") from exc
+    if bundled:
+        from index.e5_bundle import use_packed_word_embeddings
+
+        use_packed_word_embeddings(model, Path(location))
+    return model
 
 
 def _return_large_blocks_to_the_os() -> None:

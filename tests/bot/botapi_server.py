@@ -200,9 +200,11 @@ class FakeBotApi:
         *,
         chat_id: int | None = None,
         where: Callable[[ApiCall], bool] = lambda call: True,
-        timeout: float = 30.0,
+        timeout: float = 180.0,
     ) -> list[ApiCall]:
-        """The first `count` matching calls, waiting for them; fails the test on timeout."""
+        """The first `count` matching calls, waiting for them; fails the test on timeout.
+
+        The timeout is a ceiling for a loaded CI machine, not a speed target."""
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:

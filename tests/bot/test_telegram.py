@@ -359,10 +359,10 @@ def test_a_slow_question_does_not_hold_up_other_chats(
     chat_llm.reply = lambda prompt: "Voici ce que disent les articles [1]."
 
     def hold(prompt: str) -> None:
-        # The slow question's model call waits until the other chat has its answer (or 20 s).
+        # The slow question's model call waits until the other chat has its answer (or 120 s).
         if slow in prompt:
             with contextlib.suppress(AssertionError):
-                botapi.wait_for(chat_id=BOB["id"], timeout=20)
+                botapi.wait_for(chat_id=BOB["id"], timeout=120)
 
     chat_llm.hold = hold
     settings = make_settings(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from index.e5_bundle import PackedWordEmbeddings, derived_dir
 from index.embedding import Embedder
-from tests.conftest import SEED
+from tests.conftest import MODEL_CACHE, SEED
 
 TEXTS = [
     "Qui remplace Pete Hegseth à la réunion du groupe de contact ?",
@@ -72,3 +73,19 @@ def test_query_and_passage_prefixes_differ(embedder: Embedder) -> None:
     text = TEXTS[0]
     assert float(embedder.embed_query(text) @ embedder.embed_passages([text])[0]) < 0.999
     assert embedder.max_tokens == 512 and embedder.dimension == 384
+
+
+def test_packed_word_embeddings_give_the_checkpoint_floats(embedder: Embedder) -> None:
+    """The 4-bit table swapped in at load returns exactly the rows of the float32 checkpoint."""
+    import torch
+    from safetensors import safe_open
+
+    table_module = embedder.model[0].auto_model.get_input_embeddings()
+    assert isinstance(table_module, PackedWordEmbeddings)
+    checkpoint = derived_dir(MODEL_CACHE) / "model.safetensors"
+    with safe_open(str(checkpoint), "pt") as f:
+        table = f.get_tensor("embeddings.word_embeddings.weight")
+    used = embedder.model.tokenizer(TEXTS, padding=True, return_tensors="pt")["input_ids"]
+    spread = torch.arange(0, table.shape[0], 7)
+    for ids in (used, spread):
+        assert torch.equal(table_module(ids), table[ids])
