@@ -85,9 +85,10 @@ def test_cli_search_json(indexed: NewsIndex) -> None:
 
 
 def test_missing_model_is_one_clear_line(tmp_path: Path) -> None:
+    corpus = write_jsonl(tmp_path / "c.jsonl", sample_records(1))
     result = run_cli(
-        "search",
-        "x",
+        "ingest",
+        str(corpus),
         env={
             "NEWSQA_DATA_DIR": str(tmp_path),
             "NEWSQA_EMBED_MODEL": "someone/not-downloaded-model",
