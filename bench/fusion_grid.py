@@ -57,7 +57,9 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=ROOT / ".newsqa")
     args = parser.parse_args()
     settings = Settings(data_dir=args.data_dir)
-    collection, _ = corpus_collection(PIAF / "corpus.jsonl", model_label(settings))
+    collection, _ = corpus_collection(
+        PIAF / "corpus.jsonl", model_label(settings), settings.embed_precision
+    )
     index = NewsIndex.open(settings, collection)
     Ingestor(settings, index).run([str(PIAF / "corpus.jsonl")])
     index.sync_lexical()

@@ -39,7 +39,7 @@ PIAF = ROOT / "data" / "piaf-dev"
 
 
 def open_corpus(settings: Settings, corpus: Path, embedder: Embedder) -> Answerer:
-    collection, _ = corpus_collection(corpus, model_label(settings))
+    collection, _ = corpus_collection(corpus, model_label(settings), settings.embed_precision)
     index = NewsIndex.open(settings, collection, embedder)
     Ingestor(settings, index).run([str(corpus)])  # reuses what `newsqa eval --corpus` built
     index.sync_lexical()

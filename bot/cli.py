@@ -202,7 +202,9 @@ def evaluate(
     started = time.perf_counter()
     collection, corpus_hash = None, ""
     if corpus is not None:
-        collection, corpus_hash = evaluation.corpus_collection(corpus, index_model(state.settings))
+        collection, corpus_hash = evaluation.corpus_collection(
+            corpus, index_model(state.settings), state.settings.embed_precision
+        )
     index = _open_index(collection)
     if corpus is not None:
         done = Ingestor(state.settings, index).run([str(corpus)])
@@ -231,6 +233,7 @@ def evaluate(
         "config": {
             "k": k,
             "embed_model": index.model_name,
+            "embed_precision": state.settings.embed_precision,
             "chunk_tokens": state.settings.chunk_tokens,
             "chunk_overlap_tokens": state.settings.chunk_overlap_tokens,
             "answerer": (answerer.backend.name if answerer.backend else "extractive")

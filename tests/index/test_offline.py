@@ -17,8 +17,9 @@ class NetworkAttempt(AssertionError):
     pass
 
 
+@pytest.mark.parametrize("precision", ["int8", "fp32"])
 def test_ingest_and_search_make_no_connection(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, precision: str
 ) -> None:
     attempts: list[object] = []
 
@@ -37,7 +38,7 @@ def test_ingest_and_search_make_no_connection(
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse_lookup)
 
-    settings = make_settings(tmp_path / "data")
+    settings = make_settings(tmp_path / "data", embed_precision=precision)
     # A fresh model load and a fresh Chroma, both under the guard.
     index = NewsIndex.open(settings, embedder=Embedder.from_settings(settings))
     corpus = tmp_path / "seed.txt"

@@ -1,0 +1,167 @@
+"""The int8 embedding path: the model exported once to ONNX, quantized, run by ONNX Runtime.
+
+Dynamic quantization (int8 weights, activations quantized per batch at run time) needs no
+calibration data. The export wraps the whole sentence-transformers pipeline (transformer and
+pooling), so the ONNX graph returns the same sentence vectors the fp32 model does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE = "model_int8.onnx"
+META_FILE = "newsqa_onnx.json"
+# Bump when the export or quantization recipe changes, so caches are rebuilt.
+RECIPE = 1
+
+
+def int8_dir(cache_dir: Path, location: str) -> Path:
+    """Where the quantized export of the model at `location` is cached."""
+    key = hashlib.sha256(f"{location}|{RECIPE}".encode()).hexdigest()[:16]
+    return cache_dir / "int8" / key
+
+
+def ensure_int8(location: str, cache_dir: Path) -> Path:
+    """Export and quantize the model once; later calls return the cached folder."""
+    folder = int8_dir(cache_dir, location)
+    if (folder / META_FILE).is_file():
+        return folder
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    log.info("preparing the int8 embedding model (once, about a minute)")
+    # Built in a sibling temporary folder and renamed: a killed export leaves no half model.
+    work = Path(tempfile.mkdtemp(prefix=".export-", dir=folder.parent))
+    try:
+        _export(location, work)
+        if folder.exists():  # another process finished first
+            shutil.rmtree(work)
+        else:
+            work.rename(folder)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return folder
+
+
+def _export(location: str, out: Path) -> None:
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from sentence_transformers import SentenceTransformer
+
+    # Eager attention traces to plain ops that every ONNX Runtime build runs.
+    model = SentenceTransformer(
+        location, device="cpu", model_kwargs={"attn_implementation": "eager"}
+    ).eval()
+
+    class SentenceVectors(torch.nn.Module):
+        """The model taking tensors instead of a feature dict, as the exporter needs."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            features = {"input_ids": input_ids, "attention_mask": attention_mask}
+            return self.model(features)["sentence_embedding"]
+
+    fp32_file = out / "model_fp32.onnx"
+    sample = model.tokenizer(
+        ["passage: une phrase d'exemple un peu plus longue", "query: court"],
+        padding=True,
+        return_tensors="pt",
+    )
+    with warnings.catch_warnings(), torch.inference_mode():
+        # The TorchScript exporter is deprecated in favour of torch.export, which needs
+        # onnxscript and does not yet trace transformers' masking code; the torch pin keeps it.
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            SentenceVectors(),
+            (sample["input_ids"], sample["attention_mask"]),
+            str(fp32_file),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["sentence_embedding"],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "tokens"},
+                "attention_mask": {0: "batch", 1: "tokens"},
+                "sentence_embedding": {0: "batch"},
+            },
+            opset_version=17,
+            dynamo=False,
+        )
+    # Per-channel scales keep the error low; 7-bit weights avoid the int16 saturation of
+    # AVX2's u8*s8 multiply-add on CPUs without VNNI (cosine to fp32 0.9967 vs 0.9964 here).
+    quantize_dynamic(
+        fp32_file,
+        out / MODEL_FILE,
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        reduce_range=True,
+    )
+    fp32_file.unlink()
+    model.tokenizer.save_pretrained(str(out))
+    meta = {
+        "source": location,
+        "prompts": dict(model.prompts or {}),
+        "max_seq_length": int(model.max_seq_length or 512),
+        "dimension": int(model.get_embedding_dimension() or 0),
+    }
+    (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+
+class OnnxEncoder:
+    """Runs the quantized model; same tokenizer, prompts and truncation as the original."""
+
+    def __init__(self, folder: Path, threads: int) -> None:
+        import onnxruntime as ort
+        from transformers import AutoTokenizer
+
+        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+        self.tokenizer: PreTrainedTokenizerBase = AutoTokenizer.from_pretrained(str(folder))
+        self.prompts: dict[str, str] = meta["prompts"]
+        self.max_seq_length: int = meta["max_seq_length"]
+        self.dimension: int = meta["dimension"]
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(
+            str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"]
+        )
+
+    def encode(self, texts: Sequence[str], prompt_name: str | None, batch_size: int) -> np.ndarray:
+        prefix = self.prompts.get(prompt_name, "") if prompt_name else ""
+        # Longest first, so each batch pads to lengths close to its own.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            batch = order[start : start + batch_size]
+            tokens = self.tokenizer(
+                [prefix + texts[i] for i in batch],
+                padding=True,
+                truncation=True,
+                max_length=self.max_seq_length,
+                return_tensors="np",
+            )
+            (out,) = self.session.run(
+                None,
+                {
+                    "input_ids": tokens["input_ids"].astype(np.int64),
+                    "attention_mask": tokens["attention_mask"].astype(np.int64),
+                },
+            )
+            vectors[batch] = out
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)
