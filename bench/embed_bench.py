@@ -49,7 +49,7 @@ def chunk_texts(corpus: Path, data_dir: Path) -> list[str]:
 
 def worker(precision: str, texts_file: Path, batch_size: int, out: Path) -> None:
     """One candidate in its own process: load, warm up, embed the sample, report."""
-    import torch
+    import contextlib
 
     from index.embedding import Embedder
     from index.settings import Settings
@@ -58,7 +58,11 @@ def worker(precision: str, texts_file: Path, batch_size: int, out: Path) -> None
     runtime = "int8" if precision == "int8" else "fp32"
     settings = Settings(embed_precision=runtime, embed_batch_size=batch_size)
     embedder = Embedder.from_settings(settings)
-    autocast = torch.autocast("cpu", dtype=torch.bfloat16, enabled=precision == "bf16")
+    autocast: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
+    if precision == "bf16":  # torch is imported only here: the int8 path runs without it
+        import torch
+
+        autocast = torch.autocast("cpu", dtype=torch.bfloat16)
     with autocast:
         embedder.embed_passages(texts[:batch_size])  # warm-up: first-call allocations
         started = time.perf_counter()

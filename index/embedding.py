@@ -170,7 +170,7 @@ def load_model(settings: Settings) -> SentenceTransformer:
         log.debug("model load failed", exc_info=True)
         raise ModelUnavailable(f"embedding model '{location}' is not available: {hint}") from exc
     if bundled:
-        from index.e5_bundle import use_packed_word_embeddings
+        from index.packed_embeddings import use_packed_word_embeddings
 
         use_packed_word_embeddings(model, Path(location))
     return model

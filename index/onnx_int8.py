@@ -28,6 +28,9 @@ MODEL_FILE = "model_int8.onnx"
 META_FILE = "newsqa_onnx.json"
 # Bump when the export or quantization recipe changes, so caches are rebuilt.
 RECIPE = 1
+# ONNX Runtime materializes attention scores (rows x heads x tokens^2 floats) where torch's
+# fused attention does not, so batches are capped in padded tokens as well as in rows.
+BATCH_TOKENS = 4096
 
 
 def int8_dir(cache_dir: Path, location: str) -> Path:
@@ -137,31 +140,45 @@ class OnnxEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # Buffers planned for one input shape would be kept for the next; shapes vary here.
+        options.enable_mem_pattern = False
         self.session = ort.InferenceSession(
             str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"]
         )
+        # Hand the arena's batch-sized buffers back after each batch, as the torch path does.
+        self._run_options = ort.RunOptions()
+        self._run_options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
 
     def encode(self, texts: Sequence[str], prompt_name: str | None, batch_size: int) -> np.ndarray:
         prefix = self.prompts.get(prompt_name, "") if prompt_name else ""
-        # Longest first, so each batch pads to lengths close to its own.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+        ids = self.tokenizer(
+            [prefix + t for t in texts], truncation=True, max_length=self.max_seq_length
+        )["input_ids"]
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            batch = order[start : start + batch_size]
-            tokens = self.tokenizer(
-                [prefix + texts[i] for i in batch],
-                padding=True,
-                truncation=True,
-                max_length=self.max_seq_length,
-                return_tensors="np",
-            )
-            (out,) = self.session.run(
-                None,
-                {
-                    "input_ids": tokens["input_ids"].astype(np.int64),
-                    "attention_mask": tokens["attention_mask"].astype(np.int64),
-                },
-            )
+        for batch in _batches(ids, batch_size):
+            width = len(ids[batch[0]])  # longest first
+            tokens = np.full((len(batch), width), self.tokenizer.pad_token_id, dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for row, i in enumerate(batch):
+                tokens[row, : len(ids[i])] = ids[i]
+                mask[row, : len(ids[i])] = 1
+            feeds = {"input_ids": tokens, "attention_mask": mask}
+            (out,) = self.session.run(None, feeds, self._run_options)
             vectors[batch] = out
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.maximum(norms, 1e-12)
+        return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+def _batches(ids: list[list[int]], batch_size: int) -> list[list[int]]:
+    """Longest first, at most `batch_size` rows and BATCH_TOKENS padded tokens a batch."""
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]), reverse=True)
+    batches: list[list[int]] = []
+    for i in order:
+        if batches:
+            current = batches[-1]
+            rows = len(current) + 1
+            if rows <= batch_size and rows * len(ids[current[0]]) <= BATCH_TOKENS:
+                current.append(i)
+                continue
+        batches.append([i])
+    return batches

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.e5_bundle import PackedWordEmbeddings, derived_dir
+from index.e5_bundle import derived_dir
 from index.embedding import Embedder
+from index.packed_embeddings import PackedWordEmbeddings
 from tests.conftest import MODEL_CACHE, SEED
 
 TEXTS = [

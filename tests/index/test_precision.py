@@ -13,7 +13,7 @@ from index.embedding import Embedder
 from index.engine import NewsIndex
 from index.errors import IndexMismatch
 from index.onnx_int8 import OnnxEncoder, ensure_int8
-from index.store import open_client
+from index.store import RefuseToEmbed, open_client
 from ingest.pipeline import Ingestor
 from tests.conftest import MODEL_CACHE, SEED, make_settings, run_cli, sample_records
 from tests.index.test_embedding import TEXTS, long_texts
@@ -95,7 +95,9 @@ def test_an_index_from_before_precisions_counts_as_fp32(tmp_path: Path) -> None:
     from index.embedding import model_label
 
     open_client(settings).create_collection(
-        settings.collection, metadata={"hnsw:space": "cosine", "embed_model": model_label(settings)}
+        settings.collection,
+        metadata={"hnsw:space": "cosine", "embed_model": model_label(settings)},
+        embedding_function=RefuseToEmbed(),  # type: ignore[arg-type]
     )
     with pytest.raises(IndexMismatch, match="holds fp32 vectors"):
         NewsIndex.open(settings)
