@@ -32,6 +32,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_allowed": "Désolé, ce bot est réservé à certains utilisateurs.",
         "empty_question": "Posez votre question après la mention, par exemple : {example}",
         "failed": "Désolé, une erreur est survenue. Réessayez dans un instant.",
+        "slow_down": (
+            "Doucement : au plus {limit} questions par minute. Réessayez dans {seconds} s."
+        ),
         "undated": "sans date",
         "empty_index": "Le fonds est vide pour l'instant : aucun article n'a encore été indexé.",
         "corpus": "Je réponds à partir de {articles} articles ({chunks} passages){span}{sources}.",
@@ -62,6 +65,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_allowed": "Sorry, this bot is restricted to some users.",
         "empty_question": "Ask your question after the mention, for example: {example}",
         "failed": "Sorry, something went wrong. Please try again in a moment.",
+        "slow_down": "Easy there: at most {limit} questions a minute. Try again in {seconds} s.",
         "undated": "undated",
         "empty_index": "The archive is empty for now: no article has been indexed yet.",
         "corpus": "I answer from {articles} articles ({chunks} passages){span}{sources}.",

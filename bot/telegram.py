@@ -12,9 +12,12 @@ import contextlib
 import errno
 import importlib.util
 import logging
+import math
 import re
 import secrets
 import socket
+import time
+from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
@@ -72,6 +75,7 @@ logger = logging.getLogger(__name__)
 # What @BotFather hands out: the bot id, a colon, then about 35 URL-safe characters.
 TOKEN_SHAPE = re.compile(r"\d{3,}:[A-Za-z0-9_-]{30,}")
 TYPING_REFRESH_S = 4.0  # Telegram drops the "typing…" status after about 5 seconds
+RATE_WINDOW_S = 60.0  # the per-user question limit counts over this sliding window
 QUOTES = "quotes:"  # callback data prefix of the button, followed by the exchange id
 UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]  # all the bot handles
 _STATE = "newsqa"
@@ -88,10 +92,24 @@ class BotState:
     answerer: Answerer
     memory: ChatMemory
     locks: dict[int, asyncio.Lock] = field(default_factory=dict)
+    asked: dict[int, deque[float]] = field(default_factory=dict)
 
     def chat_lock(self, chat_id: int) -> asyncio.Lock:
         """One question at a time per chat, so a follow-up sees the answer before it."""
         return self.locks.setdefault(chat_id, asyncio.Lock())
+
+    def wait_before_asking(self, user_id: int, now: float) -> float:
+        """Seconds the user must wait under the per-minute limit (0: ask now, and count it)."""
+        limit = self.settings.telegram_questions_per_minute
+        if not limit:
+            return 0.0
+        times = self.asked.setdefault(user_id, deque())
+        while times and now - times[0] >= RATE_WINDOW_S:
+            times.popleft()
+        if len(times) >= limit:
+            return RATE_WINDOW_S - (now - times[0])
+        times.append(now)
+        return 0.0
 
 
 def _state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
@@ -156,6 +174,13 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_html(sentence(lang, "empty_question", example=EXAMPLES[lang][0]))
         return
     state, chat_id = _state(context), message.chat_id
+    user_id = message.from_user.id if message.from_user else chat_id
+    wait = state.wait_before_asking(user_id, time.monotonic())
+    if wait:
+        logger.info("user %s is over the question rate limit", user_id)
+        limit = state.settings.telegram_questions_per_minute
+        await message.reply_html(sentence(lang, "slow_down", limit=limit, seconds=math.ceil(wait)))
+        return
     async with state.chat_lock(chat_id), _typing(context.bot, chat_id):
         history = state.memory.history(chat_id)
         answer = await asyncio.to_thread(state.answerer.answer, question, history)

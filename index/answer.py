@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -174,10 +175,14 @@ class Answerer:
             tokenize(question, retrieval.language)
         )
         kind = answer_kind(focus) or answer_kind(question)
-        overlaps = [
-            len(wanted & set(tokenize(c.text, c.passage.lang or "fr"))) / max(1, len(wanted))
-            for c in candidates
-        ]
+        words = [set(tokenize(c.text, c.passage.lang or "fr")) for c in candidates]
+        # A question word found in every retrieved sentence (the story's name) tells them apart
+        # less than one found in few ("remplace"): weigh each by its rarity among them.
+        rarity = {
+            w: math.log(1 + len(words) / (1 + sum(w in found for found in words))) for w in wanted
+        }
+        total = sum(rarity.values()) or 1.0
+        overlaps = [sum(rarity[w] for w in wanted & found) / total for found in words]
         cheap = []
         for i, c in enumerate(candidates):
             # The sentence before often names what this one answers with a pronoun.

@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     telegram_base_url: str | None = None
     telegram_allowed_users: Annotated[list[int], NoDecode] = []
     telegram_allowed_chats: Annotated[list[int], NoDecode] = []
+    # Questions one user may ask per minute before being asked to wait; 0 = no limit.
+    telegram_questions_per_minute: int = Field(10, ge=0)
     # Shown by /about: where the articles come from and under which licence.
     corpus_attribution: str = (
         "Sample corpus: French Wikinews articles (2016-2018), (c) Wikinews contributors, "

@@ -14,7 +14,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -49,6 +49,8 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     result: Any  # what the server answered, e.g. the sent message
+    status: int = 200
+    at: float = field(default_factory=time.monotonic)
 
     @property
     def text(self) -> str:
@@ -119,6 +121,7 @@ class FakeBotApi:
         self._next_message = 5000
         self._chats: dict[int, dict[str, Any]] = {}
         self._webhook: dict[str, Any] | None = None  # the last setWebhook's parameters
+        self._flood: tuple[int, int] = (0, 0)  # sendMessage calls still to refuse, retry_after
         # api.telegram.org takes only https webhooks; a local Bot API server also takes http.
         self.https_only = False
         self._changed = threading.Condition()
@@ -180,6 +183,11 @@ class FakeBotApi:
             finally:
                 connection.close()
 
+    def flood(self, calls: int, retry_after: int) -> None:
+        """Answer the next `calls` sendMessage with 429 Too Many Requests, as Telegram does."""
+        with self._changed:
+            self._flood = (calls, retry_after)
+
     def _numbered(self, update: dict[str, Any]) -> dict[str, Any]:
         update = {"update_id": self._next_update, **update}
         self._next_update += 1
@@ -222,9 +230,16 @@ class FakeBotApi:
     def handle(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, Any]:
         if token != self.token:
             return 401, "Unauthorized"
-        status, result = self._answer(method, params)
         with self._changed:
-            self.calls.append(ApiCall(method, params, result))
+            refused, retry_after = self._flood
+            if method == "sendMessage" and refused:
+                self._flood = (refused - 1, retry_after)
+        if method == "sendMessage" and refused:
+            status, result = 429, {"retry_after": retry_after}
+        else:
+            status, result = self._answer(method, params)
+        with self._changed:
+            self.calls.append(ApiCall(method, params, result, status))
             self._changed.notify_all()
         return status, result
 
@@ -312,6 +327,18 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             status, result = api.handle(found["token"], found["method"], params)
             if status == 200:
                 self._reply(200, {"ok": True, "result": result})
+            elif status == 429:
+                retry = result["retry_after"]
+                description = f"Too Many Requests: retry after {retry}"
+                self._reply(
+                    429,
+                    {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": description,
+                        "parameters": {"retry_after": retry},
+                    },
+                )
             else:
                 self._reply(status, {"ok": False, "error_code": status, "description": result})
 
