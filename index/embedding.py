@@ -131,11 +131,7 @@ def load_encoder(settings: Settings) -> Encoder:
         try:
             folder = ensure_int8(location, settings.cache_dir)
         except (OSError, ValueError) as exc:
-            log.debug("int8 export failed", exc_info=True)
-            raise ModelUnavailable(
-                f"cannot prepare the int8 model from '{location}' ({exc}); "
-                "set NEWSQA_EMBED_PRECISION=fp32 to use the model as it is"
-            ) from exc
+            raise _unavailable(settings, location, exc) from exc
         return OnnxEncoder(folder, threads=cores_available())
     import torch
 
@@ -161,19 +157,24 @@ def load_model(settings: Settings) -> SentenceTransformer:
     try:
         model = SentenceTransformer(location, device="cpu")
     except (OSError, ValueError) as exc:
-        hint = (
-            "point NEWSQA_EMBED_MODEL at a local sentence-transformers folder"
-            if settings.allow_downloads or Path(location).exists()
-            else "point NEWSQA_EMBED_MODEL at a local sentence-transformers folder, "
-            "or set NEWSQA_ALLOW_DOWNLOADS=true to fetch it from the Hugging Face hub"
-        )
-        log.debug("model load failed", exc_info=True)
-        raise ModelUnavailable(f"embedding model '{location}' is not available: {hint}") from exc
+        raise _unavailable(settings, location, exc) from exc
     if bundled:
         from index.packed_embeddings import use_packed_word_embeddings
 
         use_packed_word_embeddings(model, Path(location))
     return model
+
+
+def _unavailable(settings: Settings, location: str, exc: Exception) -> ModelUnavailable:
+    """The one-line error for a model that cannot be loaded (or exported) from disk."""
+    hint = (
+        "point NEWSQA_EMBED_MODEL at a local sentence-transformers folder"
+        if settings.allow_downloads or Path(location).exists()
+        else "point NEWSQA_EMBED_MODEL at a local sentence-transformers folder, "
+        "or set NEWSQA_ALLOW_DOWNLOADS=true to fetch it from the Hugging Face hub"
+    )
+    log.debug("model load failed: %s", exc, exc_info=True)
+    return ModelUnavailable(f"embedding model '{location}' is not available: {hint}")
 
 
 def _return_large_blocks_to_the_os() -> None:
