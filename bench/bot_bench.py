@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -91,7 +93,7 @@ def main() -> None:
     with FakeBotApi(TOKEN) as api:
         bot_settings = settings.model_copy(
             update={
-                "telegram_token": TOKEN,
+                "telegram_token": SecretStr(TOKEN),
                 "telegram_base_url": api.base_url,
                 "telegram_questions_per_minute": 0,  # the bench measures load, not the limit
                 "data_dir": args.data_dir / "bench-bot",
