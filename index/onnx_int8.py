@@ -50,10 +50,12 @@ def ensure_int8(location: str, cache_dir: Path) -> Path:
     work = Path(tempfile.mkdtemp(prefix=".export-", dir=folder.parent))
     try:
         _export(location, work)
-        if folder.exists():  # another process finished first
-            shutil.rmtree(work)
-        else:
+        try:
             work.rename(folder)
+        except OSError:  # another process finished first: keep its copy
+            if not (folder / META_FILE).is_file():
+                raise
+            shutil.rmtree(work)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
