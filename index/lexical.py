@@ -172,6 +172,9 @@ class LexicalIndex:
         """The BM25 matrix for the current tokens: from disk if fresh, else rebuilt and saved."""
         import bm25s
 
+        # bm25s sets its own logger to DEBUG when imported, which would print on every rebuild.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
+
         version = self.version()
         if self._bm25 is not None and self._built_version == version:
             return self._bm25
