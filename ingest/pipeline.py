@@ -33,6 +33,7 @@ CHUNKER_VERSION = "1"
 # left to sentence-transformers, which sorts by characters), while an interrupted run loses
 # at most one group of work.
 GROUP_CHUNKS = 256
+SLICE_BATCHES = 4  # batches per embedding call, i.e. per progress step
 
 
 @dataclass
@@ -227,7 +228,9 @@ class Ingestor:
         sizes = self._count(texts)
         order = sorted(range(len(texts)), key=sizes.__getitem__, reverse=True)
         vectors = np.zeros((len(texts), self.embedder.dimension), dtype=np.float32)
-        step = self.embedder.batch_size
+        # Several batches a call: the runtime may cut a call into batches of its own (int8 caps
+        # them in tokens), and slices of exactly one batch would leave a small one every time.
+        step = self.embedder.batch_size * SLICE_BATCHES
         for start in range(0, len(order), step):
             batch = order[start : start + step]
             vectors[batch] = self.embedder.embed_passages([texts[i] for i in batch])
