@@ -78,14 +78,15 @@ class HybridRetriever:
         rankings: list[tuple[float, list[str]]] = []
         dense = self.store.search(vector, s.dense_candidates, where=where)
         rankings.append((s.dense_weight, [p.chunk_id for p in dense]))
-        lexical = self.lexical.search(question, language, s.lexical_candidates, filters.sources)
+        words = _topic_words(question, date_range)
+        lexical = self.lexical.search(words, language, s.lexical_candidates, filters.sources)
         rankings.append((s.lexical_weight, [h.chunk_id for h in lexical]))
         if ts_range is not None:
             # The same searches restricted to the asked period: a second vote for in-range chunks.
             dated = self.store.search(vector, s.dense_candidates, _where(filters.sources, ts_range))
             rankings.append((s.dense_weight, [p.chunk_id for p in dated]))
             hits = self.lexical.search(
-                question, language, s.lexical_candidates, filters.sources, ts_range
+                words, language, s.lexical_candidates, filters.sources, ts_range
             )
             rankings.append((s.lexical_weight, [h.chunk_id for h in hits]))
         fused = weighted_rrf(rankings, s.rrf_k)
@@ -117,6 +118,18 @@ class HybridRetriever:
             text = str((got["documents"] or [])[i] or "")
             by_id[cid] = passage_from_metadata(cid, text, meta, float(cosines[i]))
         return [by_id[cid] for cid in ids if cid in by_id]
+
+
+def _topic_words(question: str, date_range: DateRange | None) -> str:
+    """The question for BM25: a relative time expression ("la semaine dernière", "hier") is
+    left out, since its words in an article ("une semaine d'hommage") say nothing of the topic.
+
+    Expressions with digits ("en 1998", "mars 2017") stay: in an undated corpus such as
+    Wikipedia the year in the text is often what singles out the answer.
+    """
+    if date_range is None or any(ch.isdigit() for ch in date_range.text):
+        return question
+    return question.replace(date_range.text, " ")
 
 
 def weighted_rrf(
