@@ -14,7 +14,6 @@ Prints p50 / p95 / max of both, and replies per second against the baseline's an
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import threading
 import time
@@ -30,26 +29,12 @@ from index.offline import go_offline  # noqa: E402
 
 go_offline(allow_downloads=False)
 
+from bench.shared import QA, bundled_index, percentiles  # noqa: E402
 from bot.telegram import build_application  # noqa: E402
 from index.answer import Answerer  # noqa: E402
-from index.engine import NewsIndex  # noqa: E402
 from index.evaluation import load_qa  # noqa: E402
-from index.settings import Settings  # noqa: E402
-from ingest.pipeline import Ingestor  # noqa: E402
 from tests.bot.botapi_server import FakeBotApi, message  # noqa: E402
 from tests.bot.conftest import TOKEN, RunningBot  # noqa: E402
-
-CORPUS = ROOT / "data" / "frwikinews" / "corpus.jsonl"
-QA = ROOT / "data" / "frwikinews" / "qa.jsonl"
-
-
-def percentiles(values: list[float]) -> str:
-    ordered = sorted(values)
-
-    def pick(q: float) -> float:
-        return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
-
-    return f"p50 {pick(0.5):7.0f}  p95 {pick(0.95):7.0f}  max {ordered[-1]:7.0f} ms"
 
 
 def run_chat(api: FakeBotApi, user: dict[str, Any], questions: list[str], out: list[float]) -> None:
@@ -68,10 +53,7 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=5, help="per chat")
     args = parser.parse_args()
 
-    settings = Settings(data_dir=args.data_dir)
-    index = NewsIndex.open(settings)
-    Ingestor(settings, index).run([str(CORPUS)])
-    index.sync_lexical()
+    settings, index = bundled_index(args.data_dir)
     pool = [item.question for item in load_qa(QA)[0] if not item.unanswerable]
     asked = [
         [pool[(c * args.questions + q) % len(pool)] for q in range(args.questions)]

@@ -11,7 +11,6 @@ the bare query embedding (the baseline: what the model alone costs), hybrid retr
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from pathlib import Path
@@ -23,25 +22,10 @@ from index.offline import go_offline  # noqa: E402
 
 go_offline(allow_downloads=False)
 
-import torch  # noqa: E402
-
+from bench.shared import QA, bundled_index, percentiles  # noqa: E402
 from index.answer import Answerer  # noqa: E402
-from index.engine import NewsIndex  # noqa: E402
+from index.embedding import cores_available  # noqa: E402
 from index.evaluation import load_qa  # noqa: E402
-from index.settings import Settings  # noqa: E402
-from ingest.pipeline import Ingestor  # noqa: E402
-
-CORPUS = ROOT / "data" / "frwikinews" / "corpus.jsonl"
-QA = ROOT / "data" / "frwikinews" / "qa.jsonl"
-
-
-def percentiles(values: list[float]) -> str:
-    ordered = sorted(values)
-
-    def pick(q: float) -> float:
-        return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
-
-    return f"p50 {pick(0.5):7.1f}  p95 {pick(0.95):7.1f}  max {ordered[-1]:7.1f} ms"
 
 
 def main() -> None:
@@ -49,10 +33,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=ROOT / ".newsqa")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    settings = Settings(data_dir=args.data_dir)
-    index = NewsIndex.open(settings)
-    Ingestor(settings, index).run([str(CORPUS)])
-    index.sync_lexical()
+    settings, index = bundled_index(args.data_dir)
     questions = [item.question for item in load_qa(QA)[0]]
     answerer = Answerer.from_settings(settings, index)
     answerer.answer(questions[0])  # warm: model, BM25 matrix, Chroma caches
@@ -71,7 +52,7 @@ def main() -> None:
             answer.append(timed.answer_ms)
     print(
         f"{len(questions)} questions x {args.rounds} rounds, {index.store.count()} chunks, "
-        f"{torch.get_num_threads()} torch threads"
+        f"{settings.embed_precision} embeddings, {cores_available()} cores"
     )
     print(f"query embedding (baseline)   {percentiles(embed)}")
     print(f"hybrid retrieval (with it)   {percentiles(retrieve)}")

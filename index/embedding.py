@@ -154,7 +154,6 @@ def _model_location(settings: Settings) -> str:
 
 def load_model(settings: Settings) -> SentenceTransformer:
     """Load the configured model (fp32) from disk; never waits on a network it cannot reach."""
-    _return_large_blocks_to_the_os()
     from sentence_transformers import SentenceTransformer
 
     bundled = settings.embed_model == BUNDLED_MODEL

@@ -63,6 +63,32 @@ def _no_user_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(key)
 
 
+class NetworkAttempt(AssertionError):
+    pass
+
+
+@pytest.fixture()
+def network_attempts(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Sockets blocked for this test (local Unix sockets aside); each attempt is recorded."""
+    attempts: list[object] = []
+    real_connect = socket.socket.connect
+
+    def refuse(self: socket.socket, address: object) -> None:
+        if self.family == socket.AF_UNIX:
+            return real_connect(self, address)
+        attempts.append(address)
+        raise NetworkAttempt(f"connection attempted to {address}")
+
+    def refuse_lookup(*args: object, **kwargs: object) -> list[object]:
+        attempts.append(args[0])
+        raise NetworkAttempt(f"name lookup for {args[0]}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse_lookup)
+    return attempts
+
+
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
     """The default embedder (int8), as users get it."""

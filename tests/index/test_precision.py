@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import numpy as np
@@ -49,25 +48,10 @@ def test_int8_vectors_stay_close_to_fp32(embedder: Embedder, fp32_embedder: Embe
 
 
 def test_int8_export_runs_offline_and_is_reproducible(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, embedder: Embedder
+    tmp_path: Path, network_attempts: list[object], embedder: Embedder
 ) -> None:
-    attempts: list[object] = []
-    real_connect = socket.socket.connect
-
-    def refuse(self: socket.socket, address: object) -> None:
-        if self.family == socket.AF_UNIX:
-            return real_connect(self, address)
-        attempts.append(address)
-        raise AssertionError(f"connection attempted to {address}")
-
-    def refuse_lookup(*args: object, **kwargs: object) -> list[object]:
-        attempts.append(args[0])
-        raise AssertionError(f"name lookup for {args[0]}")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse_lookup)
     folder = ensure_int8(str(derived_dir(MODEL_CACHE)), tmp_path / "cache")
-    assert attempts == []
+    assert network_attempts == []
     assert not list(folder.parent.glob(".export-*")), "the temporary export folder was left"
     fresh = OnnxEncoder(folder, threads=1)
     texts = news_texts()[:4]
