@@ -33,9 +33,10 @@ QUESTION_WORDS = (
     "combien comment pourquoi quand où qui quoi quel quelle quels quelles lequel laquelle "
     "lesquels lesquelles what which who whom whose when where why how"
 )
-# bm25s defaults are k1=1.5, b=0.75; these did better on piaf-dev (bench/fusion_grid.py).
-BM25_K1 = 1.2
-BM25_B = 0.5
+# bm25s defaults are k1=1.5, b=0.75; these did better on piaf-dev (bench/fusion_grid.py):
+# less weight to repeated words and to chunk length, both of which vary little between chunks.
+BM25_K1 = 0.9
+BM25_B = 0.4
 
 
 def fold(text: str) -> str:
@@ -180,7 +181,9 @@ class LexicalIndex:
             return self._bm25
         saved = self.folder / "bm25"
         meta_file = saved / "newsqa.json"
-        if meta_file.is_file() and json.loads(meta_file.read_text())["version"] == version:
+        # Saved with other parameters (an older newsqa) counts as stale too.
+        wanted = {"version": version, "k1": BM25_K1, "b": BM25_B}
+        if meta_file.is_file() and json.loads(meta_file.read_text()) == wanted:
             self._bm25 = bm25s.BM25.load(str(saved))
         else:
             rows = self.db.execute("SELECT id, tokens FROM chunks ORDER BY id").fetchall()
@@ -189,7 +192,7 @@ class LexicalIndex:
             self._bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
             self._bm25.index([tokens.split() for _, tokens in rows], show_progress=False)
             self._bm25.save(str(saved), show_progress=False)
-            meta_file.write_text(json.dumps({"version": version}))
+            meta_file.write_text(json.dumps(wanted))
         rows = self.db.execute("SELECT id, source, published_ts FROM chunks ORDER BY id").fetchall()
         self._ids = [row[0] for row in rows]
         self._sources = np.array([row[1] for row in rows], dtype=object)

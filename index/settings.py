@@ -51,9 +51,9 @@ class Settings(BaseSettings):
     dense_candidates: int = Field(100, ge=1)
     lexical_candidates: int = Field(100, ge=1)
     dense_weight: float = Field(1.0, ge=0)
-    lexical_weight: float = Field(1.5, ge=0)
-    rrf_k: int = Field(10, ge=1)
-    article_support: float = Field(0.3, ge=0)
+    lexical_weight: float = Field(1.25, ge=0)
+    rrf_k: int = Field(5, ge=1)
+    article_support: float = Field(0.2, ge=0)
     max_passages_per_article: int = Field(2, ge=1)
     near_duplicate_jaccard: float = Field(0.8, gt=0, le=1)
     # Reference date for "yesterday", "last week"...; empty means today.
