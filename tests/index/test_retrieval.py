@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 from index.engine import NewsIndex
-from index.lexical import tokenize
+from index.lexical import BM25_B, BM25_K1, LexicalIndex, tokenize
 from index.retrieval import Filters, by_article_support, weighted_rrf
 from ingest.pipeline import Ingestor
 from tests.conftest import SEED, sample_records, write_jsonl
@@ -107,3 +108,21 @@ def test_near_identical_passages_do_not_crowd_the_results(
     assert len(same_story) == 2  # one story, capped at max_passages_per_article
     assert len({(p.start, p.end) for p in same_story}) == 2  # and not the same passage twice
     assert len(passages) == 4
+
+
+def test_bm25_saved_with_other_parameters_is_rebuilt(
+    fresh_index: NewsIndex, tmp_path: Path
+) -> None:
+    # An index saved by an older newsqa (other k1/b) must not keep ranking with them.
+    corpus = write_jsonl(tmp_path / "c.jsonl", sample_records(2))
+    Ingestor(fresh_index.settings, fresh_index).run([str(corpus)])
+    assert fresh_index.search("Ebola", k=1)
+    meta_file = fresh_index.lexical.folder / "bm25" / "newsqa.json"
+    saved = json.loads(meta_file.read_text())
+    assert (saved["k1"], saved["b"]) == (BM25_K1, BM25_B)
+    meta_file.write_text(json.dumps(saved | {"k1": 1.5, "b": 0.75}))
+
+    reopened = LexicalIndex(fresh_index.lexical.folder)
+    assert reopened.search("Ebola", "fr", 1)
+    assert json.loads(meta_file.read_text()) == saved
+    assert reopened._bm25 is not None and reopened._bm25.k1 == BM25_K1
