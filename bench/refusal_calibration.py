@@ -84,7 +84,7 @@ def main() -> None:
         )
     print(f"\n{'threshold':>9} {'kept':>6} {'refused':>8} {'balanced':>9}")
     best = (0.0, 0.0)
-    for step in range(70, 121):
+    for step in range(70, 141):
         t = step / 100
         kept = sum(v >= t for v in answerable) / len(answerable)
         refused = sum(v < t for v in unanswerable) / len(unanswerable)

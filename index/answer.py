@@ -134,6 +134,7 @@ class Answerer:
                 refused=True,
                 question=question,
                 closest=tuple(passages),
+                evidence=best,
             )
         if self.backend is not None:
             text = self.backend.answer(question, language, passages)

@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     answer_backend: Literal["extractive", "openai", "llamacpp"] = "extractive"
     answer_k: int = Field(5, ge=1)
     answer_max_sentences: int = Field(3, ge=1)
-    refusal_threshold: float = 0.95
+    refusal_threshold: float = 0.94
     history_turns: int = Field(6, ge=0)
 
     # OpenAI-compatible chat endpoint (Ollama, vLLM, llama.cpp server, OpenAI).
