@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 QUESTION ?= Qui a reçu le prix Nobel de la paix en 2016 ?
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test test-fast lint bench clean
 
 setup: $(VENV)/.installed
 
@@ -20,13 +20,19 @@ demo: setup
 	$(BIN)/newsqa ingest data/frwikinews/corpus.jsonl
 	$(BIN)/newsqa ask "$(QUESTION)"
 
+# What pre-commit runs too (.pre-commit-config.yaml): formatting, lint, types, layering.
 lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 test: lint
 	$(BIN)/pytest -q -p no:cacheprovider
+
+# The tests that do not load the embedding model (fake encoder, synthetic passages): seconds.
+test-fast: setup
+	$(BIN)/pytest -q -p no:cacheprovider -m "not model"
 
 bench: setup
 	$(PY) bench/ingest_bench.py

@@ -112,7 +112,7 @@ def main() -> None:
         worker(args.worker, args.texts, args.batch_size, args.vectors)
         return
 
-    from index.embedding import cores_available, load_encoder
+    from index.embedding.encoder import cores_available, load_encoder
     from index.settings import Settings
 
     work = Path(tempfile.mkdtemp(prefix="newsqa-embed-bench-"))

@@ -59,7 +59,7 @@ def _baseline(data_dir: Path, batch_size: int) -> tuple[int, float]:
     go_offline(allow_downloads=False)
     from index.embedding import load_encoder
     from index.settings import Settings
-    from index.store import open_client
+    from index.storage import open_client
 
     settings = Settings(data_dir=data_dir)
     collection = open_client(settings).get_collection(settings.collection)

@@ -30,7 +30,7 @@ from index.answer import Answerer  # noqa: E402
 from index.embedding import Embedder, model_label  # noqa: E402
 from index.engine import NewsIndex  # noqa: E402
 from index.evaluation import QAItem, corpus_collection, load_qa  # noqa: E402
-from index.metrics import contains_answer, strip_markers  # noqa: E402
+from index.evaluation.metrics import contains_answer, strip_markers  # noqa: E402
 from index.settings import Settings  # noqa: E402
 from ingest.pipeline import Ingestor  # noqa: E402
 

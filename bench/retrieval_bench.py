@@ -24,7 +24,7 @@ go_offline(allow_downloads=False)
 
 from bench.shared import QA, bundled_index, percentiles  # noqa: E402
 from index.answer import Answerer  # noqa: E402
-from index.embedding import cores_available  # noqa: E402
+from index.embedding.encoder import cores_available  # noqa: E402
 from index.evaluation import load_qa  # noqa: E402
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from index.engine import NewsIndex
+from index.evaluation.summary import percentiles as summary_percentiles
 from index.settings import Settings
 from ingest.pipeline import Ingestor
 
@@ -24,9 +24,6 @@ def bundled_index(data_dir: Path) -> tuple[Settings, NewsIndex]:
 
 
 def percentiles(values: list[float]) -> str:
-    ordered = sorted(values)
-
-    def pick(q: float) -> float:
-        return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
-
-    return f"p50 {pick(0.5):7.1f}  p95 {pick(0.95):7.1f}  max {ordered[-1]:7.1f} ms"
+    """One line of nearest-rank percentiles, the way `newsqa eval` computes them."""
+    p = summary_percentiles(values)
+    return f"p50 {p['p50']:7.1f}  p95 {p['p95']:7.1f}  max {p['max']:7.1f} ms"

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from index.embedding import Embedder, model_label
-from index.lexical import LexicalIndex, lexical_folder
-from index.models import CorpusStats, Passage
+from index.records import CorpusStats, Passage
 from index.retrieval import Filters, HybridRetriever, Retrieval
 from index.settings import Settings
-from index.store import ChunkStore
+from index.storage import ChunkStore, LexicalIndex, lexical_folder
 
 
 class NewsIndex:
@@ -46,9 +45,9 @@ class NewsIndex:
                 if self.settings.uses_chroma_server
                 else None
             )
-            folder = lexical_folder(self.settings.data_dir, self.store.collection.name, server)
+            folder = lexical_folder(self.settings.data_dir, self.store.name, server)
             self._lexical = LexicalIndex(folder)
-            self._lexical.sync(self.store.collection)
+            self._lexical.sync(self.store)
         return self._lexical
 
     def sync_lexical(self) -> int:
@@ -56,7 +55,7 @@ class NewsIndex:
         if self._lexical is None:
             _ = self.lexical
             return 0
-        return self._lexical.sync(self.store.collection)
+        return self._lexical.sync(self.store)
 
     @property
     def retriever(self) -> HybridRetriever:

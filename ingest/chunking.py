@@ -10,24 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
-from index.models import Chunk
+from index.records import Chunk
+from index.text import Span, sentence_spans
 
 TokenCounter = Callable[[list[str]], list[int]]
-Span = tuple[int, int]
 
-_PUNKT_LANGS = {
-    "fr": "french",
-    "en": "english",
-    "de": "german",
-    "es": "spanish",
-    "it": "italian",
-    "pt": "portuguese",
-    "nl": "dutch",
-}
-_PARAGRAPH = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\S+")
 
 
@@ -37,32 +25,6 @@ class ChunkBudget:
 
     tokens: int
     overlap: int
-
-
-@cache
-def _punkt(lang: str) -> Any:
-    from nltk.tokenize.punkt import PunktTokenizer
-
-    from index.offline import nltk_data_dir
-
-    data = nltk_data_dir()
-    if data is not None:
-        import nltk.data
-
-        if str(data) not in nltk.data.path:
-            nltk.data.path.append(str(data))
-    return PunktTokenizer(_PUNKT_LANGS.get(lang, "english"))
-
-
-def sentence_spans(text: str, lang: str) -> list[Span]:
-    """Sentences as (start, end) offsets; paragraphs never share a sentence."""
-    punkt = _punkt(lang)
-    spans = []
-    for para in _PARAGRAPH.finditer(text):
-        base = para.start()
-        for start, end in punkt.span_tokenize(para.group()):
-            spans.append((base + start, base + end))
-    return spans
 
 
 def chunk_text(

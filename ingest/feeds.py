@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
-from index.models import Article
+from index.records import Article
 from ingest.identity import article_id, canonical_url
 from ingest.records import BadRecord
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from index.models import Article
+from index.records import Article
 from ingest.identity import article_id, canonical_url
 from ingest.records import BadRecord, parse_date
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from index.models import Article
+from index.records import Article
 
 _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "xtor")
 

@@ -16,10 +16,10 @@ import numpy as np
 
 from index.embedding import Embedder
 from index.engine import NewsIndex
-from index.language import detect_language
-from index.models import Article, Chunk, StoredArticle
+from index.records import Article, Chunk, StoredArticle
+from index.retrieval import detect_language
 from index.settings import Settings
-from index.store import ALSO_SEPARATOR
+from index.storage import ArticleWrite
 from ingest.chunking import ChunkBudget, chunk_text
 from ingest.identity import content_hash, text_hash
 from ingest.progress import Progress
@@ -208,18 +208,22 @@ class Ingestor:
     def _write_group(self, group: list[_Planned], progress: Progress) -> int:
         texts = [t for plan in group for t in plan.embed_texts]
         vectors = self._embed_by_length(texts, progress)
-        items, offset = [], 0
+        writes, offset = [], 0
         for plan in group:
             n = len(plan.chunks)
-            meta = {
-                "content_hash": plan.signature,
-                "text_hash": plan.text_hash,
-                "also_ids": ALSO_SEPARATOR.join(a.id for a in plan.also),
-                "also_sources": ALSO_SEPARATOR.join(a.source or a.url for a in plan.also),
-            }
-            items.append((plan.article, plan.chunks, vectors[offset : offset + n], meta))
+            vectors_of_plan = vectors[offset : offset + n]
+            writes.append(
+                ArticleWrite(
+                    plan.article,
+                    plan.chunks,
+                    vectors_of_plan,
+                    plan.signature,
+                    plan.text_hash,
+                    plan.also,
+                )
+            )
             offset += n
-        return self.store.replace(items)
+        return self.store.replace(writes)
 
     def _embed_by_length(self, texts: list[str], progress: Progress) -> np.ndarray:
         """Embed in batches of similar length, longest first, so little of a batch is padding."""

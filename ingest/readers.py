@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.models import Article
+from index.records import Article
 from index.settings import Settings
 from ingest.decoding import NotText, decode
 from ingest.feeds import entries_from_feed, looks_like_feed

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from index.models import Article, Scalar
+from index.records import Article, Scalar
 from ingest.identity import article_id, canonical_url
 
 KNOWN_FIELDS = {"id", "title", "text", "url", "source", "published_at", "lang"}

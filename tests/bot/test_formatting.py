@@ -8,9 +8,9 @@ import re
 import pytest
 from telegram.constants import MessageLimit
 
-from bot.formatting import render_answer, render_help, render_quotes, split_html, utf16_len
+from bot.telegram.formatting import render_answer, render_help, render_quotes, split_html, utf16_len
 from index.engine import NewsIndex
-from index.models import Answer, Citation, CorpusStats, Passage
+from index.records import Answer, Citation, CorpusStats, Passage
 from tests.bot.botapi_server import check_html
 
 LIMIT = MessageLimit.MAX_TEXT_LENGTH
@@ -37,7 +37,7 @@ def plain(html: str) -> str:
 
 def test_markers_link_to_cited_articles(passages: list[Passage]) -> None:
     citations = (cite(1, passages[0]), cite(2, passages[1], url=""))
-    answer = Answer("L'OMS a parlé [1]. Guinée [2], voir aussi [1, 2] et [3].", "fr", citations)
+    answer = Answer("L'OMS a parlé [1]. Guinée [2], voir aussi [1][2] et [3].", "fr", citations)
     html = render_answer(answer)
 
     checked = check_html(html)

@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 from telegram.constants import MessageLimit
 
-from bot.memory import FILE_NAME, ChatMemory
 from bot.telegram import run_bot
+from bot.telegram.memory import FILE_NAME, ChatMemory
 from index.answer import Answerer
 from index.engine import NewsIndex
 from index.errors import UserError
-from index.models import Citation
+from index.records import Citation
 from index.settings import Settings
 from ingest.pipeline import Ingestor
 from tests.bot.botapi_server import (
@@ -645,7 +645,7 @@ def test_an_error_while_answering_is_logged_and_the_user_told_briefly(
     caplog.set_level(logging.ERROR)
     with start_bot(index=fresh_index, answers=answerer):
         # The collection disappears under the running bot (another process dropped it).
-        from index.store import open_client
+        from index.storage import open_client
 
         open_client(fresh_index.settings).delete_collection(fresh_index.store.collection.name)
         botapi.push(message("Qui remplace Pete Hegseth ?"))

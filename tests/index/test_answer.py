@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from index.answer import REFUSALS, Answerer
+from index.answer import Answerer, dont_know
 from index.engine import NewsIndex
-from index.models import Answer, Turn
+from index.records import Answer, Turn
 from tests.conftest import SEED, sample_records
 from tests.index.chat_server import ChatEndpoint, Reply
 
@@ -79,7 +79,7 @@ def test_english_question_about_a_french_article(answerer: Answerer) -> None:
 def test_refuses_in_the_question_language(answerer: Answerer, question: str, language: str) -> None:
     answer = answerer.answer(question)
     assert answer.refused and answer.language == language
-    assert answer.text == REFUSALS[language]
+    assert answer.text == dont_know(language)
     assert not answer.citations and answer.closest  # nearest articles, offered as such
 
 

@@ -6,9 +6,9 @@ import unicodedata
 
 import pytest
 
-from index.citations import resolve_citations, sentence_spans
+from index.answer.citations import resolve_citations, sentence_spans
 from index.engine import NewsIndex
-from index.models import Passage
+from index.records import Passage
 from tests.conftest import SEED, sample_records
 
 SEED_QUESTION = "Qui remplace Pete Hegseth à la réunion du groupe de contact ?"

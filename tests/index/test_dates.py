@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from index.dates import DateRange, find_date_range
+from index.retrieval import DateRange, find_date_range
 
 TODAY = date(2017, 3, 15)  # a Wednesday; Monday of its week is 13 March
 

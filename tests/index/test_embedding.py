@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.e5_bundle import derived_dir
 from index.embedding import Embedder
-from index.packed_embeddings import PackedWordEmbeddings
+from index.embedding.e5_bundle import derived_dir
+from index.embedding.packed_embeddings import PackedWordEmbeddings
 from tests.conftest import MODEL_CACHE, SEED
 
 TEXTS = [
@@ -82,7 +82,7 @@ def test_packed_word_embeddings_give_the_checkpoint_floats(fp32_embedder: Embedd
     import torch
     from safetensors import safe_open
 
-    from index.embedding import TorchEncoder
+    from index.embedding.encoder import TorchEncoder
 
     encoder = fp32_embedder.encoder
     assert isinstance(encoder, TorchEncoder)

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from index.citations import resolve_citations
+from index.answer.citations import resolve_citations
+from index.answer.llm import LLMBackend
 from index.errors import UserError
-from index.llm import LLMBackend
-from index.models import Passage, Turn
+from index.records import Passage, Turn
 from tests.conftest import make_settings
 from tests.index.chat_server import API_KEY, ChatEndpoint, Reply
 
@@ -134,10 +134,10 @@ def test_timeout_returns_none_quickly(
     endpoint.replies = [Reply("trop tard [1].", delay_s=4)]
     llm = backend(tmp_path, endpoint)
     began = time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="index.llm"):
+    with caplog.at_level(logging.WARNING, logger="index.answer.llm"):
         assert llm.answer(QUESTION, "fr", PASSAGES) is None
     assert time.monotonic() - began < 3
-    (record,) = [r for r in caplog.records if r.name == "index.llm"]
+    (record,) = [r for r in caplog.records if r.name == "index.answer.llm"]
     assert "Timeout" in record.getMessage() and record.exc_info is None
 
 
@@ -148,7 +148,7 @@ def test_server_error_returns_none_without_leaking_the_key(
     with caplog.at_level(logging.WARNING):
         assert backend(tmp_path, endpoint).answer(QUESTION, "fr", PASSAGES) is None
     assert len(endpoint.requests) == 1
-    (record,) = [r for r in caplog.records if r.name == "index.llm"]
+    (record,) = [r for r in caplog.records if r.name == "index.answer.llm"]
     assert "500" in record.getMessage() and "\n" not in record.getMessage()
     assert API_KEY not in caplog.text
 

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from index.evaluation import QAItem, QuestionResult, summarize
-from index.metrics import (
+from index.evaluation.metrics import (
     contains_answer,
     dedupe,
     exact_match,

@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.e5_bundle import derived_dir
 from index.embedding import Embedder
+from index.embedding.e5_bundle import derived_dir
+from index.embedding.onnx_int8 import OnnxEncoder, ensure_int8
 from index.engine import NewsIndex
 from index.errors import IndexMismatch
-from index.onnx_int8 import OnnxEncoder, ensure_int8
-from index.store import RefuseToEmbed, open_client
+from index.storage.client import RefuseToEmbed, open_client
 from ingest.pipeline import Ingestor
 from tests.conftest import MODEL_CACHE, SEED, make_settings, run_cli, sample_records
 from tests.index.test_embedding import TEXTS, long_texts

@@ -7,8 +7,9 @@ from datetime import date
 from pathlib import Path
 
 from index.engine import NewsIndex
-from index.lexical import BM25_B, BM25_K1, LexicalIndex, tokenize
-from index.retrieval import Filters, by_article_support, weighted_rrf
+from index.retrieval.hybrid import Filters, by_article_support, weighted_rrf
+from index.storage.lexical import BM25_B, BM25_K1, LexicalIndex
+from index.text import tokenize
 from ingest.pipeline import Ingestor
 from tests.conftest import SEED, sample_records, write_jsonl
 

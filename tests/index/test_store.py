@@ -11,7 +11,7 @@ import pytest
 from index.embedding import Embedder
 from index.engine import NewsIndex
 from index.errors import IndexMismatch, StoreUnavailable
-from index.store import ChunkStore
+from index.storage import ChunkStore
 from ingest.pipeline import Ingestor
 from tests.conftest import free_port, make_settings, run_cli, sample_records, write_jsonl
 

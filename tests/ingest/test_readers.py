@@ -6,7 +6,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from index.models import Article
+from index.records import Article
 from index.settings import Settings
 from ingest.readers import Failure, read_inputs
 from tests.conftest import SEED, make_settings

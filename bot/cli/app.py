@@ -1,0 +1,194 @@
+"""The `newsqa` command line: a thin front end over `ingest/` and `index/`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from bot.cli.common import fail, open_answerer, open_index, parse_date, settings_of
+from index.errors import UserError
+from index.offline import go_offline
+from index.settings import Settings
+
+if TYPE_CHECKING:
+    from index.records import Answer, Turn
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Ask a news archive questions and get cited answers.",
+)
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="date for 'yesterday', 'last week'… (YYYY-MM-DD)")
+]
+INTERRUPTED = "interrupted: re-run the same command to finish; nothing is duplicated"
+
+
+@app.callback()
+def _setup(
+    ctx: typer.Context, verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False
+) -> None:
+    """Build the settings once, for every command; keep libraries offline before they load."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        settings = Settings()
+    except ValueError as exc:
+        fail(f"invalid setting: {exc}".splitlines()[0] + " (check NEWSQA_* variables and .env)")
+    go_offline(settings.allow_downloads)
+    ctx.obj = settings
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[list[str], typer.Argument(help="files, folders or http(s) URLs")],
+    source: Annotated[str, typer.Option(help="source name for these articles")] = "",
+    prune: Annotated[bool, typer.Option(help="remove articles absent from these inputs")] = False,
+    strict: Annotated[bool, typer.Option(help="exit 1 when any input fails")] = False,
+) -> None:
+    """Read articles, chunk and embed them into the index (re-runs skip unchanged ones)."""
+    from bot.cli.render import format_report
+    from ingest.pipeline import Ingestor
+
+    settings = settings_of(ctx)
+    index = open_index(settings)
+    try:
+        report = Ingestor(settings, index).run(paths, source, prune)
+        index.sync_lexical()
+    except KeyboardInterrupt:
+        typer.echo(INTERRUPTED, err=True)
+        raise typer.Exit(130) from None
+    typer.echo(format_report(report))
+    if report.ingested == 0 or (strict and report.failed):
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="what to look for")],
+    k: Annotated[int, typer.Option("-k", min=1, help="how many passages")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Print the passages closest to a question."""
+    from bot.cli.render import format_passages, passage_json
+
+    passages = open_index(settings_of(ctx)).search(question, k)
+    if as_json:
+        typer.echo(json.dumps([passage_json(p) for p in passages], ensure_ascii=False, indent=2))
+    else:
+        typer.echo(format_passages(passages))
+
+
+@app.command()
+def ask(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="a question in French or English")],
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    as_of: AsOf = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="only this source (repeatable)")
+    ] = None,
+) -> None:
+    """Answer a question with numbered citations, or say that the archive does not know."""
+    from bot.cli.render import answer_json, format_answer
+
+    answerer = open_answerer(settings_of(ctx))
+    answer = answerer.answer(question, as_of=parse_date(as_of), sources=source or ())
+    if as_json:
+        typer.echo(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(format_answer(answer))
+
+
+@app.command()
+def chat(ctx: typer.Context, as_of: AsOf = None) -> None:
+    """Ask questions in a loop; follow-ups use the conversation. /reset, /sources, /quit."""
+    from bot.cli.render import format_answer, format_sources
+    from index.answer.followups import recent_turns
+
+    settings = settings_of(ctx)
+    answerer = open_answerer(settings)
+    day = parse_date(as_of)
+    history: list[Turn] = []
+    last: Answer | None = None
+    typer.echo("Ask a question (/reset forgets the conversation, /sources, /quit).")
+    while True:
+        try:
+            line = input("> ").strip()
+        except EOFError:
+            return
+        if line in ("/quit", "/exit"):
+            return
+        if line == "/reset":
+            history, last = [], None
+            typer.echo("Conversation forgotten.")
+        elif line == "/sources":
+            typer.echo(format_sources(last))
+        elif line:
+            last = answerer.answer(line, history, as_of=day)
+            typer.echo(format_answer(last) + "\n")
+            history = recent_turns([*history, _turn(last)], settings.history_turns)
+
+
+def _turn(answer: Answer) -> Turn:
+    from index.records import Turn
+
+    return Turn(answer.question, answer.text)
+
+
+@app.command()
+def bot(ctx: typer.Context) -> None:
+    """Serve the archive in Telegram (NEWSQA_TELEGRAM_TOKEN; long polling or webhook)."""
+    from bot.telegram import run_bot
+
+    run_bot(settings_of(ctx))
+
+
+@app.command("eval")
+def evaluate(
+    ctx: typer.Context,
+    qa_file: Annotated[Path, typer.Argument(help="QA pairs, one JSON object per line")],
+    corpus: Annotated[
+        Path | None,
+        typer.Option(help="ingest this JSONL corpus first, into a collection of its own"),
+    ] = None,
+    k: Annotated[int, typer.Option("-k", min=1, help="articles retrieved per question")] = 10,
+    out: Annotated[
+        Path, typer.Option(help="folder for report.json, results.jsonl, report.md")
+    ] = Path("eval-out"),
+    limit: Annotated[int, typer.Option(min=0, help="first N questions only (0: all)")] = 0,
+    compare: Annotated[Path | None, typer.Option(help="an earlier report.json")] = None,
+    answers: Annotated[
+        bool, typer.Option(help="also answer each question and score the answers")
+    ] = True,
+) -> None:
+    """Measure retrieval and answers over QA pairs; write report.json, results.jsonl, report.md."""
+    from bot.cli.evaluate import EvalOptions, run_evaluation
+
+    options = EvalOptions(qa_file, corpus, k, out, limit, compare, answers)
+    run_evaluation(settings_of(ctx), options)
+
+
+def main() -> None:
+    """Console entry point: user errors print one line, bugs keep their traceback."""
+    try:
+        app()
+    except UserError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.echo(INTERRUPTED, err=True)
+        sys.exit(130)

@@ -1,0 +1,56 @@
+"""What the commands share: the settings of this run, opening the index, one-line errors."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, NoReturn
+
+import typer
+
+from index.settings import Settings
+
+if TYPE_CHECKING:
+    from index.answer import Answerer
+    from index.engine import NewsIndex
+
+EMPTY_INDEX = (
+    "the index is empty: run `newsqa ingest PATH` first (e.g. data/frwikinews/corpus.jsonl)"
+)
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    """The Settings the top-level callback built for this invocation."""
+    settings = ctx.find_root().obj
+    if not isinstance(settings, Settings):
+        raise RuntimeError("the newsqa callback did not run")
+    return settings
+
+
+def open_index(settings: Settings, collection: str | None = None) -> NewsIndex:
+    from index.engine import NewsIndex
+
+    return NewsIndex.open(settings, collection)
+
+
+def open_answerer(settings: Settings) -> Answerer:
+    from index.answer import Answerer
+
+    index = open_index(settings)
+    if index.store.count() == 0:
+        fail(EMPTY_INDEX)
+    return Answerer.from_settings(settings, index)
+
+
+def parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"--as-of wants a date like 2017-03-15, not {value!r}")
+
+
+def fail(message: str) -> NoReturn:
+    """The one-line `error:` a user mistake gets, and exit code 2."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)

@@ -1,0 +1,133 @@
+"""How answers look in a terminal, and as JSON for scripts."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING, Any
+
+from index.records import Answer, Citation, Passage
+
+if TYPE_CHECKING:
+    from ingest.pipeline import IngestReport
+
+HEADINGS = {"fr": ("Sources", "Articles les plus proches"), "en": ("Sources", "Closest articles")}
+
+
+def format_answer(answer: Answer, width: int = 100) -> str:
+    """The answer, then its numbered sources with the quoted passage."""
+    lines = [textwrap.fill(answer.text, width)]
+    sources, closest = HEADINGS.get(answer.language, HEADINGS["en"])
+    if answer.citations:
+        lines += ["", sources]
+        for c in answer.citations:
+            lines.append(f"[{c.n}] {_byline(c.passage)}")
+            if c.passage.url:
+                lines.append(f"    {c.passage.url}")
+            quote = textwrap.fill(
+                f"« {c.quote} »", width, initial_indent="    ", subsequent_indent="    "
+            )
+            lines.append(quote)
+    elif answer.refused and answer.closest:
+        lines += ["", closest]
+        seen = set()
+        for p in answer.closest:
+            if p.article_id not in seen:
+                seen.add(p.article_id)
+                lines.append(f"- {_byline(p)}" + (f"  {p.url}" if p.url else ""))
+    return "\n".join(lines)
+
+
+def format_sources(answer: Answer | None) -> str:
+    """The full quotes behind the last answer (`/sources` in chat)."""
+    if answer is None or not answer.citations:
+        return "(no sources yet)"
+    return "\n".join(f"[{c.n}] {_byline(c.passage)}\n{c.quote}\n" for c in answer.citations)
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    return {
+        "answer": answer.text,
+        "language": answer.language,
+        "refused": answer.refused,
+        "question": answer.question,
+        "backend": answer.backend,
+        "citations": [citation_json(c) for c in answer.citations],
+        "closest": [
+            {"article_id": p.article_id, "title": p.title, "url": p.url} for p in answer.closest
+        ],
+    }
+
+
+def citation_json(c: Citation) -> dict[str, Any]:
+    p = c.passage
+    return {
+        "n": c.n,
+        "chunk_id": p.chunk_id,
+        "article_id": p.article_id,
+        "title": p.title,
+        "source": p.source,
+        "published_at": p.published_at.isoformat() if p.published_at else None,
+        "url": p.url,
+        "quote": c.quote,
+        "start": c.start,
+        "end": c.end,
+    }
+
+
+def format_passages(passages: list[Passage]) -> str:
+    """`newsqa search` output: rank, cosine, byline, URL and text of each passage."""
+    if not passages:
+        return "No passages: the index is empty. Run `newsqa ingest PATH` first."
+    blocks = []
+    for rank, p in enumerate(passages, 1):
+        day = p.published_at.isoformat() if p.published_at else "undated"
+        lines = [f"[{rank}] {p.score:.3f}  {p.title}  ({p.source}, {day})"]
+        if p.url:
+            lines.append(f"    {p.url}")
+        lines.append(f"    {p.text}\n")
+        blocks.append("\n".join(lines))
+    return "\n".join(blocks)
+
+
+def passage_json(p: Passage) -> dict[str, object]:
+    return {
+        "score": round(p.score, 4),
+        "chunk_id": p.chunk_id,
+        "article_id": p.article_id,
+        "title": p.title,
+        "source": p.source,
+        "url": p.url,
+        "published_at": p.published_at.isoformat() if p.published_at else None,
+        "lang": p.lang,
+        "text": p.text,
+        "start": p.start,
+        "end": p.end,
+    }
+
+
+def format_report(report: IngestReport) -> str:
+    """The ingest summary table, then each failure with its reason."""
+    rows = [
+        ("files read", report.files_read),
+        ("articles added", report.added),
+        ("articles updated", report.updated),
+        ("articles unchanged", report.unchanged),
+        ("articles duplicate", report.duplicate),
+        ("articles failed", report.failed),
+        ("articles pruned", report.pruned),
+        ("chunks written", report.chunks_written),
+        ("seconds", f"{report.seconds:.1f}"),
+        ("chunks per second", f"{report.chunks_per_second:.1f}"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    lines = [f"{name:<{width}}  {value:>8}" for name, value in rows]
+    if report.failures:
+        lines.append("\nfailed:")
+        lines += [f"  {f.origin}: {f.reason}" for f in report.failures]
+    return "\n".join(lines)
+
+
+def _byline(p: Passage) -> str:
+    day = p.published_at.isoformat() if p.published_at else "undated"
+    source = f"{p.source}, " if p.source else ""
+    return f"{p.title} ({source}{day})"

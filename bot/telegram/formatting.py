@@ -1,0 +1,328 @@
+"""Telegram HTML for answers: linked [n] markers, sources, quotes, and splitting long replies.
+
+Everything that comes from articles or the model is escaped; the only tags are the ones written
+here (`<a>`, `<b>`, `<i>`, `<blockquote>`), which `split_html` knows how to close and reopen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from html import escape
+
+from telegram.constants import MessageLimit
+
+from index.records import Answer, Citation, CorpusStats, Passage
+from index.text import MARKER
+
+# "[2]" or "[1, 3]" as the answerer (or a language model) writes them.
+
+TEXTS: dict[str, dict[str, str]] = {
+    "fr": {
+        "sources": "Sources",
+        "closest": "Articles les plus proches",
+        "quotes": "Passages cités",
+        "show_quotes": "📖 Voir les citations",
+        "no_answer_yet": "Pas encore de sources : posez d'abord une question.",
+        "no_sources": "La dernière réponse ne cite aucun article.",
+        "expired": "Cette réponse n'est plus en mémoire : reposez la question.",
+        "reset": "Conversation oubliée. La prochaine question repart de zéro.",
+        "not_allowed": "Désolé, ce bot est réservé à certains utilisateurs.",
+        "empty_question": "Posez votre question après la mention, par exemple : {example}",
+        "failed": "Désolé, une erreur est survenue. Réessayez dans un instant.",
+        "slow_down": (
+            "Doucement : au plus {limit} questions par minute. Réessayez dans {seconds} s."
+        ),
+        "undated": "sans date",
+        "empty_index": "Le fonds est vide pour l'instant : aucun article n'a encore été indexé.",
+        "corpus": "Je réponds à partir de {articles} articles ({chunks} passages){span}{sources}.",
+        "span": ", du {first} au {last}",
+        "from": ", de {sources}",
+        "help": (
+            "Posez une question en une phrase, en français ou en anglais : je cherche dans les "
+            "articles et je réponds en citant mes sources [1], [2]… Les questions de suivi "
+            "(« Et ensuite ? ») tiennent compte de la conversation. Dans un groupe, "
+            "mentionnez-moi ou répondez à un de mes messages."
+        ),
+        "examples": "Exemples",
+        "commands": (
+            "/sources : les passages cités par la dernière réponse\n"
+            "/reset : oublier la conversation\n/about : d'où viennent les articles\n"
+            "/help : ce message"
+        ),
+    },
+    "en": {
+        "sources": "Sources",
+        "closest": "Closest articles",
+        "quotes": "Quoted passages",
+        "show_quotes": "📖 Show quotes",
+        "no_answer_yet": "No sources yet: ask a question first.",
+        "no_sources": "The last answer cites no article.",
+        "expired": "This answer is no longer in memory: please ask again.",
+        "reset": "Conversation forgotten. The next question starts afresh.",
+        "not_allowed": "Sorry, this bot is restricted to some users.",
+        "empty_question": "Ask your question after the mention, for example: {example}",
+        "failed": "Sorry, something went wrong. Please try again in a moment.",
+        "slow_down": "Easy there: at most {limit} questions a minute. Try again in {seconds} s.",
+        "undated": "undated",
+        "empty_index": "The archive is empty for now: no article has been indexed yet.",
+        "corpus": "I answer from {articles} articles ({chunks} passages){span}{sources}.",
+        "span": ", from {first} to {last}",
+        "from": ", from {sources}",
+        "help": (
+            "Ask a question in one sentence, in French or English: I search the articles and "
+            "answer citing my sources [1], [2]… Follow-up questions (“and then?”) use the "
+            "conversation so far. In a group, mention me or reply to one of my messages."
+        ),
+        "examples": "Examples",
+        "commands": (
+            "/sources: the passages quoted by the last answer\n"
+            "/reset: forget the conversation\n/about: where the articles come from\n"
+            "/help: this message"
+        ),
+    },
+}
+EXAMPLES = {
+    "fr": (
+        "Que s'est-il passé à Valence le 1er janvier 2016 ?",
+        "Qu'a annoncé l'OMS au sujet d'Ebola ?",
+        "Et qui l'a confirmé ?",
+    ),
+    "en": (
+        "What happened in Valence on 1 January 2016?",
+        "What did the WHO announce about Ebola?",
+        "And who confirmed it?",
+    ),
+}
+COMMANDS = {
+    "fr": {
+        "help": "Comment poser une question",
+        "sources": "Passages cités par la dernière réponse",
+        "reset": "Oublier la conversation",
+        "about": "D'où viennent les articles",
+    },
+    "en": {
+        "help": "How to ask a question",
+        "sources": "Passages quoted by the last answer",
+        "reset": "Forget the conversation",
+        "about": "Where the articles come from",
+    },
+}
+
+
+def ui_language(code: str | None) -> str:
+    """The interface language for a Telegram language code: French first, English otherwise."""
+    return "fr" if not code or code.lower().startswith("fr") else "en"
+
+
+def text(lang: str, key: str, **values: object) -> str:
+    """A fixed interface sentence (plain text: escape it before mixing it into HTML)."""
+    template = TEXTS.get(lang, TEXTS["en"])[key]
+    return template.format(**values) if values else template
+
+
+def escape_text(value: str) -> str:
+    """Text made safe between tags (quotes are left alone: they only matter in attributes)."""
+    return escape(value, quote=False)
+
+
+def sentence(lang: str, key: str, **values: object) -> str:
+    """A fixed interface sentence, escaped for an HTML message."""
+    return escape_text(text(lang, key, **values))
+
+
+def render_answer(answer: Answer) -> str:
+    """The answer with its [n] markers linked, then the compact list of sources."""
+    lang = answer.language if answer.language in TEXTS else "en"
+    body = link_markers(answer.text, answer.citations)
+    if answer.refused:
+        if not answer.closest:
+            return body
+        closest = "\n".join(f"• {_reference(p, lang)}" for p in answer.closest)
+        return f"{body}\n\n<b>{sentence(lang, 'closest')}</b>\n{closest}"
+    if not answer.citations:
+        return body
+    sources = "\n".join(f"[{c.n}] {_reference(c.passage, lang)}" for c in answer.citations)
+    return f"{body}\n\n<b>{sentence(lang, 'sources')}</b>\n{sources}"
+
+
+def link_markers(answer_text: str, citations: Iterable[Citation]) -> str:
+    """Escape the text and turn each [n] into a link to the cited article, when it has a URL."""
+    urls = {c.n: c.passage.url for c in citations if c.passage.url}
+
+    def link(marker: re.Match[str]) -> str:
+        url = urls.get(int(marker.group(1)))
+        number = marker.group(1)
+        return f'[<a href="{escape(url)}">{number}</a>]' if url else marker.group()
+
+    # Escaping leaves brackets and digits alone, so markers are found in the escaped text.
+    return MARKER.sub(link, escape_text(answer_text))
+
+
+def render_quotes(citations: Sequence[Citation], lang: str, *, expandable: bool = True) -> str:
+    """Each cited passage's exact quote under its reference, one blockquote per source."""
+    opening = "<blockquote expandable>" if expandable else "<blockquote>"
+    blocks = [
+        f"{opening}<b>[{c.n}]</b> {_reference(c.passage, lang)}\n"
+        f"<i>{escape_text(c.quote.strip())}</i></blockquote>"
+        for c in citations
+    ]
+    return f"<b>{sentence(lang, 'quotes')}</b>\n" + "\n".join(blocks)
+
+
+def render_help(stats: CorpusStats, lang: str) -> str:
+    """What the bot knows (size, dates, sources), how to ask, example questions, commands."""
+    if stats.articles == 0:
+        corpus = text(lang, "empty_index")
+    else:
+        span = ""
+        if stats.first_date and stats.last_date:
+            span = text(lang, "span", first=_day(stats.first_date), last=_day(stats.last_date))
+        sources = text(lang, "from", sources=", ".join(stats.sources)) if stats.sources else ""
+        corpus = text(
+            lang,
+            "corpus",
+            articles=stats.articles,
+            chunks=stats.chunks,
+            span=span,
+            sources=sources,
+        )
+    examples = "\n".join(f"• {escape_text(q)}" for q in EXAMPLES[lang])
+    return (
+        f"{escape_text(corpus)}\n\n{sentence(lang, 'help')}\n\n"
+        f"<b>{sentence(lang, 'examples')}</b>\n{examples}\n\n{sentence(lang, 'commands')}"
+    )
+
+
+def _reference(passage: Passage, lang: str) -> str:
+    """'Title (linked) — source, date', escaped."""
+    title = escape_text(passage.title.strip() or passage.article_id)
+    if passage.url:
+        title = f'<a href="{escape(passage.url)}">{title}</a>'
+    day = _day(passage.published_at) if passage.published_at else text(lang, "undated")
+    details = ", ".join(x for x in (escape_text(passage.source), day) if x)
+    return f"{title} — {details}"
+
+
+def _day(day: date) -> str:
+    return day.isoformat()
+
+
+# --- splitting ---------------------------------------------------------------------------------
+
+# Tags and character references are atoms: a split never falls inside one.
+_ATOM = re.compile(r"<[^>]*>|&#?\w+;")
+_TAG_NAME = re.compile(r"</?([a-zA-Z-]+)")
+_SENTENCE_END = ".!?…»"
+# Break preferences, best first: between paragraphs, lines, sentences, words, anywhere.
+_PARAGRAPH, _LINE, _SENTENCE, _WORD, _ANYWHERE = 4, 3, 2, 1, 0
+_Stack = tuple[tuple[str, str], ...]  # open tags: (name, opening tag as written)
+
+
+def utf16_len(value: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units)."""
+    return len(value.encode("utf-16-le")) // 2
+
+
+def split_html(html: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Cut HTML into parts of at most `limit` UTF-16 units, each with balanced tags.
+
+    Cuts prefer paragraph, then line, sentence and word boundaries; never inside a tag, an
+    entity or a link. Tags open at a cut (bold, blockquote...) are closed and reopened.
+    """
+    if utf16_len(html) <= limit:
+        return [html]
+    atoms = _atoms(html)
+    parts: list[str] = []
+    start = 0
+    carried: _Stack = ()
+    while start < len(atoms):
+        end, stack = _best_cut(atoms, start, carried, limit)
+        body = "".join(atoms[start:end]).rstrip()
+        part = _drop_empty_pairs("".join(tag for _, tag in carried) + body + _closing(stack))
+        if _TAGS_ONLY.sub("", part).strip():
+            parts.append(part)
+        start, carried = end, stack
+        while start < len(atoms) and atoms[start].isspace():
+            start += 1
+    return parts
+
+
+_TAGS_ONLY = re.compile(r"<[^>]*>")
+_EMPTY_PAIR = re.compile(r"<(\w+)[^>]*></\1>")  # a tag reopened only to be closed again
+
+
+def _drop_empty_pairs(html: str) -> str:
+    while (shorter := _EMPTY_PAIR.sub("", html)) != html:
+        html = shorter
+    return html
+
+
+def _atoms(html: str) -> list[str]:
+    atoms: list[str] = []
+    position = 0
+    for match in _ATOM.finditer(html):
+        atoms.extend(html[position : match.start()])
+        atoms.append(match.group())
+        position = match.end()
+    atoms.extend(html[position:])
+    return atoms
+
+
+def _apply(stack: _Stack, atom: str) -> _Stack:
+    if not atom.startswith("<") or atom.endswith("/>"):
+        return stack
+    name_match = _TAG_NAME.match(atom)
+    if name_match is None:
+        return stack
+    name = name_match.group(1).lower()
+    if atom.startswith("</"):
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth][0] == name:
+                return stack[:depth] + stack[depth + 1 :]
+        return stack
+    return (*stack, (name, atom))
+
+
+def _closing(stack: _Stack) -> str:
+    return "".join(f"</{name}>" for name, _ in reversed(stack))
+
+
+def _best_cut(atoms: list[str], start: int, carried: _Stack, limit: int) -> tuple[int, _Stack]:
+    """The end index (exclusive) of the part beginning at `start`, and the tags open there."""
+    size = utf16_len("".join(tag for _, tag in carried))
+    stack = carried
+    best: dict[int, tuple[int, _Stack]] = {}
+    end = start
+    while end < len(atoms):
+        after = _apply(stack, atoms[end])
+        grown = size + utf16_len(atoms[end])
+        if grown + utf16_len(_closing(after)) > limit:
+            break
+        size, stack, end = grown, after, end + 1
+        if not any(name == "a" for name, _ in stack):
+            best[_kind_of_cut(atoms, end)] = (end, stack)
+    if end == len(atoms):
+        return end, stack
+    if not best:
+        # Only a link longer than a whole message gets here: cut inside it (closing and
+        # reopening the <a>) rather than fail; always take at least one atom.
+        return (end, stack) if end > start else (end + 1, _apply(stack, atoms[end]))
+    # The best kind of cut that still fills at least half the part; else the latest cut.
+    half = start + (end - start) // 2
+    for kind in (_PARAGRAPH, _LINE, _SENTENCE, _WORD):
+        if kind in best and best[kind][0] > half:
+            return best[kind]
+    return max(best.values(), key=lambda cut: cut[0])
+
+
+def _kind_of_cut(atoms: list[str], end: int) -> int:
+    """How good a cut between atoms[end - 1] and atoms[end] is."""
+    previous = atoms[end - 1]
+    if previous == "\n":
+        return _PARAGRAPH if end >= 2 and atoms[end - 2] == "\n" else _LINE
+    if previous == " ":
+        before = atoms[end - 2] if end >= 2 else ""
+        return _SENTENCE if before and before[-1] in _SENTENCE_END else _WORD
+    return _ANYWHERE

@@ -1,0 +1,79 @@
+"""Follow-up questions made standalone without an LLM: carry the previous question's key terms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from index.records import Turn
+from index.text import fold, tokenize
+
+# Openings and pronouns that lean on what was said before.
+_LEANING_START = re.compile(
+    r"^\s*(et|mais|puis|ensuite|and|but|what about|how about|what of|same for|et pour|et en)\b",
+    re.IGNORECASE,
+)
+_PRONOUN_LIST = (
+    "il elle ils elles lui leur leurs eux celui celle ceux celles ce cet cette ces son sa ses "
+    "he she they him her them his its their it this that these those there"
+)
+_PRONOUNS = frozenset(_PRONOUN_LIST.split())
+SHORT = 4  # content words: a question this short rarely stands alone
+_WORD = re.compile(r"[\w'-]+")
+
+
+def recent_turns(history: Sequence[Turn], turns: int) -> list[Turn]:
+    """The last `turns` exchanges (none for 0): how much of a conversation a question sees."""
+    return list(history)[-turns:] if turns > 0 else []
+
+
+def is_follow_up(question: str) -> bool:
+    words = [fold(w) for w in _WORD.findall(question)]
+    return (
+        bool(_LEANING_START.match(question))
+        or len(tokenize(question)) < SHORT
+        or any(w in _PRONOUNS for w in words)
+    )
+
+
+def standalone_question(question: str, history: Sequence[Turn]) -> str:
+    """The question, followed by the previous question's key terms when it leans on it.
+
+    A name in the follow-up ("et la France ?", "what about Germany?") takes the place of the
+    previous question's first name, its likely subject, so the new subject is searched instead.
+    """
+    if not history or not is_follow_up(question):
+        return question
+    previous = history[-1].question
+    dropped: set[str] = set()
+    old_names = _names(previous)
+    if _names(question) and old_names:
+        dropped = set(old_names[0].split())
+    carried = [w for w in _content_words(previous) if w not in dropped]
+    return f"{question.rstrip(' ?')} {' '.join(carried)}".strip() + " ?"
+
+
+def _content_words(text: str) -> list[str]:
+    """Words that survive BM25's stop list, in their written form."""
+    kept = []
+    for word in _WORD.findall(text):
+        bare = word.split("'")[-1]
+        if bare and tokenize(bare) and bare not in kept:
+            kept.append(bare)
+    return kept
+
+
+def _names(text: str) -> list[str]:
+    """Runs of capitalised words, the sentence's first word aside: the subjects in play."""
+    names: list[str] = []
+    run: list[str] = []
+    for i, word in enumerate(w.split("'")[-1] for w in _WORD.findall(text)):
+        if word[:1].isupper() and (i > 0 or "'" in text.split()[0]):
+            run.append(word)
+            continue
+        if run:
+            names.append(" ".join(run))
+            run = []
+    if run:
+        names.append(" ".join(run))
+    return names

@@ -1,0 +1,73 @@
+"""What kind of answer a question wants (a person, a number, a date, a place), and whether a
+sentence offers one the question does not already contain.
+
+A sentence that merely restates the question ("Pete Hegseth participera à la réunion") shares
+the most words with it; the one that answers it ("Matthew Whitaker le remplacera") brings
+something new of the wanted kind.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.text import fold
+
+_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "number",
+        re.compile(
+            r"\b(combien|quel(le)?s? (est le |est la )?(montant|nombre|age|somme|prix|taux|"
+            r"pourcentage|bilan)|how (many|much|old)|what (percentage|number|amount))\b"
+        ),
+    ),
+    (
+        "date",
+        re.compile(
+            r"\b(quand|depuis quand|en quelle annee|quel(le)? (jour|annee|date|mois)|when|"
+            r"what (year|date|day|month)|which (year|day))\b"
+        ),
+    ),
+    ("person", re.compile(r"\b(qui|who|whom|par qui)\b")),
+    (
+        "place",
+        re.compile(
+            r"\b(ou|d'ou|where|dans quel(le)? (pays|ville|region)|quel(le)? (pays|ville|region)|"
+            r"which (country|city|region)|in what (country|city))\b"
+        ),
+    ),
+]
+_NUMBER = re.compile(
+    r"\d|\b(un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|cent|"
+    r"mille|million|milliard|one|two|three|four|five|six|seven|eight|nine|ten|hundred|"
+    r"thousand|million|billion|dozen|douzaine|dizaine|centaine)s?\b"
+)
+_DATE = re.compile(
+    r"\b(1[5-9]\d\d|20\d\d|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|"
+    r"novembre|decembre|january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|hier|yesterday|aujourd'hui|today)\b"
+)
+_NAME = re.compile(r"\b[A-ZÀ-Ý][\w'-]+(?:\s+(?:de |du |von |van |el |al-)?[A-ZÀ-Ý][\w'-]+)+")
+_CAPITAL = re.compile(r"(?<![.!?]\s)\b[A-ZÀ-Ý][\w'-]{2,}")
+
+
+def answer_kind(question: str) -> str | None:
+    """The kind of answer wanted, from the question word; None when it is not clear."""
+    folded = fold(question)
+    for kind, pattern in _KINDS:
+        if pattern.search(folded):
+            return kind
+    return None
+
+
+def offers(sentence: str, kind: str | None, question: str) -> bool:
+    """True when the sentence holds something of that kind that the question lacks."""
+    if kind is None:
+        return False
+    asked = fold(question)
+    if kind == "number":
+        return any(m.group(0) not in asked for m in _NUMBER.finditer(fold(sentence)))
+    if kind == "date":
+        return any(m.group(0) not in asked for m in _DATE.finditer(fold(sentence)))
+    pattern = _NAME if kind == "person" else _CAPITAL
+    return any(fold(m.group(0)) not in asked for m in pattern.finditer(sentence[1:]))

@@ -1,0 +1,15 @@
+"""From a question to ranked passages: dense and BM25 fused, dates, languages, diversity."""
+
+from index.retrieval.dates import DateRange, find_date_range
+from index.retrieval.hybrid import Filters, HybridRetriever, Retrieval
+from index.retrieval.language import detect_language, question_language
+
+__all__ = [
+    "DateRange",
+    "Filters",
+    "HybridRetriever",
+    "Retrieval",
+    "detect_language",
+    "find_date_range",
+    "question_language",
+]

@@ -1,0 +1,18 @@
+"""Where chunks live: the Chroma collection (vectors, texts, metadata) and its BM25 twin."""
+
+from index.storage.chroma import ArticleWrite, ChunkStore, article_key, chunk_id
+from index.storage.client import open_client
+from index.storage.lexical import LexicalHit, LexicalIndex, lexical_folder
+from index.storage.metadata import published_range
+
+__all__ = [
+    "ArticleWrite",
+    "ChunkStore",
+    "LexicalHit",
+    "LexicalIndex",
+    "article_key",
+    "chunk_id",
+    "lexical_folder",
+    "open_client",
+    "published_range",
+]

@@ -1,0 +1,284 @@
+"""Chunks and their vectors in Chroma, through llama-index's `ChromaVectorStore`."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from index.errors import IndexMismatch, StoreUnavailable
+from index.records import Article, Chunk, CorpusStats, Passage, StoredArticle
+from index.settings import Settings
+from index.storage.client import RefuseToEmbed, open_client
+from index.storage.metadata import (
+    ALSO_SEPARATOR,
+    article_metadata,
+    int_field,
+    join_unique,
+    passage_from_metadata,
+    where_clause,
+)
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
+log = logging.getLogger(__name__)
+FETCH_BATCH = 2000  # ids per Chroma read when paging through the collection
+
+
+@dataclass(frozen=True)
+class ArticleWrite:
+    """One article to (re)write: its chunks, their vectors and what identifies its version."""
+
+    article: Article
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    content_hash: str  # article content and chunking settings: unchanged means skip
+    text_hash: str  # the text alone: the same text under another id is a duplicate
+    also: tuple[Article, ...] = ()  # other articles with this text, seen in the same run
+
+
+@dataclass(frozen=True)
+class LexicalSource:
+    """What the BM25 side needs of a stored chunk."""
+
+    chunk_id: str
+    content_hash: str
+    text: str
+    title: str
+    lang: str
+    source: str
+    published_ts: int
+
+
+def chunk_id(article_id: str, index: int) -> str:
+    digest = hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:16]
+    return f"{digest}-{index:04d}"
+
+
+def article_key(chunk_id_: str) -> str:
+    """What the chunks of one article share in their ids (a digest of the article id)."""
+    return chunk_id_.rsplit("-", 1)[0]
+
+
+class ChunkStore:
+    """The index: one Chroma collection of chunks, each with its article's metadata."""
+
+    def __init__(self, collection: Collection) -> None:
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        self.collection = collection
+        self.vector_store = ChromaVectorStore(chroma_collection=collection)
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings,
+        model_name: str,
+        client: ClientAPI | None = None,
+        collection: str | None = None,
+    ) -> ChunkStore:
+        """Open (or create) the collection, refusing one built with another model or precision."""
+        precision = settings.embed_precision
+        client = client or open_client(settings)
+        name = collection or settings.collection
+        try:
+            coll = client.get_or_create_collection(
+                name,
+                metadata={
+                    "hnsw:space": "cosine",
+                    "embed_model": model_name,
+                    "embed_precision": precision,
+                },
+                embedding_function=RefuseToEmbed(),
+            )
+        except Exception as exc:
+            if isinstance(exc, IndexMismatch):
+                raise
+            raise StoreUnavailable(f"cannot open the Chroma collection '{name}': {exc}") from exc
+        built_with = (coll.metadata or {}).get("embed_model")
+        if built_with and built_with != model_name:
+            raise IndexMismatch(
+                f"collection '{name}' was built with '{built_with}' but NEWSQA_EMBED_MODEL gives "
+                f"'{model_name}': use that model, or pick another NEWSQA_COLLECTION and re-ingest"
+            )
+        # Collections from before the setting existed hold fp32 vectors.
+        built_at = (coll.metadata or {}).get("embed_precision", "fp32")
+        if built_at != precision:
+            raise IndexMismatch(
+                f"collection '{name}' holds {built_at} vectors but NEWSQA_EMBED_PRECISION is "
+                f"{precision}: set NEWSQA_EMBED_PRECISION={built_at}, or pick another "
+                "NEWSQA_COLLECTION and re-ingest to re-embed"
+            )
+        return cls(coll)
+
+    @property
+    def name(self) -> str:
+        return self.collection.name
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def stored_articles(self) -> dict[str, StoredArticle]:
+        """One entry per article, read from its first chunk."""
+        found = self.collection.get(where={"chunk_index": 0}, include=["metadatas"])
+        articles = {}
+        for meta in found["metadatas"] or []:
+            also = str(meta.get("also_ids") or "")
+            stored = StoredArticle(
+                id=str(meta["article_id"]),
+                content_hash=str(meta["content_hash"]),
+                text_hash=str(meta["text_hash"]),
+                n_chunks=int(meta["n_chunks"]),  # type: ignore[arg-type]
+                origin=str(meta.get("origin") or ""),
+                also_ids=tuple(x for x in also.split(ALSO_SEPARATOR) if x),
+            )
+            articles[stored.id] = stored
+        return articles
+
+    def stats(self) -> CorpusStats:
+        """Article and chunk counts, date range and sources of what is stored."""
+        found = self.collection.get(where={"chunk_index": 0}, include=["metadatas"])
+        metas = found["metadatas"] or []
+        days = sorted(str(m.get("published_at") or "") for m in metas)
+        days = [d for d in days if d]
+        sources = sorted({str(m.get("source") or "") for m in metas} - {""})
+        return CorpusStats(
+            articles=len(metas),
+            chunks=self.count(),
+            first_date=date.fromisoformat(days[0]) if days else None,
+            last_date=date.fromisoformat(days[-1]) if days else None,
+            sources=tuple(sources),
+        )
+
+    def chunk_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        found = self.collection.get(include=["metadatas"])
+        for meta in found["metadatas"] or []:
+            key = str(meta["article_id"])
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def replace(self, writes: Iterable[ArticleWrite]) -> int:
+        """Write each article's chunks, removing whatever it had before. Returns chunks written."""
+        from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
+
+        nodes: list[BaseNode] = []
+        for write in writes:
+            article = write.article
+            self.delete_article(article.id)
+            base = article_metadata(article) | {
+                "content_hash": write.content_hash,
+                "text_hash": write.text_hash,
+                "also_ids": ALSO_SEPARATOR.join(a.id for a in write.also),
+                "also_sources": ALSO_SEPARATOR.join(a.source or a.url for a in write.also),
+                "n_chunks": len(write.chunks),
+            }
+            for chunk, vector in zip(write.chunks, write.vectors, strict=True):
+                node = TextNode(
+                    id_=chunk_id(article.id, chunk.index),
+                    text=chunk.text,
+                    embedding=vector.tolist(),
+                    metadata=base
+                    | {"chunk_index": chunk.index, "start": chunk.start, "end": chunk.end},
+                    start_char_idx=chunk.start,
+                    end_char_idx=chunk.end,
+                )
+                node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=article.id)
+                nodes.append(node)
+        if nodes:
+            self.vector_store.add(nodes)
+        return len(nodes)
+
+    def delete_article(self, article_id: str) -> None:
+        self.collection.delete(where={"article_id": article_id})
+
+    def record_duplicate(self, article_id: str, other: Article) -> None:
+        """Note on the stored article that `other` carries the same text."""
+        found = self.collection.get(where={"article_id": article_id}, include=["metadatas"])
+        if not found["ids"]:
+            return
+        updated = []
+        for meta in found["metadatas"] or []:
+            meta = dict(meta)
+            meta["also_ids"] = join_unique(meta.get("also_ids"), other.id)
+            meta["also_sources"] = join_unique(meta.get("also_sources"), other.source or other.url)
+            updated.append(meta)
+        self.collection.update(ids=found["ids"], metadatas=updated)  # type: ignore[arg-type]
+
+    def search(
+        self,
+        vector: np.ndarray,
+        k: int,
+        sources: Sequence[str] = (),
+        published: tuple[int, int] | None = None,
+    ) -> list[Passage]:
+        """Nearest chunks by cosine similarity, optionally only from some sources or a range of
+        publication timestamps (see `published_range`)."""
+        from llama_index.core.vector_stores.types import VectorStoreQuery
+
+        if self.count() == 0:
+            return []
+        query = VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k)
+        where = where_clause(sources, published)
+        result = (
+            self.vector_store.query(query, where=where) if where else self.vector_store.query(query)
+        )
+        passages = []
+        for node, similarity in zip(result.nodes or [], result.similarities or [], strict=True):
+            meta = node.metadata
+            # ChromaVectorStore reports exp(-distance); with cosine distance that inverts exactly.
+            cosine = 1.0 + math.log(similarity) if similarity > 0 else -1.0
+            passages.append(passage_from_metadata(node.node_id, node.get_content(), meta, cosine))
+        return passages
+
+    def passages(self, ids: Sequence[str], vector: np.ndarray) -> list[Passage]:
+        """The chunks with these ids, in that order, scored by cosine to `vector` (one read)."""
+        if not ids:
+            return []
+        got = self.collection.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        embeddings = np.asarray(got["embeddings"], dtype=np.float32)
+        cosines = embeddings @ vector.astype(np.float32)
+        by_id: dict[str, Passage] = {}
+        for i, cid in enumerate(got["ids"]):
+            meta: Any = (got["metadatas"] or [])[i]
+            text = str((got["documents"] or [])[i] or "")
+            by_id[cid] = passage_from_metadata(cid, text, meta, float(cosines[i]))
+        return [by_id[cid] for cid in ids if cid in by_id]
+
+    def content_hashes(self) -> dict[str, str]:
+        """Every chunk id with the content hash of its article version, paged through."""
+        hashes: dict[str, str] = {}
+        offset = 0
+        while True:
+            page = self.collection.get(include=["metadatas"], limit=FETCH_BATCH, offset=offset)
+            for cid, meta in zip(page["ids"], page["metadatas"] or [], strict=True):
+                hashes[cid] = str(meta.get("content_hash") or "")
+            if len(page["ids"]) < FETCH_BATCH:
+                return hashes
+            offset += FETCH_BATCH
+
+    def lexical_sources(self, ids: Sequence[str]) -> Iterator[LexicalSource]:
+        """Text and filter fields of these chunks, for the BM25 side, read in pages."""
+        for start in range(0, len(ids), FETCH_BATCH):
+            page = self.collection.get(
+                ids=list(ids[start : start + FETCH_BATCH]), include=["documents", "metadatas"]
+            )
+            docs, metas = page["documents"] or [], page["metadatas"] or []
+            for cid, doc, meta in zip(page["ids"], docs, metas, strict=True):
+                yield LexicalSource(
+                    chunk_id=cid,
+                    content_hash=str(meta.get("content_hash") or ""),
+                    text=doc or "",
+                    title=str(meta.get("title") or ""),
+                    lang=str(meta.get("lang") or "fr"),
+                    source=str(meta.get("source") or ""),
+                    published_ts=int_field(meta.get("published_ts"), -1),
+                )
