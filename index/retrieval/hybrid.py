@@ -5,9 +5,12 @@ The fusion itself is in `index.retrieval.fusion`; this module runs the searches 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+
+import numpy as np
 
 from index.embedding import Embedder
 from index.records import Passage
@@ -15,9 +18,7 @@ from index.retrieval.dates import DateRange, find_date_range
 from index.retrieval.fusion import by_article_support, diversify, weighted_rrf
 from index.retrieval.language import question_language
 from index.settings import Settings
-from index.storage import LexicalIndex
-from index.storage.chroma import ChunkStore
-from index.storage.metadata import published_range
+from index.storage import ChunkStore, LexicalIndex, published_range
 
 # Fused candidates fetched from Chroma per result wanted, before diversity filtering.
 POOL_FACTOR = 4
@@ -56,10 +57,8 @@ class HybridRetriever:
         self._embedder = embedder
 
     def retrieve(self, question: str, k: int, filters: Filters | None = None) -> Retrieval:
-        import time as clock
-
         filters = filters or Filters()
-        started = clock.perf_counter()
+        started = time.perf_counter()
         language = question_language(question)
         if not question.strip() or self.store.count() == 0:
             return Retrieval(question, language, [])
@@ -67,38 +66,49 @@ class HybridRetriever:
             self.lexical.sync(self.store)  # another process ingested meanwhile
         today = filters.as_of or self.settings.as_of or date.today()
         date_range = find_date_range(question, today)
-        published = published_range(date_range.start, date_range.end) if date_range else None
         vector = self._embedder().embed_query(question)
-        embedded = clock.perf_counter()
-
-        s = self.settings
-        rankings: list[tuple[float, list[str]]] = []
-        dense = self.store.search(vector, s.dense_candidates, filters.sources)
-        rankings.append((s.dense_weight, [p.chunk_id for p in dense]))
-        words = _topic_words(question, date_range)
-        lexical = self.lexical.search(words, language, s.lexical_candidates, filters.sources)
-        rankings.append((s.lexical_weight, [h.chunk_id for h in lexical]))
-        if published is not None:
-            # The same searches restricted to the asked period: a second vote for in-range chunks.
-            dated = self.store.search(vector, s.dense_candidates, filters.sources, published)
-            rankings.append((s.dense_weight, [p.chunk_id for p in dated]))
-            hits = self.lexical.search(
-                words, language, s.lexical_candidates, filters.sources, published
-            )
-            rankings.append((s.lexical_weight, [h.chunk_id for h in hits]))
-        fused = weighted_rrf(rankings, s.rrf_k)
-        searched = clock.perf_counter()
-
-        ordered = by_article_support(fused, s.article_support)
-        pool = self.store.passages(ordered[: k * POOL_FACTOR], vector)
-        chosen = diversify(pool, k, s.max_passages_per_article, s.near_duplicate_jaccard)
-        done = clock.perf_counter()
+        embedded = time.perf_counter()
+        rankings = self._rankings(question, language, vector, filters.sources, date_range)
+        fused = weighted_rrf(rankings, self.settings.rrf_k)
+        searched = time.perf_counter()
+        chosen = self._choose(fused, vector, k)
+        done = time.perf_counter()
         timings = {
             "embed": (embedded - started) * 1000,
             "search": (searched - embedded) * 1000,
             "fetch": (done - searched) * 1000,
         }
         return Retrieval(question, language, chosen, date_range, timings)
+
+    def _rankings(
+        self,
+        question: str,
+        language: str,
+        vector: np.ndarray,
+        sources: Sequence[str],
+        date_range: DateRange | None,
+    ) -> list[tuple[float, list[str]]]:
+        """(weight, chunk ids best first) from each side, and again within the asked period."""
+        s = self.settings
+        words = _topic_words(question, date_range)
+        periods: list[tuple[int, int] | None] = [None]
+        if date_range is not None:
+            # The same searches restricted to the asked period: a second vote for in-range chunks.
+            periods.append(published_range(date_range.start, date_range.end))
+        rankings: list[tuple[float, list[str]]] = []
+        for period in periods:
+            dense = self.store.search(vector, s.dense_candidates, sources, period)
+            rankings.append((s.dense_weight, [p.chunk_id for p in dense]))
+            hits = self.lexical.search(words, language, s.lexical_candidates, sources, period)
+            rankings.append((s.lexical_weight, [h.chunk_id for h in hits]))
+        return rankings
+
+    def _choose(self, fused: list[tuple[str, float]], vector: np.ndarray, k: int) -> list[Passage]:
+        """The fused candidates re-ordered by article support, fetched, and diversified."""
+        s = self.settings
+        ordered = by_article_support(fused, s.article_support)
+        pool = self.store.passages(ordered[: k * POOL_FACTOR], vector)
+        return diversify(pool, k, s.max_passages_per_article, s.near_duplicate_jaccard)
 
 
 def _topic_words(question: str, date_range: DateRange | None) -> str:

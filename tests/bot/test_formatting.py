@@ -8,7 +8,8 @@ import re
 import pytest
 from telegram.constants import MessageLimit
 
-from bot.telegram.formatting import render_answer, render_help, render_quotes, split_html, utf16_len
+from bot.telegram.formatting import render_answer, render_help, render_quotes
+from bot.telegram.splitting import split_html, utf16_len
 from index.engine import NewsIndex
 from index.records import Answer, Citation, CorpusStats, Passage
 from tests.bot.botapi_server import check_html

@@ -1,0 +1,264 @@
+"""The bot's handlers: one small async function per command, message or button.
+
+They share one `BotState` (settings, index, answerer, memory), loaded before polling starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import re
+import time
+from collections import deque
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram.constants import ChatAction, MessageLimit, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot.telegram.formatting import (
+    EXAMPLES,
+    escape_text,
+    render_answer,
+    render_help,
+    render_quotes,
+    sentence,
+    text,
+    ui_language,
+)
+from bot.telegram.memory import ChatMemory
+from bot.telegram.splitting import split_html, utf16_len
+from index.errors import UserError
+from index.settings import Settings
+
+if TYPE_CHECKING:
+    from index.answer import Answerer
+    from index.engine import NewsIndex
+
+logger = logging.getLogger(__name__)
+
+TYPING_REFRESH_S = 4.0  # Telegram drops the "typing…" status after about 5 seconds
+RATE_WINDOW_S = 60.0  # the per-user question limit counts over this sliding window
+QUOTES = "quotes:"  # callback data prefix of the button, followed by the exchange id
+STATE = "newsqa"  # the key of the BotState in the application's bot_data
+
+
+@dataclass(frozen=True)
+class BotState:
+    """What the handlers share, loaded once before polling starts."""
+
+    settings: Settings
+    index: NewsIndex
+    answerer: Answerer
+    memory: ChatMemory
+    locks: dict[int, asyncio.Lock] = field(default_factory=dict)
+    asked: dict[int, deque[float]] = field(default_factory=dict)
+
+    def chat_lock(self, chat_id: int) -> asyncio.Lock:
+        """One question at a time per chat, so a follow-up sees the answer before it."""
+        return self.locks.setdefault(chat_id, asyncio.Lock())
+
+    def wait_before_asking(self, user_id: int, now: float) -> float:
+        """Seconds the user must wait under the per-minute limit (0: ask now, and count it)."""
+        limit = self.settings.telegram_questions_per_minute
+        if not limit:
+            return 0.0
+        times = self.asked.setdefault(user_id, deque())
+        while times and now - times[0] >= RATE_WINDOW_S:
+            times.popleft()
+        if len(times) >= limit:
+            return RATE_WINDOW_S - (now - times[0])
+        times.append(now)
+        return 0.0
+
+
+def _state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
+    return cast(BotState, context.bot_data[STATE])
+
+
+def _message(update: Update) -> Message:
+    # The handlers' filters only let through updates that carry a message.
+    message = update.effective_message
+    assert message is not None
+    return message
+
+
+def _lang(update: Update) -> str:
+    user = update.effective_user
+    return ui_language(user.language_code if user else None)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say what the archive holds and how to ask (/start and /help)."""
+    stats = await asyncio.to_thread(_state(context).index.stats)
+    await _message(update).reply_html(render_help(stats, _lang(update)))
+
+
+async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say where the articles come from (/about)."""
+    await _message(update).reply_html(escape_text(_state(context).settings.corpus_attribution))
+
+
+async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Forget this chat's conversation (/reset)."""
+    message = _message(update)
+    _state(context).memory.forget(message.chat_id)
+    await message.reply_html(sentence(_lang(update), "reset"))
+
+
+async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the full quotes behind the last answer (/sources)."""
+    message = _message(update)
+    last = _state(context).memory.last(message.chat_id)
+    lang = last.language if last else _lang(update)
+    if last is None or not last.citations:
+        key = "no_sources" if last else "no_answer_yet"
+        await message.reply_html(sentence(lang, key))
+        return
+    for part in split_html(render_quotes(last.citations, lang, expandable=False)):
+        await message.reply_html(part)
+
+
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a question: any private text, or a group message addressed to the bot."""
+    message = _message(update)
+    question = _question(message, context.bot)
+    if question is None:
+        return
+    lang = _lang(update)
+    if not question:
+        await message.reply_html(sentence(lang, "empty_question", example=EXAMPLES[lang][0]))
+        return
+    state, chat_id = _state(context), message.chat_id
+    user_id = message.from_user.id if message.from_user else chat_id
+    wait = state.wait_before_asking(user_id, time.monotonic())
+    if wait:
+        logger.info("user %s is over the question rate limit", user_id)
+        limit = state.settings.telegram_questions_per_minute
+        await message.reply_html(sentence(lang, "slow_down", limit=limit, seconds=math.ceil(wait)))
+        return
+    async with state.chat_lock(chat_id), _typing(context.bot, chat_id):
+        history = state.memory.history(chat_id)
+        answer = await asyncio.to_thread(state.answerer.answer, question, history)
+        parts = split_html(render_answer(answer))
+        # The standalone form of a follow-up keeps the thread for the next one.
+        asked = answer.question or question
+        exchange_id = state.memory.remember(
+            chat_id, asked, answer.text, answer.language, answer.citations, parts[-1]
+        )
+        for part in parts[:-1]:
+            await message.reply_html(part)
+        button = None
+        if answer.citations:
+            label = text(answer.language, "show_quotes")
+            button = InlineKeyboardMarkup.from_button(
+                InlineKeyboardButton(label, callback_data=f"{QUOTES}{exchange_id}")
+            )
+        await message.reply_html(parts[-1], reply_markup=button)
+
+
+async def show_quotes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Reveal the quoted passages under the answer whose button was pressed."""
+    query = update.callback_query
+    assert query is not None  # CallbackQueryHandler only passes callback queries
+    chat_id = query.message.chat.id if query.message else (query.from_user.id)
+    exchange_id = (query.data or "").removeprefix(QUOTES)
+    exchange = None
+    if exchange_id.isdigit():
+        exchange = _state(context).memory.get(chat_id, int(exchange_id))
+    # Answer the query first, whatever happens next: the client shows a spinner until then.
+    if exchange is None:
+        await query.answer(text(_lang(update), "expired"), show_alert=True)
+        return
+    await query.answer()
+    quotes = render_quotes(exchange.citations, exchange.language)
+    combined = f"{exchange.tail_html}\n\n{quotes}"
+    if utf16_len(combined) <= MessageLimit.MAX_TEXT_LENGTH:
+        await query.edit_message_text(combined, parse_mode=ParseMode.HTML)
+        return
+    await query.edit_message_reply_markup(None)
+    for part in split_html(quotes):
+        await context.bot.send_message(chat_id, part, parse_mode=ParseMode.HTML)
+
+
+async def check_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop updates from users and chats not allowed; refuse only those addressed to the bot."""
+    settings = _state(context).settings
+    user, chat = update.effective_user, update.effective_chat
+    if _allowed(settings, user.id if user else None, chat.id if chat else None):
+        return
+    refusal = text(_lang(update), "not_allowed")
+    if update.callback_query:
+        logger.warning("refused button from user %s in chat %s", user and user.id, chat and chat.id)
+        await update.callback_query.answer(refusal, show_alert=True)
+    elif update.effective_message and _for_bot(update.effective_message, context.bot):
+        logger.warning("refused user %s in chat %s", user and user.id, chat and chat.id)
+        await update.effective_message.reply_html(escape_text(refusal))
+    raise ApplicationHandlerStop
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure (with a traceback if it is a bug) and tell the user, if there is one."""
+    error = context.error
+    if isinstance(error, UserError):
+        logger.error("cannot answer: %s", error)
+    else:
+        logger.error("update failed", exc_info=error)
+    if isinstance(update, Update) and update.effective_message:
+        with contextlib.suppress(TelegramError):
+            await update.effective_message.reply_html(sentence(_lang(update), "failed"))
+
+
+def _allowed(settings: Settings, user_id: int | None, chat_id: int | None) -> bool:
+    users, chats = settings.telegram_allowed_users, settings.telegram_allowed_chats
+    if not users and not chats:
+        return True
+    return (user_id is not None and user_id in users) or (chat_id is not None and chat_id in chats)
+
+
+def _for_bot(message: Message, bot: Bot) -> bool:
+    """Private messages, and group messages that mention, reply to or command the bot."""
+    if message.chat.type == message.chat.PRIVATE:
+        return True
+    mention = f"@{bot.username}".lower()
+    commands = message.parse_entities([MessageEntity.BOT_COMMAND]).values()
+    if any("@" not in c or c.lower().endswith(mention) for c in commands):
+        return True
+    if any(m.lower() == mention for m in message.parse_entities([MessageEntity.MENTION]).values()):
+        return True
+    replied_to = message.reply_to_message.from_user if message.reply_to_message else None
+    return replied_to is not None and replied_to.id == bot.id
+
+
+def _question(message: Message, bot: Bot) -> str | None:
+    """The question a message asks the bot, '' if it only mentions it, None if not for the bot."""
+    if message.text is None or not _for_bot(message, bot):
+        return None
+    question = re.sub(re.escape(f"@{bot.username}"), " ", message.text, flags=re.IGNORECASE)
+    return " ".join(question.split()).strip(" ,:;")
+
+
+@contextlib.asynccontextmanager
+async def _typing(bot: Bot, chat_id: int) -> AsyncIterator[None]:
+    """Show "typing…" in the chat until the block ends."""
+
+    async def show() -> None:
+        with contextlib.suppress(TelegramError):  # cosmetic: never fail an answer for it
+            await bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+    async def keep_typing() -> None:
+        while True:
+            await asyncio.sleep(TYPING_REFRESH_S)
+            await show()
+
+    await show()
+    task = asyncio.create_task(keep_typing())
+    try:
+        yield
+    finally:
+        task.cancel()
