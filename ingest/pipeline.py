@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import numpy as np
 
@@ -71,6 +72,37 @@ class _Planned:
     also: tuple[Article, ...] = ()  # same text under other ids, seen in this run
 
 
+@dataclass
+class _Run:
+    """What one ingest knows of the index and has decided so far."""
+
+    stored: dict[str, StoredArticle]
+    counts: dict[str, int]  # chunks actually stored per article (an interrupted one has fewer)
+    report: IngestReport = field(default_factory=IngestReport)
+    plans: list[_Planned] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)  # article ids read in this run
+    failed_files: set[str] = field(default_factory=set)
+    owner_of_text: dict[str, str] = field(default_factory=dict)  # text hash -> article id
+
+    def __post_init__(self) -> None:
+        self.owner_of_text |= {s.text_hash: s.id for s in self.stored.values()}
+
+
+Verdict = Literal["added", "updated", "unchanged", "duplicate"]
+
+
+def _verdict(article: Article, signature: str, digest: str, run: _Run) -> Verdict:
+    """What this article is to the index: new, changed, the same, or a copy of another."""
+    if article.id in run.seen:
+        return "duplicate"  # the same id twice in one run: the first one counts
+    known = run.stored.get(article.id)
+    if known is not None:
+        complete = run.counts.get(article.id, 0) == known.n_chunks
+        return "unchanged" if known.content_hash == signature and complete else "updated"
+    owner = run.owner_of_text.get(digest)
+    return "duplicate" if owner is not None and owner != article.id else "added"
+
+
 class Ingestor:
     """Brings the index in line with a set of inputs."""
 
@@ -91,67 +123,38 @@ class Ingestor:
         progress: Progress | None = None,
     ) -> IngestReport:
         started = time.perf_counter()
-        report = IngestReport()
         progress = progress or Progress.for_terminal()
-        stored = self.store.stored_articles()
-        counts = self.store.chunk_counts()
-        owner_of_text = {s.text_hash: s.id for s in stored.values()}
-        seen: set[str] = set()
-        failed_files: set[str] = set()
-        plans: list[_Planned] = []
-
+        run = _Run(self.store.stored_articles(), self.store.chunk_counts())
         for unit in read_inputs(inputs, self.settings, source):
-            report.files_read += 1
+            run.report.files_read += 1
             for item in unit.items:
                 if isinstance(item, Failure):
-                    report.failures.append(item)
+                    run.report.failures.append(item)
                     if item.origin == unit.origin:
-                        failed_files.add(unit.origin)
+                        run.failed_files.add(unit.origin)
                     continue
                 article = item if item.lang else replace(item, lang=detect_language(item.text))
-                if article.id in seen:
-                    report.duplicate += 1
-                    continue
-                seen.add(article.id)
-                self._classify(article, stored, counts, owner_of_text, plans, report)
-
-        if plans:
-            self._write(plans, report, progress)
+                self._take(article, run)
+        if run.plans:
+            self._write(run.plans, run.report, progress)
         if prune:
-            report.pruned = self._prune(stored, seen, failed_files)
-        report.seconds = time.perf_counter() - started
-        return report
+            run.report.pruned = self._prune(run.stored, run.seen, run.failed_files)
+        run.report.seconds = time.perf_counter() - started
+        return run.report
 
-    def _classify(
-        self,
-        article: Article,
-        stored: dict[str, StoredArticle],
-        counts: dict[str, int],
-        owner_of_text: dict[str, str],
-        plans: list[_Planned],
-        report: IngestReport,
-    ) -> None:
-        signature = self._signature(article)
-        digest = text_hash(article.text)
-        known = stored.get(article.id)
-        if known is not None:
-            complete = counts.get(article.id, 0) == known.n_chunks
-            if known.content_hash == signature and complete:
-                report.unchanged += 1
-                return
-            plans.append(self._plan(article, signature, digest))
-            report.updated += 1
-            owner_of_text[digest] = article.id
-            return
-        owner = owner_of_text.get(digest)
-        if owner is not None and owner != article.id:
-            if article.id not in (stored[owner].also_ids if owner in stored else ()):
-                self._note_duplicate(owner, article, plans)
-            report.duplicate += 1
-            return
-        plans.append(self._plan(article, signature, digest))
-        report.added += 1
-        owner_of_text[digest] = article.id
+    def _take(self, article: Article, run: _Run) -> None:
+        """Count the article under its verdict, and plan its writing if it is new or changed."""
+        signature, digest = self._signature(article), text_hash(article.text)
+        verdict = _verdict(article, signature, digest, run)
+        setattr(run.report, verdict, getattr(run.report, verdict) + 1)
+        if verdict == "duplicate" and article.id not in run.seen:
+            owner = run.owner_of_text[digest]
+            if article.id not in (run.stored[owner].also_ids if owner in run.stored else ()):
+                self._note_duplicate(owner, article, run.plans)
+        elif verdict in ("added", "updated"):
+            run.plans.append(self._plan(article, signature, digest))
+            run.owner_of_text[digest] = article.id
+        run.seen.add(article.id)
 
     def _note_duplicate(self, owner: str, article: Article, plans: list[_Planned]) -> None:
         for i, plan in enumerate(plans):  # the owner may still be waiting to be written
