@@ -5,9 +5,8 @@ The fusion itself is in `index.retrieval.fusion`; this module runs the searches 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -32,7 +31,6 @@ class Retrieval:
     language: str
     passages: list[Passage]
     date_range: DateRange | None = None
-    timings_ms: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -58,7 +56,6 @@ class HybridRetriever:
 
     def retrieve(self, question: str, k: int, filters: Filters | None = None) -> Retrieval:
         filters = filters or Filters()
-        started = time.perf_counter()
         language = question_language(question)
         if not question.strip() or self.store.count() == 0:
             return Retrieval(question, language, [])
@@ -67,18 +64,10 @@ class HybridRetriever:
         today = filters.as_of or self.settings.as_of or date.today()
         date_range = find_date_range(question, today)
         vector = self._embedder().embed_query(question)
-        embedded = time.perf_counter()
         rankings = self._rankings(question, language, vector, filters.sources, date_range)
         fused = weighted_rrf(rankings, self.settings.rrf_k)
-        searched = time.perf_counter()
         chosen = self._choose(fused, vector, k)
-        done = time.perf_counter()
-        timings = {
-            "embed": (embedded - started) * 1000,
-            "search": (searched - embedded) * 1000,
-            "fetch": (done - searched) * 1000,
-        }
-        return Retrieval(question, language, chosen, date_range, timings)
+        return Retrieval(question, language, chosen, date_range)
 
     def _rankings(
         self,
