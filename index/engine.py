@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+
+import chromadb.errors
+
 from index.embedding import Embedder, model_label
 from index.records import CorpusStats, Passage
 from index.retrieval import Filters, HybridRetriever, Retrieval
 from index.settings import Settings
 from index.storage import ChunkStore, LexicalIndex, lexical_folder
+
+log = logging.getLogger(__name__)
 
 
 class NewsIndex:
@@ -21,6 +28,8 @@ class NewsIndex:
         self._embedder = embedder
         self._lexical: LexicalIndex | None = None
         self._retriever: HybridRetriever | None = None
+        self._lock = threading.RLock()
+        self._seen_writes: str | None = None  # the store's write token when last caught up
 
     @classmethod
     def open(
@@ -52,10 +61,32 @@ class NewsIndex:
 
     def sync_lexical(self) -> int:
         """After an ingest: tokenize the chunks that changed. Returns how many did."""
-        if self._lexical is None:
-            _ = self.lexical
-            return 0
-        return self._lexical.sync(self.store)
+        with self._lock:
+            self._seen_writes = self.store.writes()
+            if self._lexical is None:
+                _ = self.lexical
+                return 0
+            return self._lexical.sync(self.store)
+
+    def _catch_up(self) -> None:
+        """Notice another process's writes: reopen the embedded store, resync BM25."""
+        writes = self.store.writes()
+        if writes == self._seen_writes:
+            return
+        if self._seen_writes is not None and writes != self.store.own_writes:
+            log.debug("the index changed in another process: reloading it")
+            self._reopen()
+        self._seen_writes = writes
+        if self._lexical is not None:
+            self._lexical.sync(self.store)
+
+    def _reopen(self) -> None:
+        if not self.settings.uses_chroma_server:
+            # The embedded client's indexes do not see other processes' writes.
+            self.store = ChunkStore.open(
+                self.settings, self.model_name, collection=self.store.name, fresh=True
+            )
+            self._retriever = None
 
     @property
     def retriever(self) -> HybridRetriever:
@@ -68,7 +99,20 @@ class NewsIndex:
     def retrieve(
         self, question: str, k: int | None = None, filters: Filters | None = None
     ) -> Retrieval:
-        return self.retriever.retrieve(question, k or self.settings.search_k, filters)
+        k = k or self.settings.search_k
+        # One retrieval at a time: a reload swaps the store under the bot's threads.
+        with self._lock:
+            self._catch_up()
+            try:
+                return self.retriever.retrieve(question, k, filters)
+            except (chromadb.errors.ChromaError, KeyError):
+                # A write landed between the check and the search: read the index again.
+                log.debug("the index changed during a search: reloading it", exc_info=True)
+                self._reopen()
+                self._seen_writes = self.store.writes()
+                if self._lexical is not None:
+                    self._lexical.sync(self.store)
+                return self.retriever.retrieve(question, k, filters)
 
     def search(
         self, question: str, k: int | None = None, filters: Filters | None = None

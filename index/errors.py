@@ -15,3 +15,7 @@ class IndexMismatch(UserError):
 
 class StoreUnavailable(UserError):
     """The Chroma server or data directory cannot be reached."""
+
+
+class StoreBusy(UserError):
+    """Another process holds the embedded index for writing."""

@@ -20,7 +20,7 @@ from index.engine import NewsIndex
 from index.records import Article, Chunk, StoredArticle
 from index.retrieval import detect_language
 from index.settings import Settings
-from index.storage import ArticleWrite
+from index.storage import ArticleWrite, write_lock
 from ingest.chunking import ChunkBudget, chunk_text
 from ingest.identity import content_hash, text_hash
 from ingest.progress import Progress
@@ -122,8 +122,13 @@ class Ingestor:
         prune: bool = False,
         progress: Progress | None = None,
     ) -> IngestReport:
+        with write_lock(self.settings):
+            return self._run(inputs, source, prune, progress or Progress.for_terminal())
+
+    def _run(
+        self, inputs: Sequence[str], source: str, prune: bool, progress: Progress
+    ) -> IngestReport:
         started = time.perf_counter()
-        progress = progress or Progress.for_terminal()
         run = _Run(self.store.stored_articles(), self.store.chunk_counts())
         for unit in read_inputs(inputs, self.settings, source):
             run.report.files_read += 1

@@ -28,7 +28,9 @@ def lint(tree: Path) -> subprocess.CompletedProcess[str]:
 
 def copy_of_the_project(dest: Path) -> Path:
     for package in PACKAGES:
-        shutil.copytree(ROOT / package, dest / package, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            ROOT / package, dest / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
     shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
     return dest
 

@@ -1,7 +1,7 @@
 """Where chunks live: the Chroma collection (vectors, texts, metadata) and its BM25 twin."""
 
 from index.storage.chroma import ArticleWrite, ChunkStore, article_key, chunk_id
-from index.storage.client import open_client
+from index.storage.client import open_client, write_lock
 from index.storage.lexical import LexicalHit, LexicalIndex, lexical_folder
 from index.storage.metadata import published_range
 
@@ -15,4 +15,5 @@ __all__ = [
     "lexical_folder",
     "open_client",
     "published_range",
+    "write_lock",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 FETCH_BATCH = 2000  # ids per Chroma read when paging through the collection
+STATE_COLLECTION = "newsqa-state"
 
 
 @dataclass(frozen=True)
@@ -71,11 +73,31 @@ def article_key(chunk_id_: str) -> str:
 class ChunkStore:
     """The index: one Chroma collection of chunks, each with its article's metadata."""
 
-    def __init__(self, collection: Collection) -> None:
+    def __init__(self, collection: Collection, state: Collection | None = None) -> None:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.collection = collection
         self.vector_store = ChromaVectorStore(chroma_collection=collection)
+        self._state = state
+        self.own_writes = ""  # the last write token this process wrote
+
+    def writes(self) -> str:
+        """A token that changes whenever any process writes to the collection ('' if none)."""
+        if self._state is None:
+            return ""
+        found = self._state.get(ids=[self.name], include=["metadatas"])
+        metas = found["metadatas"] or []
+        return str(metas[0].get("token") or "") if metas else ""
+
+    def _wrote(self) -> None:
+        if self._state is None:
+            return
+        self.own_writes = uuid.uuid4().hex
+        self._state.upsert(
+            ids=[self.name],
+            embeddings=np.ones((1, 1), np.float32),
+            metadatas=[{"token": self.own_writes}],
+        )
 
     @classmethod
     def open(
@@ -84,10 +106,13 @@ class ChunkStore:
         model_name: str,
         client: ClientAPI | None = None,
         collection: str | None = None,
+        fresh: bool = False,
     ) -> ChunkStore:
-        """Open (or create) the collection, refusing one built with another model or precision."""
+        """Open (or create) the collection, refusing one built with another model or precision.
+
+        `fresh`: with a new embedded client, to see what other processes wrote since."""
         precision = settings.embed_precision
-        client = client or open_client(settings)
+        client = client or open_client(settings, fresh=fresh)
         name = collection or settings.collection
         try:
             coll = client.get_or_create_collection(
@@ -98,6 +123,10 @@ class ChunkStore:
                     "embed_precision": precision,
                 },
                 embedding_function=RefuseToEmbed(),
+            )
+            # Write tokens of every collection, one record each (see `writes`).
+            state = client.get_or_create_collection(
+                STATE_COLLECTION, embedding_function=RefuseToEmbed()
             )
         except Exception as exc:
             if isinstance(exc, IndexMismatch):
@@ -117,7 +146,7 @@ class ChunkStore:
                 f"{precision}: set NEWSQA_EMBED_PRECISION={built_at}, or pick another "
                 "NEWSQA_COLLECTION and re-ingest to re-embed"
             )
-        return cls(coll)
+        return cls(coll, state)
 
     @property
     def name(self) -> str:
@@ -195,10 +224,12 @@ class ChunkStore:
                 nodes.append(node)
         if nodes:
             self.vector_store.add(nodes)
+            self._wrote()
         return len(nodes)
 
     def delete_article(self, article_id: str) -> None:
         self.collection.delete(where={"article_id": article_id})
+        self._wrote()
 
     def record_duplicate(self, article_id: str, other: Article) -> None:
         """Note on the stored article that `other` carries the same text."""
@@ -212,6 +243,7 @@ class ChunkStore:
             meta["also_sources"] = join_unique(meta.get("also_sources"), other.source or other.url)
             updated.append(meta)
         self.collection.update(ids=found["ids"], metadatas=updated)  # type: ignore[arg-type]
+        self._wrote()
 
     def search(
         self,

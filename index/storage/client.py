@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+import contextlib
+import fcntl
+import logging
+import time
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from chromadb.api.types import Embeddable, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from index.errors import StoreUnavailable
+from index.errors import StoreBusy, StoreUnavailable
 from index.settings import Settings
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
+
+log = logging.getLogger(__name__)
 
 
 @register_embedding_function
@@ -39,9 +46,14 @@ class RefuseToEmbed(EmbeddingFunction[Embeddable]):
         return RefuseToEmbed()
 
 
-def open_client(settings: Settings) -> ClientAPI:
-    """An embedded client under the data directory, or an HTTP client when a host is set."""
+def open_client(settings: Settings, fresh: bool = False) -> ClientAPI:
+    """An embedded client under the data directory, or an HTTP client when a host is set.
+
+    Chroma keeps one embedded client per folder and process, whose indexes do not see another
+    process's writes; `fresh` opens a new one that reads the folder again (clients opened
+    before keep working on what they had)."""
     import chromadb
+    from chromadb.api.shared_system_client import SharedSystemClient
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
@@ -58,4 +70,45 @@ def open_client(settings: Settings) -> ClientAPI:
                 "or unset NEWSQA_CHROMA_HOST to use the embedded store"
             ) from exc
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    if fresh:
+        SharedSystemClient._identifier_to_system.pop(str(settings.chroma_dir), None)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+@contextlib.contextmanager
+def write_lock(settings: Settings, wait_s: float = 600.0) -> Iterator[None]:
+    """One writing process at a time on an embedded index, which Chroma does not guard itself.
+
+    A second writer waits (saying so) up to `wait_s`, then stops with a message. With a Chroma
+    server the server orders the writes, and no lock is taken."""
+    if settings.uses_chroma_server:
+        yield
+        return
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    with (settings.chroma_dir / "newsqa-write.lock").open("a") as handle:
+        if not _try_lock(handle):
+            log.warning(
+                "another newsqa process is writing to %s: waiting for it to finish",
+                settings.chroma_dir,
+            )
+            deadline = time.monotonic() + wait_s
+            while not _try_lock(handle):
+                if time.monotonic() > deadline:
+                    raise StoreBusy(
+                        f"another newsqa process is still writing to {settings.chroma_dir}: run "
+                        "again when it is done, or use a Chroma server (NEWSQA_CHROMA_HOST) to "
+                        "ingest from several processes at once"
+                    )
+                time.sleep(0.5)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _try_lock(handle: IO[str]) -> bool:
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
