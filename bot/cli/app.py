@@ -10,10 +10,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.cli.common import fail, open_answerer, open_index, parse_date, settings_of
+from bot.cli.common import (
+    fail,
+    non_empty,
+    open_answerer,
+    open_index,
+    parse_date,
+    settings_of,
+)
 from index.errors import UserError
 from index.offline import go_offline
-from index.settings import Settings
+from index.settings import load_settings
 
 if TYPE_CHECKING:
     from index.records import Answer, Turn
@@ -43,9 +50,9 @@ def _setup(
     for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
-        settings = Settings()
-    except ValueError as exc:
-        fail(f"invalid setting: {exc}".splitlines()[0] + " (check NEWSQA_* variables and .env)")
+        settings = load_settings()
+    except UserError as exc:
+        fail(str(exc))
     go_offline(settings.allow_downloads)
     ctx.obj = settings
 
@@ -85,7 +92,7 @@ def search(
     """Print the passages closest to a question."""
     from bot.cli.render import format_passages, passage_json
 
-    passages = open_index(settings_of(ctx)).search(question, k)
+    passages = open_index(settings_of(ctx)).search(non_empty(question), k)
     if as_json:
         typer.echo(json.dumps([passage_json(p) for p in passages], ensure_ascii=False, indent=2))
     else:
@@ -105,6 +112,7 @@ def ask(
     """Answer a question with numbered citations, or say that the archive does not know."""
     from bot.cli.render import answer_json, format_answer
 
+    question = non_empty(question)
     answerer = open_answerer(settings_of(ctx))
     answer = answerer.answer(question, as_of=parse_date(as_of), sources=source or ())
     if as_json:
@@ -137,6 +145,8 @@ def chat(ctx: typer.Context, as_of: AsOf = None) -> None:
             typer.echo("Conversation forgotten.")
         elif line == "/sources":
             typer.echo(format_sources(last))
+        elif line and not any(ch.isalnum() for ch in line):
+            typer.echo("Ask a question in words (/quit to leave).")
         elif line:
             last = answerer.answer(line, history, as_of=day)
             typer.echo(format_answer(last) + "\n")

@@ -50,6 +50,13 @@ def parse_date(value: str | None) -> date | None:
         fail(f"--as-of wants a date like 2017-03-15, not {value!r}")
 
 
+def non_empty(question: str) -> str:
+    """The question, or the one-line error an empty one gets."""
+    if not any(ch.isalnum() for ch in question):
+        fail('ask a question in words, e.g. newsqa ask "Qui a gagné l\'élection ?"')
+    return question
+
+
 def fail(message: str) -> NoReturn:
     """The one-line `error:` a user mistake gets, and exit code 2."""
     typer.echo(f"error: {message}", err=True)

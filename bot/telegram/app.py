@@ -47,8 +47,8 @@ from bot.telegram.handlers import (
     sources,
     start,
 )
+from bot.telegram.logs import bot_logging
 from bot.telegram.memory import ChatMemory
-from bot.telegram.redaction import hidden_from_logs
 from index.errors import UserError
 from index.settings import Settings
 
@@ -150,7 +150,7 @@ def run_bot(settings: Settings, index: NewsIndex | None = None) -> None:
     index.embedder  # noqa: B018 -- load the model now, not on the first question
     # New at each start (setWebhook sends it again), so a leaked one dies with the process.
     secret = secrets.token_urlsafe(32)
-    with hidden_from_logs({token: "<token>", secret: "<webhook secret>"}):
+    with bot_logging({token: "<token>", secret: "<webhook secret>"}):
         application = build_application(settings, index, answerer)
         try:
             if webhook:

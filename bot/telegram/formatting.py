@@ -10,9 +10,13 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from html import escape
+from urllib.parse import urlsplit
 
 from index.records import Answer, Citation, CorpusStats, Passage
 from index.text import MARKER
+
+# Longer URLs are shown as text only: a 5,000-character link cannot be split across messages.
+MAX_LINK_CHARS = 2048
 
 TEXTS: dict[str, dict[str, str]] = {
     "fr": {
@@ -128,6 +132,15 @@ def sentence(lang: str, key: str, **values: object) -> str:
     return escape_text(text(lang, key, **values))
 
 
+def link_target(url: str) -> str | None:
+    """The URL if it may be a link: http(s) only (an article's `javascript:` URL is not), and
+    short enough that the tag fits in a message with room to spare."""
+    scheme = urlsplit(url).scheme.lower() if url else ""
+    if scheme not in ("http", "https") or len(url) > MAX_LINK_CHARS:
+        return None
+    return url
+
+
 def render_answer(answer: Answer) -> str:
     """The answer with its [n] markers linked, then the compact list of sources."""
     lang = answer.language if answer.language in TEXTS else "en"
@@ -145,7 +158,7 @@ def render_answer(answer: Answer) -> str:
 
 def link_markers(answer_text: str, citations: Iterable[Citation]) -> str:
     """Escape the text and turn each [n] into a link to the cited article, when it has a URL."""
-    urls = {c.n: c.passage.url for c in citations if c.passage.url}
+    urls = {c.n: url for c in citations if (url := link_target(c.passage.url))}
 
     def link(marker: re.Match[str]) -> str:
         url = urls.get(int(marker.group(1)))
@@ -194,8 +207,9 @@ def render_help(stats: CorpusStats, lang: str) -> str:
 def _reference(passage: Passage, lang: str) -> str:
     """'Title (linked) — source, date', escaped."""
     title = escape_text(passage.title.strip() or passage.article_id)
-    if passage.url:
-        title = f'<a href="{escape(passage.url)}">{title}</a>'
+    url = link_target(passage.url)
+    if url:
+        title = f'<a href="{escape(url)}">{title}</a>'
     day = _day(passage.published_at) if passage.published_at else text(lang, "undated")
     details = ", ".join(x for x in (escape_text(passage.source), day) if x)
     return f"{title} — {details}"

@@ -131,7 +131,7 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if question is None:
         return
     lang = _lang(update)
-    if not question:
+    if not any(ch.isalnum() for ch in question):  # a mention alone, or only emoji
         await message.reply_html(sentence(lang, "empty_question", example=EXAMPLES[lang][0]))
         return
     state, chat_id = _state(context), message.chat_id

@@ -15,7 +15,7 @@ from index.answer.kinds import answer_kind, offers
 from index.embedding import Embedder
 from index.records import Answer, Citation, Passage
 from index.retrieval import Retrieval
-from index.text import jaccard, sentence_spans, tokenize
+from index.text import jaccard, sentence_spans, strip_markers, tokenize
 
 # Weights of the sentence score: meaning, shared words with the question (and with the
 # sentence before), an answer of the wanted kind, passage rank.
@@ -118,7 +118,8 @@ def extractive_answer(
         quote = s.text.strip()
         offset = s.passage.start + s.start + (len(s.text) - len(s.text.lstrip()))
         citations.append(Citation(n, s.passage, quote, offset, offset + len(quote)))
-        parts.append(f"{quote} [{n}]")
+        # The article's own footnote marks ("[12]") would read as citations of ours.
+        parts.append(f"{strip_markers(quote)} [{n}]")
     return Answer(
         " ".join(parts), language, tuple(citations), question=question, evidence=best.score
     )

@@ -113,7 +113,9 @@ def format_passages(passages: Sequence[Passage]) -> str:
     for n, passage in enumerate(passages, start=1):
         day = passage.published_at.isoformat() if passage.published_at else "unknown"
         header = f"Title: {passage.title}\nSource: {passage.source}\nDate: {day}"
-        blocks.append(f'<passage n="{n}">\n{defuse(header)}\n\n{defuse(passage.text)}\n</passage>')
+        # Footnote marks in the article ("[12]") would be mistaken for citations.
+        body = defuse(strip_markers(passage.text))
+        blocks.append(f'<passage n="{n}">\n{defuse(header)}\n\n{body}\n</passage>')
     return "\n\n".join(blocks)
 
 

@@ -3,7 +3,7 @@
 from index.storage.chroma import ArticleWrite, ChunkStore, article_key, chunk_id
 from index.storage.client import open_client, write_lock
 from index.storage.lexical import LexicalHit, LexicalIndex, lexical_folder
-from index.storage.metadata import published_range
+from index.storage.metadata import published_range, reserved_key
 
 __all__ = [
     "ArticleWrite",
@@ -15,5 +15,6 @@ __all__ = [
     "lexical_folder",
     "open_client",
     "published_range",
+    "reserved_key",
     "write_lock",
 ]

@@ -6,8 +6,9 @@ import hashlib
 import logging
 import math
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from index.storage.client import RefuseToEmbed, open_client
 from index.storage.metadata import (
     ALSO_SEPARATOR,
     article_metadata,
+    check_metadata,
     int_field,
     join_unique,
     passage_from_metadata,
@@ -45,6 +47,62 @@ class ArticleWrite:
     content_hash: str  # article content and chunking settings: unchanged means skip
     text_hash: str  # the text alone: the same text under another id is a duplicate
     also: tuple[Article, ...] = ()  # other articles with this text, seen in the same run
+
+
+@dataclass
+class WriteResult:
+    chunks: int = 0  # chunks written
+    failed: list[tuple[Article, str]] = field(default_factory=list)  # left as they were, and why
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """An article's chunks as Chroma rows (llama-index's node layout, so its queries read them)."""
+
+    ids: list[str]
+    embeddings: np.ndarray
+    metadatas: list[dict[str, Any]]
+    documents: list[str]
+
+    @staticmethod
+    def join(batches: Sequence[_Rows]) -> _Rows:
+        if not batches:
+            return _Rows([], np.zeros((0, 1), np.float32), [], [])
+        return _Rows(
+            [i for b in batches for i in b.ids],
+            np.concatenate([b.embeddings for b in batches]),
+            [m for b in batches for m in b.metadatas],
+            [d for b in batches for d in b.documents],
+        )
+
+
+def _rows(write: ArticleWrite) -> _Rows:
+    from llama_index.core.schema import MetadataMode, NodeRelationship, RelatedNodeInfo, TextNode
+    from llama_index.core.vector_stores.utils import node_to_metadata_dict
+
+    article = write.article
+    base = article_metadata(article) | {
+        "content_hash": write.content_hash,
+        "text_hash": write.text_hash,
+        "also_ids": ALSO_SEPARATOR.join(a.id for a in write.also),
+        "also_sources": ALSO_SEPARATOR.join(a.source or a.url for a in write.also),
+        "n_chunks": len(write.chunks),
+    }
+    ids, metadatas, documents = [], [], []
+    for chunk in write.chunks:
+        node = TextNode(
+            id_=chunk_id(article.id, chunk.index),
+            text=chunk.text,
+            metadata=base | {"chunk_index": chunk.index, "start": chunk.start, "end": chunk.end},
+            start_char_idx=chunk.start,
+            end_char_idx=chunk.end,
+        )
+        node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=article.id)
+        meta = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
+        ids.append(node.node_id)
+        metadatas.append({k: "" if v is None else v for k, v in meta.items()})
+        documents.append(node.get_content(metadata_mode=MetadataMode.NONE))
+    return _Rows(ids, np.asarray(write.vectors, np.float32), metadatas, documents)
 
 
 @dataclass(frozen=True)
@@ -156,21 +214,39 @@ class ChunkStore:
         return int(self.collection.count())
 
     def stored_articles(self) -> dict[str, StoredArticle]:
-        """One entry per article, read from its first chunk."""
-        found = self.collection.get(where={"chunk_index": 0}, include=["metadatas"])
+        """One entry per article, from its first chunk; `complete` when every chunk of its
+        version is there and nothing else (an interrupted write leaves it incomplete)."""
+        versions: dict[str, Counter[str]] = {}
+        firsts: dict[str, dict[str, Any]] = {}
+        for meta in self._all_metadata():
+            key = str(meta.get("article_id") or "")
+            versions.setdefault(key, Counter())[str(meta.get("content_hash") or "")] += 1
+            if meta.get("chunk_index") == 0:
+                firsts[key] = meta
         articles = {}
-        for meta in found["metadatas"] or []:
+        for key, meta in firsts.items():
+            n_chunks = int_field(meta.get("n_chunks"), 0)
+            content_hash = str(meta.get("content_hash") or "")
             also = str(meta.get("also_ids") or "")
-            stored = StoredArticle(
-                id=str(meta["article_id"]),
-                content_hash=str(meta["content_hash"]),
-                text_hash=str(meta["text_hash"]),
-                n_chunks=int(meta["n_chunks"]),  # type: ignore[arg-type]
+            articles[key] = StoredArticle(
+                id=key,
+                content_hash=content_hash,
+                text_hash=str(meta.get("text_hash") or ""),
+                n_chunks=n_chunks,
                 origin=str(meta.get("origin") or ""),
                 also_ids=tuple(x for x in also.split(ALSO_SEPARATOR) if x),
+                complete=versions[key] == Counter({content_hash: n_chunks}),
             )
-            articles[stored.id] = stored
         return articles
+
+    def _all_metadata(self) -> Iterator[dict[str, Any]]:
+        offset = 0
+        while True:
+            page = self.collection.get(include=["metadatas"], limit=FETCH_BATCH, offset=offset)
+            yield from (dict(m) for m in page["metadatas"] or [])
+            if len(page["ids"]) < FETCH_BATCH:
+                return
+            offset += FETCH_BATCH
 
     def stats(self) -> CorpusStats:
         """Article and chunk counts, date range and sources of what is stored."""
@@ -187,45 +263,54 @@ class ChunkStore:
             sources=tuple(sources),
         )
 
-    def chunk_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        found = self.collection.get(include=["metadatas"])
-        for meta in found["metadatas"] or []:
-            key = str(meta["article_id"])
-            counts[key] = counts.get(key, 0) + 1
-        return counts
+    def replace(self, writes: Sequence[ArticleWrite]) -> WriteResult:
+        """Write each article's new version, then drop what is left of its old one.
 
-    def replace(self, writes: Iterable[ArticleWrite]) -> int:
-        """Write each article's chunks, removing whatever it had before. Returns chunks written."""
-        from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
-
-        nodes: list[BaseNode] = []
+        An article whose metadata Chroma would refuse is not written and keeps its old version;
+        the others are written in one call, or one by one if that call fails."""
+        result = WriteResult()
+        ready: list[tuple[ArticleWrite, _Rows]] = []
         for write in writes:
-            article = write.article
-            self.delete_article(article.id)
-            base = article_metadata(article) | {
-                "content_hash": write.content_hash,
-                "text_hash": write.text_hash,
-                "also_ids": ALSO_SEPARATOR.join(a.id for a in write.also),
-                "also_sources": ALSO_SEPARATOR.join(a.source or a.url for a in write.also),
-                "n_chunks": len(write.chunks),
-            }
-            for chunk, vector in zip(write.chunks, write.vectors, strict=True):
-                node = TextNode(
-                    id_=chunk_id(article.id, chunk.index),
-                    text=chunk.text,
-                    embedding=vector.tolist(),
-                    metadata=base
-                    | {"chunk_index": chunk.index, "start": chunk.start, "end": chunk.end},
-                    start_char_idx=chunk.start,
-                    end_char_idx=chunk.end,
-                )
-                node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=article.id)
-                nodes.append(node)
-        if nodes:
-            self.vector_store.add(nodes)
+            rows = _rows(write)
+            problem = next((p for meta in rows.metadatas if (p := check_metadata(meta))), None)
+            if problem:
+                result.failed.append((write.article, problem))
+            else:
+                ready.append((write, rows))
+        try:
+            self._upsert([rows for _, rows in ready])
+            written = ready
+        except Exception:  # Chroma refused the batch: find the article it refused
+            log.warning("a batch of %d articles was refused: writing them one by one", len(ready))
+            written = []
+            for write, rows in ready:
+                try:
+                    self._upsert([rows])
+                    written.append((write, rows))
+                except Exception as exc:
+                    result.failed.append((write.article, f"not stored: {exc}"))
+        for write, rows in written:
+            self._drop_old_chunks(write.article.id, len(rows.ids))
+            result.chunks += len(rows.ids)
+        if written:
             self._wrote()
-        return len(nodes)
+        return result
+
+    def _upsert(self, batches: Sequence[_Rows]) -> None:
+        rows = _Rows.join(batches)
+        for start in range(0, len(rows.ids), FETCH_BATCH):
+            cut = slice(start, start + FETCH_BATCH)
+            self.collection.upsert(
+                ids=rows.ids[cut],
+                embeddings=rows.embeddings[cut],
+                metadatas=rows.metadatas[cut],  # type: ignore[arg-type]
+                documents=rows.documents[cut],
+            )
+
+    def _drop_old_chunks(self, article_id: str, keep: int) -> None:
+        """Drop chunks of an earlier, longer version (the others were overwritten: same ids)."""
+        where: Any = {"$and": [{"article_id": article_id}, {"chunk_index": {"$gte": keep}}]}
+        self.collection.delete(where=where)
 
     def delete_article(self, article_id: str) -> None:
         self.collection.delete(where={"article_id": article_id})

@@ -7,6 +7,7 @@ import fcntl
 import logging
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from chromadb.api.types import Embeddable, EmbeddingFunction, Embeddings
@@ -69,7 +70,7 @@ def open_client(settings: Settings, fresh: bool = False) -> ClientAPI:
                 "start it with `chroma run --path DIR --host HOST --port PORT` "
                 "or unset NEWSQA_CHROMA_HOST to use the embedded store"
             ) from exc
-    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    usable_folder(settings.chroma_dir, settings)
     if fresh:
         SharedSystemClient._identifier_to_system.pop(str(settings.chroma_dir), None)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
@@ -84,7 +85,7 @@ def write_lock(settings: Settings, wait_s: float = 600.0) -> Iterator[None]:
     if settings.uses_chroma_server:
         yield
         return
-    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    usable_folder(settings.chroma_dir, settings)
     with (settings.chroma_dir / "newsqa-write.lock").open("a") as handle:
         if not _try_lock(handle):
             log.warning(
@@ -104,6 +105,21 @@ def write_lock(settings: Settings, wait_s: float = 600.0) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def usable_folder(folder: Path, settings: Settings) -> Path:
+    """`folder` under the data directory, created if needed, or a message saying what to fix."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".newsqa-write-test"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise StoreUnavailable(
+            f"NEWSQA_DATA_DIR={settings.data_dir} cannot hold the index ({folder}: "
+            f"{exc.strerror or exc}): point it at a folder you can write to"
+        ) from None
+    return folder
 
 
 def _try_lock(handle: IO[str]) -> bool:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import logging
 import re
+import shutil
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -115,7 +117,7 @@ class LexicalIndex:
 
     def _load(self) -> bm25s.BM25 | None:
         """The BM25 matrix for the current tokens: from disk if fresh, else rebuilt and saved."""
-        import bm25s
+        import bm25s  # noqa: F401
 
         # bm25s sets its own logger to DEBUG when imported, which would print on every rebuild.
         logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -123,26 +125,56 @@ class LexicalIndex:
         version = self.version()
         if self._bm25 is not None and self._built_version == version:
             return self._bm25
-        saved = self.folder / "bm25"
-        meta_file = saved / "newsqa.json"
         # Saved with other parameters (an older newsqa) counts as stale too.
         wanted = {"version": version, "k1": BM25_K1, "b": BM25_B}
-        if meta_file.is_file() and json.loads(meta_file.read_text()) == wanted:
-            self._bm25 = bm25s.BM25.load(str(saved))
-        else:
-            rows = self.db.execute("SELECT id, tokens FROM chunks ORDER BY id").fetchall()
-            if not rows:
-                return None
-            self._bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
-            self._bm25.index([tokens.split() for _, tokens in rows], show_progress=False)
-            self._bm25.save(str(saved), show_progress=False)
-            meta_file.write_text(json.dumps(wanted))
+        self._bm25 = self._saved(wanted) or self._rebuilt(wanted)
+        if self._bm25 is None:
+            return None
         rows = self.db.execute("SELECT id, source, published_ts FROM chunks ORDER BY id").fetchall()
         self._ids = [row[0] for row in rows]
         self._sources = np.array([row[1] for row in rows], dtype=object)
         self._ts = np.array([row[2] for row in rows], dtype=np.int64)
         self._built_version = version
         return self._bm25
+
+    def _saved(self, wanted: dict[str, float]) -> bm25s.BM25 | None:
+        """The matrix saved for these tokens and parameters, if it is there and whole."""
+        import bm25s
+
+        saved = self.folder / "bm25"
+        try:
+            if json.loads((saved / "newsqa.json").read_text()) != wanted:
+                return None
+            return bm25s.BM25.load(str(saved))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError) as exc:  # a torn file: rebuild it
+            log.warning("the saved BM25 index in %s is unreadable (%s): rebuilding it", saved, exc)
+            return None
+
+    def _rebuilt(self, wanted: dict[str, float]) -> bm25s.BM25 | None:
+        """A matrix built from the stored tokens, saved whole (written aside, then renamed)."""
+        import bm25s
+
+        rows = self.db.execute("SELECT id, tokens FROM chunks ORDER BY id").fetchall()
+        if not rows:
+            return None
+        bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
+        bm25.index([tokens.split() for _, tokens in rows], show_progress=False)
+        saved, aside = (
+            self.folder / "bm25",
+            Path(tempfile.mkdtemp(dir=self.folder, prefix=".bm25-")),
+        )
+        try:
+            bm25.save(str(aside), show_progress=False)
+            (aside / "newsqa.json").write_text(json.dumps(wanted))
+            if saved.exists():
+                saved.rename(aside.with_suffix(".old"))
+            aside.rename(saved)
+        finally:
+            shutil.rmtree(aside, ignore_errors=True)
+            shutil.rmtree(aside.with_suffix(".old"), ignore_errors=True)
+        return bm25
 
     def close(self) -> None:
         self.db.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -28,6 +29,27 @@ CORE_KEYS = {
     "also_sources",
 }
 ALSO_SEPARATOR = "\n"  # between the ids (and sources) of an article's duplicates
+
+
+def check_metadata(meta: dict[str, Any]) -> str | None:
+    """Why Chroma would refuse this metadata, or None: keys it reserves, values it cannot hold."""
+    for key, value in meta.items():
+        if reserved_key(key) is not None:
+            return f"metadata key {key!r} is reserved by Chroma"
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"metadata {key!r} is not a finite number"
+        if not isinstance(value, str | int | float | bool):
+            return f"metadata {key!r} is not a string, number or boolean"
+    return None
+
+
+def reserved_key(key: object) -> str | None:
+    """Why Chroma refuses `key` as a metadata key, or None when it accepts it."""
+    if not isinstance(key, str) or not key:
+        return "empty"
+    if key.startswith(("$", "#")) or key.startswith("chroma:"):
+        return "reserved"
+    return None
 
 
 def article_metadata(article: Article) -> dict[str, Any]:

@@ -1,10 +1,12 @@
-"""Secrets out of the logs: the bot token and webhook secret replaced in every record."""
+"""The bot's logs: secrets (token, webhook secret) replaced, network failures on one line."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
 from collections.abc import Iterator
+
+from telegram.error import NetworkError
 
 
 class Redact(logging.Filter):
@@ -28,17 +30,32 @@ class Redact(logging.Filter):
         return True
 
 
+class NetworkErrorsOnOneLine(logging.Filter):
+    """PTB logs every failed call to the Bot API with its traceback (about 90 lines each, every
+    few seconds while Telegram is unreachable): keep its message and the error, drop the rest."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if record.name.startswith("telegram") and isinstance(error, NetworkError):
+            record.msg, record.args = f"{record.getMessage()} ({error})", None
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
 @contextlib.contextmanager
-def hidden_from_logs(placeholders: dict[str, str]) -> Iterator[None]:
-    """Keep secrets out of the logs (PTB logs each call's parameters at DEBUG)."""
+def bot_logging(placeholders: dict[str, str]) -> Iterator[None]:
+    """Keep secrets out of the logs (PTB logs each call's parameters at DEBUG), and network
+    failures short, while the bot runs."""
     # httpx logs each request URL (which contains the token) at INFO.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    redact = Redact(placeholders)
+    filters = [NetworkErrorsOnOneLine(), Redact(placeholders)]  # shorten first, then redact
     handlers = list(logging.getLogger().handlers)
     for handler in handlers:
-        handler.addFilter(redact)
+        for log_filter in filters:
+            handler.addFilter(log_filter)
     try:
         yield
     finally:
         for handler in handlers:
-            handler.removeFilter(redact)
+            for log_filter in filters:
+                handler.removeFilter(log_filter)
