@@ -1,0 +1,89 @@
+"""A `newsqa chat` left open answers every question while another shell ingests into the same
+embedded index, and finds the new articles afterwards; user mistakes get one line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MODEL_CACHE, run_cli, sample_records, write_jsonl
+
+
+@pytest.mark.model
+def test_chat_answers_before_during_and_after_a_side_ingest(tmp_path: Path) -> None:
+    env = {"NEWSQA_DATA_DIR": str(tmp_path / "data")}
+    first, later = sample_records(40), sample_records(120, start=40)
+    done = run_cli("ingest", str(write_jsonl(tmp_path / "first.jsonl", first)), env=env)
+    assert done.returncode == 0, done.stderr
+    newsqa = Path(sys.executable).parent / "newsqa"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("NEWSQA_")}
+    full_env = clean | {"NEWSQA_CACHE_DIR": str(MODEL_CACHE)} | env
+    chat = subprocess.Popen(
+        [str(newsqa), "chat"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=full_env,
+    )
+    assert chat.stdin is not None and chat.stdout is not None
+    output: list[str] = []
+    reader = threading.Thread(target=lambda: output.extend(iter(chat.stdout.readline, "")))
+    reader.start()
+
+    def ask(question: str) -> None:
+        assert chat.stdin is not None
+        chat.stdin.write(question + "\n")
+        chat.stdin.flush()
+
+    ask(str(first[0]["title"]))
+    time.sleep(5)
+    side = subprocess.Popen(
+        [str(newsqa), "ingest", str(write_jsonl(tmp_path / "later.jsonl", later))],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=full_env,
+    )
+    asked_during = 0
+    while side.poll() is None and asked_during < 6:
+        ask(str(first[asked_during + 1]["title"]))
+        asked_during += 1
+        time.sleep(2)
+    assert asked_during >= 1  # the ingest was still running when these were asked
+    _, side_err = side.communicate(timeout=600)
+    assert side.returncode == 0, side_err
+    newest = later[-1]
+    ask(str(newest["title"]))
+    ask("/quit")
+    _, errors = chat.communicate(timeout=600)
+    reader.join()
+
+    assert chat.returncode == 0, errors
+    assert "Traceback" not in errors and "Error" not in errors
+    answers = "".join(output).split("> ")[1:]  # the prompt before each question
+    assert len(answers) == asked_during + 3  # each question, and the quit
+    assert all("Sources" in a or "Je ne sais pas" in a for a in answers[:-1])
+    assert str(newest["title"]) in answers[-2]  # the article ingested meanwhile is found
+
+
+def test_empty_questions_and_bad_settings_get_one_line(tmp_path: Path) -> None:
+    env = {"NEWSQA_DATA_DIR": str(tmp_path / "data")}
+    for command in (["ask", ""], ["search", "  "], ["ask", "🙂 ?"]):
+        result = run_cli(*command, env=env)
+        assert result.returncode == 2
+        assert result.stderr.startswith("error: ask a question in words")
+        assert result.stderr.count("\n") == 1
+    bad = run_cli("search", "Nobel", env=env | {"NEWSQA_SEARCH_K": "beaucoup"})
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("error: invalid setting NEWSQA_SEARCH_K='beaucoup'")
+    (tmp_path / "a-file").write_text("")
+    misplaced = run_cli("search", "Nobel", env={"NEWSQA_DATA_DIR": str(tmp_path / "a-file")})
+    assert misplaced.returncode == 2 and misplaced.stderr.count("\n") == 1
+    assert "NEWSQA_DATA_DIR" in misplaced.stderr and "Not a directory" in misplaced.stderr

@@ -1,0 +1,102 @@
+"""One index, several processes: a long-running reader sees another process's writes, in
+embedded mode and on a Chroma server, and two embedded writers never write at once."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from index.engine import NewsIndex
+from index.errors import StoreBusy
+from index.storage import write_lock
+from ingest.pipeline import Ingestor
+from ingest.progress import Progress
+from tests.conftest import make_settings, sample_records, write_jsonl
+from tests.fakes.encoder import fake_embedder
+
+
+def tagged(records: list[dict[str, object]], start: int) -> list[dict[str, object]]:
+    """Each record with a made-up word of its own, so that a search for it has one answer."""
+    return [r | {"text": f"{r['text']} {word(start + i)}."} for i, r in enumerate(records)]
+
+
+def word(n: int) -> str:
+    return "zq" + "".join(chr(ord("a") + int(d)) for d in f"{n:03d}") + "x"
+
+
+def ingest(index: NewsIndex, path: Path) -> None:
+    Ingestor(index.settings, index).run([str(path)], progress=Progress())
+    index.sync_lexical()
+
+
+def test_a_server_reader_sees_an_update_that_keeps_the_chunk_count(
+    tmp_path: Path, chroma_server: tuple[str, int]
+) -> None:
+    host, port = chroma_server
+    server = {"chroma_host": host, "chroma_port": port, "collection": "shared-update"}
+    # Two processes on one server, each with its own data folder (its own BM25 side).
+    writer = NewsIndex.open(make_settings(tmp_path / "w", **server), embedder=fake_embedder())
+    reader = NewsIndex.open(make_settings(tmp_path / "r", **server), embedder=fake_embedder())
+    records = sample_records(6)
+    ingest(writer, write_jsonl(tmp_path / "news.jsonl", records))
+    reader.search("zygomorphe", 3)  # the reader's BM25 side is built now
+    assert reader.lexical.search("zygomorphe", "fr", 5) == []
+
+    records[2] = records[2] | {"text": str(records[2]["text"]).replace(".", " zygomorphe.", 1)}
+    ingest(writer, write_jsonl(tmp_path / "news.jsonl", records))
+    assert writer.store.count() == reader.store.count()  # same chunk count as before
+
+    assert reader.search("zygomorphe", 3)[0].article_id == records[2]["id"]
+    # The dense side is the server's own; the BM25 side is the reader's, and caught up too.
+    (hit,) = reader.lexical.search("zygomorphe", "fr", 5)
+    assert hit.chunk_id.startswith(reader.search("zygomorphe", 1)[0].chunk_id[:16])
+
+
+def test_an_embedded_reader_survives_a_side_ingest(tmp_path: Path) -> None:
+    """The other process is played by a second client in this one: Chroma's embedded client
+    keeps its own indexes per process, which is what breaks a reader that does not reload."""
+    settings = make_settings(tmp_path / "data")
+    first = tagged(sample_records(20), 0)
+    reader = NewsIndex.open(settings, embedder=fake_embedder())
+    ingest(reader, write_jsonl(tmp_path / "a.jsonl", first))
+    assert reader.search(word(0), 3)[0].article_id == first[0]["id"]
+
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    # What another process sees: a client of its own on the same folder.
+    SharedSystemClient._identifier_to_system.pop(str(settings.chroma_dir))
+    writer = NewsIndex.open(settings, embedder=fake_embedder())
+    more = tagged(sample_records(30, start=20), 20)
+    ingest(writer, write_jsonl(tmp_path / "b.jsonl", more))
+    writer.store.delete_article(str(first[1]["id"]))
+
+    for n, expected in ((25, more[5]), (0, first[0]), (40, more[20])):
+        assert reader.search(word(n), 3)[0].article_id == expected["id"]
+    assert str(first[1]["id"]) not in {p.article_id for p in reader.search(word(1), 50)}
+
+
+def test_a_second_embedded_writer_waits_then_stops_with_a_message(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "data")
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with write_lock(settings):
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(5)
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreBusy, match="NEWSQA_CHROMA_HOST"), write_lock(settings, wait_s=1):
+            pass
+        assert time.monotonic() - started >= 1
+    finally:
+        release.set()
+        holder.join()
+    with write_lock(settings, wait_s=1):  # free again once the first writer is done
+        pass
