@@ -244,3 +244,49 @@ def test_a_torn_bm25_cache_is_rebuilt(tmp_path: Path, fake_index: NewsIndex) -> 
     reopened = NewsIndex.open(fake_index.settings, embedder=fake_index.embedder)
     assert reopened.search(question, 3)[0].article_id == expected
     assert json.loads((saved / "newsqa.json").read_text())["version"] >= 1
+
+
+def test_explicit_paths_that_cannot_be_read_are_failures(
+    tmp_path: Path, fake_index: NewsIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)  # opening it would wait for a writer forever
+    hidden = tmp_path / "closed" / "a.txt"
+    real_stat = Path.stat
+
+    def stat(self: Path, **kwargs: Any) -> os.stat_result:
+        if self == hidden or hidden in self.parents:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    good = write_jsonl(tmp_path / "good.jsonl", sample_records(2))
+    report = ingest(fake_index, fifo, hidden, good)
+    assert [(f.origin, f.reason) for f in report.failures] == [
+        (str(fifo), "not a regular file (a pipe, socket or device)"),
+        (str(hidden), "cannot read: Permission denied"),
+    ]
+    assert report.added == 2
+
+
+def test_an_over_long_json_line_is_skipped_without_holding_it(
+    tmp_path: Path, fake_index: NewsIndex
+) -> None:
+    import tracemalloc
+
+    settings = fake_index.settings.model_copy(update={"max_file_mb": 1.0})
+    path = tmp_path / "big.jsonl"
+    good = sample_records(2)
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(json.dumps(good[0]) + "\n")
+        handle.write('{"id": "huge", "text": "' + "x" * 40_000_000 + '"}\n')
+        handle.write(json.dumps(good[1]) + "\n")
+    tracemalloc.start()
+    report = Ingestor(settings, fake_index).run([str(path)], progress=quiet())
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [(f.origin, f.reason) for f in report.failures] == [
+        (f"{path}:2", "line over the size cap (NEWSQA_MAX_FILE_MB)")
+    ]
+    assert report.added == 2
+    assert peak < 10 * 1024 * 1024  # the 40 MB line never sat in memory

@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MODEL_CACHE, run_cli, sample_records, write_jsonl
+from index.engine import NewsIndex
+from ingest.pipeline import Ingestor
+from tests.conftest import MODEL_CACHE, make_settings, run_cli, sample_records, write_jsonl
+from tests.fakes.encoder import fake_embedder
 
 
 @pytest.mark.model
@@ -87,3 +90,12 @@ def test_empty_questions_and_bad_settings_get_one_line(tmp_path: Path) -> None:
     misplaced = run_cli("search", "Nobel", env={"NEWSQA_DATA_DIR": str(tmp_path / "a-file")})
     assert misplaced.returncode == 2 and misplaced.stderr.count("\n") == 1
     assert "NEWSQA_DATA_DIR" in misplaced.stderr and "Not a directory" in misplaced.stderr
+
+
+def test_chat_asks_for_words_when_given_only_emoji(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "data")
+    index = NewsIndex.open(settings, embedder=fake_embedder())
+    Ingestor(settings, index).run([str(write_jsonl(tmp_path / "a.jsonl", sample_records(3)))])
+    result = run_cli("chat", env={"NEWSQA_DATA_DIR": str(settings.data_dir)}, input="🙂👍\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "Ask a question in words" in result.stdout and "Sources" not in result.stdout
