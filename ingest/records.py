@@ -57,8 +57,8 @@ def article_from_record(record: Any, origin: str, source: str = "") -> Article:
         text=text.strip(),
         source=record_source,
         url=url,
-        published_at=parse_date(_field(record, "published_at")),
-        lang=_field(record, "lang"),
+        published_at=parse_date(_field(record, "published_at", optional=True)),
+        lang=_field(record, "lang", optional=True),
         origin=origin,
         extra=_extra(record),
     )
@@ -78,8 +78,9 @@ def _extra(record: dict[str, Any]) -> dict[str, Scalar]:
     return extra
 
 
-def _field(record: dict[str, Any], name: str) -> str:
-    """A text field; a list of strings is joined, anything else structured is refused."""
+def _field(record: dict[str, Any], name: str, optional: bool = False) -> str:
+    """A text field; a list of strings is joined, anything else structured is refused (or, for
+    an `optional` field such as the date, ignored: the article is still worth having)."""
     value = record.get(name)
     if value is None:
         return ""
@@ -89,6 +90,8 @@ def _field(record: dict[str, Any], name: str) -> str:
         return str(value)
     if isinstance(value, list) and all(isinstance(x, str) for x in value):
         return clean(" ".join(value))
+    if optional:
+        return ""
     raise BadRecord(f"'{name}' is a JSON {type(value).__name__}, not a string")
 
 
