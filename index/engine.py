@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import chromadb.errors
 
@@ -14,6 +15,7 @@ from index.settings import Settings
 from index.storage import ChunkStore, LexicalIndex, lexical_folder
 
 log = logging.getLogger(__name__)
+RETRY_PAUSES_S = (0.0, 0.5, 2.0)  # before each new try of a search that met a write
 
 
 class NewsIndex:
@@ -103,16 +105,18 @@ class NewsIndex:
         # One retrieval at a time: a reload swaps the store under the bot's threads.
         with self._lock:
             self._catch_up()
-            try:
-                return self.retriever.retrieve(question, k, filters)
-            except (chromadb.errors.ChromaError, KeyError):
-                # A write landed between the check and the search: read the index again.
-                log.debug("the index changed during a search: reloading it", exc_info=True)
-                self._reopen()
-                self._seen_writes = self.store.writes()
-                if self._lexical is not None:
-                    self._lexical.sync(self.store)
-                return self.retriever.retrieve(question, k, filters)
+            for pause in RETRY_PAUSES_S:
+                try:
+                    return self.retriever.retrieve(question, k, filters)
+                except (chromadb.errors.ChromaError, KeyError):
+                    # Another process is writing right now: wait a little, read the index again.
+                    log.debug("the index changed during a search: reloading it", exc_info=True)
+                    time.sleep(pause)
+                    self._reopen()
+                    self._seen_writes = self.store.writes()
+                    if self._lexical is not None:
+                        self._lexical.sync(self.store)
+            return self.retriever.retrieve(question, k, filters)
 
     def search(
         self, question: str, k: int | None = None, filters: Filters | None = None

@@ -36,12 +36,12 @@ def decode(data: bytes) -> str:
     """Decode `data`, or raise `NotText` with a reason a user understands."""
     if not data.strip():
         raise NotText("empty file")
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                raise NotText(f"not valid {encoding.upper()} although it starts like it") from None
+    encoding = bom_encoding(data)
+    if encoding is not None:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            raise NotText(f"not valid {encoding.upper()} although it starts like it") from None
     if b"\x00" in data[:8192]:
         raise NotText("binary file (contains NUL bytes)")
     try:
@@ -58,6 +58,11 @@ def decode(data: bytes) -> str:
     if best is None:
         raise NotText("binary file (no text encoding fits)")
     return str(best)
+
+
+def bom_encoding(start: bytes) -> str | None:
+    """The encoding a byte-order mark at the start says, or None without one."""
+    return next((encoding for bom, encoding in _BOMS if start.startswith(bom)), None)
 
 
 def _mostly_utf8(data: bytes) -> str | None:

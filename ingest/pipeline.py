@@ -242,12 +242,17 @@ class Ingestor:
             offset += n
         result = self.store.replace(writes)
         report.chunks_written += result.chunks
-        verdicts = {plan.article.id: plan.verdict for plan in group}
+        plans = {plan.article.id: plan for plan in group}
         for article, reason in result.failed:
-            verdict = verdicts[article.id]
-            setattr(report, verdict, getattr(report, verdict) - 1)
-            kept = " (its stored version is kept)" if verdict == "updated" else ""
+            plan = plans[article.id]
+            setattr(report, plan.verdict, getattr(report, plan.verdict) - 1)
+            kept = " (its stored version is kept)" if plan.verdict == "updated" else ""
             report.failures.append(Failure(f"{article.origin} (id {article.id})", reason + kept))
+            for copy in plan.also:  # recorded only on the article that was refused
+                report.duplicate -= 1
+                report.failures.append(
+                    Failure(f"{copy.origin} (id {copy.id})", f"same text as {article.id}: {reason}")
+                )
 
     def _embed_by_length(self, texts: list[str], progress: Progress) -> np.ndarray:
         """Embed in batches of similar length, longest first, so little of a batch is padding."""

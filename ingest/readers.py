@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, AnyStr
 
 from index.records import Article
 from index.settings import Settings
-from ingest.decoding import NotText, decode
+from ingest.decoding import NotText, bom_encoding, decode
 from ingest.feeds import entries_from_feed, looks_like_feed
 from ingest.fetch import FetchError, fetch
 from ingest.html import article_from_html
@@ -59,7 +60,8 @@ def read_inputs(inputs: Sequence[str], settings: Settings, source: str = "") -> 
         if _is_dir(path):
             yield from _read_folder(path, settings, source)
         else:
-            yield Source(raw, read_file(path, settings, source))
+            # The same spelling as the articles' origin, so that prune recognises failed inputs.
+            yield Source(str(path), read_file(path, settings, source))
 
 
 def _is_dir(path: Path) -> bool:
@@ -94,7 +96,7 @@ def read_file(path: Path, settings: Settings, source: str = "") -> list[Item]:
         return [Failure(origin, reason)]
     except OSError as exc:
         return [Failure(origin, f"cannot read: {exc.strerror or exc}")]
-    except (NotText, BadRecord) as exc:
+    except ValueError as exc:  # NotText, BadRecord, and what parsers raise on odd input
         return [Failure(origin, str(exc))]
 
 
@@ -133,7 +135,7 @@ def read_url(url: str, settings: Settings, source: str = "") -> list[Item]:
         ):
             return [_thicken(item, settings) for item in _feed_items(page.data, url, source)]
         return [article_from_html(decode(page.data), url, page.url, source)]
-    except (FetchError, NotText, BadRecord) as exc:
+    except (FetchError, ValueError) as exc:  # NotText, BadRecord, a parser's odd input
         return [Failure(url, str(exc))]
 
 
@@ -171,6 +173,8 @@ def _json_document(text: str, origin: str, source: str) -> list[Item]:
         return list(_json_lines(text.splitlines(), origin, source))
     except RecursionError:
         return [Failure(origin, TOO_DEEP)]
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        return [Failure(origin, f"invalid JSON ({exc})")]
     records = data if isinstance(data, list) else [data]
     items: list[Item] = []
     for n, record in enumerate(records, 1):
@@ -184,14 +188,22 @@ def _json_document(text: str, origin: str, source: str) -> list[Item]:
 def _read_json_lines(path: Path, settings: Settings, source: str) -> Iterator[Item]:
     cap = int(settings.max_file_mb * 1024 * 1024)
     with path.open("rb") as handle:
-        yield from _json_lines(_capped_lines(handle, cap), str(path), source, cap)
+        encoding = bom_encoding(handle.read(4))
+        handle.seek(0)
+        if encoding is None:
+            yield from _json_lines(_capped_lines(handle, cap), str(path), source, cap)
+            return
+        # UTF-16/32 lines cannot be cut on raw newline bytes: read them as text.
+        with io.TextIOWrapper(handle, encoding=encoding, errors="replace") as text:
+            yield from _json_lines(_capped_lines(text, cap), str(path), source, cap)
 
 
-def _capped_lines(handle: IO[bytes], cap: int) -> Iterator[bytes]:
-    """Lines of at most `cap` + 1 bytes: the rest of a longer one is skipped, never held."""
+def _capped_lines(handle: IO[AnyStr], cap: int) -> Iterator[AnyStr]:
+    """Lines of at most `cap` + 1 bytes (or characters): the rest of a longer one is skipped,
+    never held."""
     while line := handle.readline(cap + 1):
-        if len(line) > cap and not line.endswith(b"\n"):
-            while (rest := handle.readline(READ_BLOCK)) and not rest.endswith(b"\n"):
+        if len(line) > cap and line[-1:] not in ("\n", b"\n"):
+            while (rest := handle.readline(READ_BLOCK)) and rest[-1:] not in ("\n", b"\n"):
                 pass
         yield line
 
@@ -218,7 +230,7 @@ def _json_lines(
             yield Failure(where, f"invalid JSON ({exc.msg} at column {exc.colno})")
         except RecursionError:
             yield Failure(where, TOO_DEEP)
-        except BadRecord as exc:
+        except ValueError as exc:  # BadRecord, or an integer too long for Python to read
             yield Failure(where, str(exc))
 
 

@@ -351,6 +351,8 @@ class ChunkStore:
         passages = []
         for node, similarity in zip(result.nodes or [], result.similarities or [], strict=True):
             meta = node.metadata
+            if "article_id" not in meta:
+                continue  # deleted by another process a moment ago: its vector outlived it
             # ChromaVectorStore reports exp(-distance); with cosine distance that inverts exactly.
             cosine = 1.0 + math.log(similarity) if similarity > 0 else -1.0
             passages.append(passage_from_metadata(node.node_id, node.get_content(), meta, cosine))
@@ -366,6 +368,8 @@ class ChunkStore:
         by_id: dict[str, Passage] = {}
         for i, cid in enumerate(got["ids"]):
             meta: Any = (got["metadatas"] or [])[i]
+            if not meta or "article_id" not in meta:
+                continue  # deleted meanwhile
             text = str((got["documents"] or [])[i] or "")
             by_id[cid] = passage_from_metadata(cid, text, meta, float(cosines[i]))
         return [by_id[cid] for cid in ids if cid in by_id]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,9 +112,8 @@ def usable_folder(folder: Path, settings: Settings) -> Path:
     """`folder` under the data directory, created if needed, or a message saying what to fix."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".newsqa-write-test"
-        probe.touch()
-        probe.unlink()
+        with tempfile.TemporaryFile(dir=folder):
+            pass  # can write there
     except OSError as exc:
         raise StoreUnavailable(
             f"NEWSQA_DATA_DIR={settings.data_dir} cannot hold the index ({folder}: "

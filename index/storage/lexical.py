@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 # less weight to repeated words and to chunk length, both of which vary little between chunks.
 BM25_K1 = 0.9
 BM25_B = 0.4
+LOCK_WAIT_S = 120.0  # how long a sync waits for another process's sync of the same file
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,10 @@ class LexicalIndex:
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
-        self.db = sqlite3.connect(folder / "tokens.sqlite3", check_same_thread=False)
+        # Another process may be syncing the same file: wait for it rather than fail.
+        self.db = sqlite3.connect(
+            folder / "tokens.sqlite3", check_same_thread=False, timeout=LOCK_WAIT_S
+        )
         self.db.executescript(
             """
             CREATE TABLE IF NOT EXISTS chunks (
@@ -77,10 +81,11 @@ class LexicalIndex:
             wanted = store.content_hashes()
             stale = [cid for cid, h in wanted.items() if stored.get(cid) != h]
             gone = [cid for cid in stored if cid not in wanted]
-            rows = (
+            # Tokenized before writing, so the file is locked only while rows are inserted.
+            rows = [
                 (c.chunk_id, c.content_hash, _chunk_tokens(c), c.source, c.published_ts)
                 for c in store.lexical_sources(stale)
-            )
+            ]
             self.db.executemany("INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?, ?)", rows)
             self.db.executemany("DELETE FROM chunks WHERE id = ?", [(cid,) for cid in gone])
             if stale or gone:
@@ -148,7 +153,7 @@ class LexicalIndex:
             return bm25s.BM25.load(str(saved))
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError) as exc:  # a torn file: rebuild it
+        except (OSError, ValueError, KeyError, EOFError) as exc:  # a torn file: rebuild it
             log.warning("the saved BM25 index in %s is unreadable (%s): rebuilding it", saved, exc)
             return None
 

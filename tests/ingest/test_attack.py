@@ -290,3 +290,45 @@ def test_an_over_long_json_line_is_skipped_without_holding_it(
     ]
     assert report.added == 2
     assert peak < 10 * 1024 * 1024  # the 40 MB line never sat in memory
+
+
+def test_inputs_found_by_a_review_are_failures_not_crashes(
+    tmp_path: Path, fake_index: NewsIndex
+) -> None:
+    (tmp_path / "odd.rss").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item>'
+        "<title>Un &#55296; titre</title><description>Texte &#xDC00; ici.</description>"
+        "</item></channel></rss>"
+    )
+    (tmp_path / "number.jsonl").write_text('{"id": "n", "text": "x", "n": ' + "9" * 5000 + "}\n")
+    (tmp_path / "number.json").write_text('{"id": "m", "text": "x", "n": ' + "9" * 5000 + "}")
+    utf16 = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in sample_records(3))
+    (tmp_path / "utf16.jsonl").write_bytes(utf16.encode("utf-16"))
+    report = ingest(fake_index, tmp_path)
+    failed = {Path(f.origin.split(":")[0]).name for f in report.failures}
+    assert {"number.jsonl", "number.json"} <= failed
+    assert "utf16.jsonl" not in failed
+    assert {str(r["id"]) for r in sample_records(3)} <= set(stored(fake_index))
+
+
+def test_prune_recognises_a_failed_input_however_its_path_is_spelled(
+    tmp_path: Path, fake_index: NewsIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_jsonl(tmp_path / "x.jsonl", sample_records(3))
+    ingest(fake_index, Path("./x.jsonl"))
+    lines = (tmp_path / "x.jsonl").read_text().splitlines()
+    lines[1] = lines[1][:30]
+    (tmp_path / "x.jsonl").write_text("\n".join(lines) + "\n")
+    report = Ingestor(fake_index.settings, fake_index).run(["./x.jsonl"], "", True, quiet())
+    assert report.pruned == 0 and len(stored(fake_index)) == 3
+
+
+def test_an_empty_bm25_array_file_is_rebuilt(tmp_path: Path, fake_index: NewsIndex) -> None:
+    ingest(fake_index, write_jsonl(tmp_path / "news.jsonl", sample_records(8)))
+    question = str(sample_records(8)[2]["title"])
+    expected = fake_index.search(question, 3)[0].article_id
+    for array in (fake_index.lexical.folder / "bm25").glob("*.npy"):
+        array.write_bytes(b"")  # what a power cut can leave
+    reopened = NewsIndex.open(fake_index.settings, embedder=fake_index.embedder)
+    assert reopened.search(question, 3)[0].article_id == expected
