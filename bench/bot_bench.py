@@ -33,8 +33,7 @@ from bench.shared import QA, bundled_index, percentiles  # noqa: E402
 from bot.telegram import build_application  # noqa: E402
 from index.answer import Answerer  # noqa: E402
 from index.evaluation import load_qa  # noqa: E402
-from tests.bot.botapi_server import FakeBotApi, message  # noqa: E402
-from tests.bot.conftest import TOKEN, RunningBot  # noqa: E402
+from tests.fakes.botapi import TOKEN, FakeBotApi, RunningBot, message  # noqa: E402
 
 
 def run_chat(api: FakeBotApi, user: dict[str, Any], questions: list[str], out: list[float]) -> None:

@@ -1,4 +1,11 @@
-"""Shared fixtures: real model, real Chroma, a small real corpus indexed once per session."""
+"""Shared fixtures: real model, real Chroma, a small real corpus indexed once per session; and,
+for the fast tier, the same index over a fake encoder.
+
+A test that loads the embedding model is marked `model` (`make test-fast` leaves those out):
+automatically when it uses a fixture that loads it, explicitly when it runs the `newsqa`
+command on a real model. An unmarked test cannot load it: `load_encoder` fails in the test's
+process, and `run_cli` gives the command a model cache it cannot use.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +17,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,10 +29,15 @@ from index.offline import go_offline
 # Before anything imports transformers: the suite runs with the offline switches the CLI sets.
 go_offline(allow_downloads=False)
 
+import index.embedding  # noqa: E402
+import index.embedding.encoder  # noqa: E402
 from index.embedding import Embedder  # noqa: E402
 from index.engine import NewsIndex  # noqa: E402
+from index.records import Passage  # noqa: E402
 from index.settings import Settings  # noqa: E402
 from ingest.pipeline import Ingestor  # noqa: E402
+from tests.fakes.chat import ChatEndpoint, chat_server  # noqa: E402
+from tests.fakes.encoder import fake_embedder  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -31,15 +45,34 @@ SAMPLE_CORPUS = ROOT / "data" / "frwikinews" / "corpus.jsonl"
 SEED = FIXTURES / "seed_article.txt"
 # Derived model files are kept between runs (as users keep them); everything else is temporary.
 MODEL_CACHE = Path(os.environ.get("NEWSQA_TEST_CACHE", Path.home() / ".cache" / "newsqa"))
+# The fixtures that load the real model; every fixture that does depends on one of them.
+MODEL_FIXTURES = frozenset({"embedder", "fp32_embedder"})
+# Set while an unmarked test runs; `run_cli` then hides the model cache from the command.
+NO_MODEL = "TESTS_FORBID_MODEL"
+_UNUSABLE_CACHE = "/dev/null/no-model-in-a-test-not-marked-model"
 
 
-def make_settings(data_dir: Path, **overrides: object) -> Settings:
-    return Settings(
-        data_dir=data_dir,
-        cache_dir=MODEL_CACHE,
-        _env_file=None,  # type: ignore[call-arg]
-        **overrides,
-    )
+def make_settings(data_dir: Path, **overrides: Any) -> Settings:
+    return Settings(data_dir=data_dir, cache_dir=MODEL_CACHE, _env_file=None, **overrides)
+
+
+def make_passage(text: str, article_id: str = "a1", start: int = 0, **fields: Any) -> Passage:
+    """A synthetic retrieved passage: chunk 0 of `article_id` unless `fields` say otherwise."""
+    values: dict[str, Any] = {
+        "chunk_id": f"{article_id}-{fields.get('chunk_index', 0):04d}",
+        "article_id": article_id,
+        "chunk_index": 0,
+        "title": f"Article {article_id}",
+        "source": "Test",
+        "url": f"https://news.example/{article_id}",
+        "published_at": date(2016, 1, 1),
+        "lang": "fr",
+        "text": text,
+        "start": start,
+        "end": start + len(text),
+        "score": 0.5,
+    }
+    return Passage(**(values | fields))
 
 
 def sample_records(n: int, start: int = 0) -> list[dict[str, object]]:
@@ -48,11 +81,27 @@ def sample_records(n: int, start: int = 0) -> list[dict[str, object]]:
     return [json.loads(line) for line in lines]
 
 
-def write_jsonl(path: Path, records: list[dict[str, object]]) -> Path:
+def corpus_texts() -> dict[str, str]:
+    """Each article of `corpus_file` by title, its text as the readers store it (stripped)."""
+    texts = {str(r["title"]): str(r["text"]).strip() for r in sample_records(24)}
+    title, body = SEED.read_text(encoding="utf-8").strip().split("\n", 1)
+    texts[title.strip()] = body.strip()
+    return texts
+
+
+def write_jsonl(path: Path, records: Sequence[Mapping[str, object]]) -> Path:
     path.write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
     )
     return path
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `model` every test that uses a model-loading fixture, directly or through others."""
+    for item in items:
+        if MODEL_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
 
 
 @pytest.fixture(autouse=True)
@@ -61,6 +110,22 @@ def _no_user_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith("NEWSQA_"):
             monkeypatch.delenv(key)
+
+
+@pytest.fixture(autouse=True)
+def _model_only_where_marked(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test not marked `model` fails at once if anything tries to load the model."""
+    if request.node.get_closest_marker("model") is not None:
+        return
+
+    def refuse(settings: Settings) -> index.embedding.Encoder:
+        pytest.fail(f"{request.node.nodeid} loads the embedding model: mark it `model`")
+
+    monkeypatch.setattr(index.embedding.encoder, "load_encoder", refuse)
+    monkeypatch.setattr(index.embedding, "load_encoder", refuse)
+    monkeypatch.setenv(NO_MODEL, "1")
 
 
 class NetworkAttempt(AssertionError):
@@ -73,7 +138,7 @@ def network_attempts(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     attempts: list[object] = []
     real_connect = socket.socket.connect
 
-    def refuse(self: socket.socket, address: object) -> None:
+    def refuse(self: socket.socket, address: Any) -> None:
         if self.family == socket.AF_UNIX:
             return real_connect(self, address)
         attempts.append(address)
@@ -107,6 +172,12 @@ def fresh_index(tmp_path: Path, embedder: Embedder) -> NewsIndex:
     return NewsIndex.open(make_settings(tmp_path / "data"), embedder=embedder)
 
 
+@pytest.fixture()
+def fake_index(tmp_path: Path) -> NewsIndex:
+    """An empty embedded Chroma index of its own whose embedder is the bag-of-words fake."""
+    return NewsIndex.open(make_settings(tmp_path / "data"), embedder=fake_embedder())
+
+
 @pytest.fixture(scope="session")
 def corpus_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small slice of the bundled Wikinews corpus, plus the seed article."""
@@ -126,6 +197,13 @@ def indexed(
     report = Ingestor(settings, index).run([str(corpus_file)])
     assert report.failed == 0 and report.added == 25
     return index
+
+
+@pytest.fixture()
+def chat_endpoint() -> Iterator[ChatEndpoint]:
+    """A fake OpenAI-compatible chat endpoint on a free loopback port."""
+    with chat_server() as chat:
+        yield chat
 
 
 def free_port() -> int:
@@ -159,8 +237,8 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     deadline = time.monotonic() + 60
     while True:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
-            break
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1):
+                break
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
@@ -178,7 +256,9 @@ def run_cli(
     """Run the installed `newsqa` command as a user would (typing `input`, if given)."""
     newsqa = Path(sys.executable).parent / "newsqa"
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSQA_")}
-    full_env |= {"NEWSQA_CACHE_DIR": str(MODEL_CACHE)} | (env or {})
+    # In a test not marked `model`, a command that needs the model fails instead of loading it.
+    cache = _UNUSABLE_CACHE if os.environ.get(NO_MODEL) else str(MODEL_CACHE)
+    full_env |= {"NEWSQA_CACHE_DIR": cache} | (env or {})
     return subprocess.run(
         [str(newsqa), *args],
         capture_output=True,

@@ -11,6 +11,8 @@ from index.engine import NewsIndex
 from ingest.pipeline import Ingestor
 from tests.conftest import SEED, make_settings
 
+pytestmark = pytest.mark.model  # a fresh model load is what is watched
+
 
 @pytest.mark.parametrize("precision", ["int8", "fp32"])
 def test_ingest_and_search_make_no_connection(

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from itertools import pairwise
 
 from index.embedding import Embedder
-from ingest.chunking import ChunkBudget, chunk_text, sentence_spans
+from index.text import sentence_spans
+from ingest.chunking import ChunkBudget, TokenCounter, chunk_text
 from tests.conftest import SAMPLE_CORPUS, SEED
 
 
-def _counter(embedder: Embedder):  # type: ignore[no-untyped-def]
+def _counter(embedder: Embedder) -> TokenCounter:
     def count(texts: list[str]) -> list[int]:
         return [embedder.count_tokens(t) for t in texts]
 
@@ -27,6 +29,21 @@ def test_french_sentences_respect_abbreviations() -> None:
     ]
 
 
+def boundaries(text: str, count: TokenCounter, limit: int) -> tuple[set[int], set[int]]:
+    """Where chunks may start and end: at sentences, or between the words of a sentence too
+    long for one chunk."""
+    starts, ends = set(), set()
+    spans = sentence_spans(text, "fr")
+    for (a, b), n in zip(spans, count([text[a:b] for a, b in spans]), strict=True):
+        if n <= limit:
+            starts.add(a)
+            ends.add(b)
+        else:
+            starts |= {a + m.start() for m in re.finditer(r"\S+", text[a:b])}
+            ends |= {a + m.end() for m in re.finditer(r"\S+", text[a:b])}
+    return starts, ends
+
+
 def test_chunks_quote_exactly_fit_budget_and_end_on_sentences(embedder: Embedder) -> None:
     records = [json.loads(line) for line in SAMPLE_CORPUS.read_text().splitlines()[:60]]
     budget = ChunkBudget(tokens=96, overlap=24)
@@ -34,15 +51,18 @@ def test_chunks_quote_exactly_fit_budget_and_end_on_sentences(embedder: Embedder
     for record in records:
         text = record["text"]
         chunks = chunk_text(text, "fr", record["id"], count, budget)
-        ends = {b for _, b in sentence_spans(text, "fr")}
+        starts, ends = boundaries(text, count, budget.tokens)
+        assert chunks, record["id"]
         for chunk in chunks:
             assert text[chunk.start : chunk.end] == chunk.text
             assert embedder.count_tokens(chunk.text) <= budget.tokens
-            # A chunk ends where a sentence ends, unless one sentence alone is over budget.
-            assert chunk.end in ends or embedder.count_tokens(chunk.text) > budget.tokens * 0.5
+            assert chunk.start in starts and chunk.end in ends, (record["id"], chunk.index)
         assert [c.index for c in chunks] == list(range(len(chunks)))
-        covered = " ".join(text[c.start : c.end] for c in chunks)
-        assert set(text.split()) <= set(covered.split())  # nothing of the article is lost
+        # Nothing of the article is lost: between chunks, and around them, only blanks.
+        assert not text[: chunks[0].start].strip() and not text[chunks[-1].end :].strip()
+        for earlier, later in pairwise(chunks):
+            assert later.start > earlier.start
+            assert not text[earlier.end : later.start].strip()  # "" when they overlap
 
 
 def test_overlap_repeats_the_previous_sentence(embedder: Embedder) -> None:
@@ -59,3 +79,7 @@ def test_a_sentence_longer_than_a_chunk_is_cut_between_words(embedder: Embedder)
     assert len(chunks) > 4
     assert all(embedder.count_tokens(c.text) <= 64 for c in chunks)
     assert all(text[c.start : c.end] == c.text for c in chunks)
+    # Cut between words: no chunk starts or ends inside one.
+    assert all(c.start == 0 or text[c.start - 1] == " " for c in chunks)
+    assert all(c.end == len(text) or text[c.end] == " " for c in chunks)
+    assert chunks[0].start == 0 and chunks[-1].end == len(text)

@@ -1,164 +1,176 @@
-"""Ingest keeps the index in line with its inputs: idempotent, updating, deduplicating."""
+"""Ingest keeps the index in line with its inputs: idempotent, updating, deduplicating.
+
+What an ingest decides about each article does not depend on the model, so these run over the
+fake encoder and a real embedded Chroma; `newsqa ingest` itself is in tests/bot/cli.
+"""
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from index.engine import NewsIndex
-from ingest.pipeline import Ingestor
-from tests.conftest import MODEL_CACHE, make_settings, run_cli, sample_records, write_jsonl
+from ingest.pipeline import Ingestor, IngestReport
+from tests.conftest import make_settings, sample_records, write_jsonl
+from tests.fakes.encoder import BagOfWordsEncoder
 
 
-def _ingest(index: NewsIndex, *paths: Path, prune: bool = False):  # type: ignore[no-untyped-def]
+def ingest(index: NewsIndex, *paths: Path, prune: bool = False) -> IngestReport:
     return Ingestor(index.settings, index).run([str(p) for p in paths], prune=prune)
 
 
-def _chunks_by_article(index: NewsIndex) -> dict[str, list[int]]:
+def embedded(index: NewsIndex) -> list[str]:
+    """Every text the fake encoder was given so far."""
+    encoder = index.embedder.encoder
+    assert isinstance(encoder, BagOfWordsEncoder)
+    return encoder.encoded
+
+
+def chunks_by_article(index: NewsIndex) -> dict[str, list[int]]:
     found = index.store.collection.get(include=["metadatas"])
     by_article: dict[str, list[int]] = {}
     for meta in found["metadatas"] or []:
-        by_article.setdefault(str(meta["article_id"]), []).append(int(meta["chunk_index"]))
+        by_article.setdefault(str(meta["article_id"]), []).append(int(str(meta["chunk_index"])))
     return {k: sorted(v) for k, v in by_article.items()}
 
 
-def _assert_consistent(index: NewsIndex) -> None:
+def assert_consistent(index: NewsIndex) -> None:
+    """Each article holds exactly its chunks 0..n-1, as its stored chunk count says."""
     stored = index.store.stored_articles()
-    for article_id, indexes in _chunks_by_article(index).items():
+    assert set(chunks_by_article(index)) == set(stored)
+    for article_id, indexes in chunks_by_article(index).items():
         assert indexes == list(range(stored[article_id].n_chunks)), article_id
 
 
 def test_second_run_on_unchanged_input_embeds_nothing(
-    fresh_index: NewsIndex, tmp_path: Path
+    fake_index: NewsIndex, tmp_path: Path
 ) -> None:
     path = write_jsonl(tmp_path / "a.jsonl", sample_records(4))
-    first = _ingest(fresh_index, path)
-    count = fresh_index.store.count()
-    second = _ingest(fresh_index, path)
-    assert (first.added, first.chunks_written) == (4, count)
+    first = ingest(fake_index, path)
+    count, texts = fake_index.store.count(), len(embedded(fake_index))
+    assert (first.added, first.failed, first.chunks_written) == (4, 0, count)
+    assert texts >= count  # every chunk was embedded (token counts may ask for more)
+
+    second = ingest(fake_index, path)
     assert (second.added, second.updated, second.unchanged, second.chunks_written) == (0, 0, 4, 0)
-    assert fresh_index.store.count() == count
+    assert len(embedded(fake_index)) == texts  # nothing was embedded again
+    assert fake_index.store.count() == count
+    assert_consistent(fake_index)
 
 
-def test_changed_article_replaces_its_chunks(fresh_index: NewsIndex, tmp_path: Path) -> None:
+def test_changed_article_replaces_its_chunks(fake_index: NewsIndex, tmp_path: Path) -> None:
     records = sample_records(3)
-    _ingest(fresh_index, write_jsonl(tmp_path / "a.jsonl", records))
+    ingest(fake_index, write_jsonl(tmp_path / "a.jsonl", records))
     records[0] = records[0] | {"text": "Texte entièrement réécrit. Il tient en deux phrases."}
-    report = _ingest(fresh_index, write_jsonl(tmp_path / "a.jsonl", records))
-    assert (report.updated, report.unchanged) == (1, 2)
-    found = fresh_index.store.collection.get(
-        where={"article_id": records[0]["id"]}, include=["documents"]
+    report = ingest(fake_index, write_jsonl(tmp_path / "a.jsonl", records))
+    assert (report.added, report.updated, report.unchanged) == (0, 1, 2)
+    found = fake_index.store.collection.get(
+        where={"article_id": str(records[0]["id"])}, include=["documents"]
     )
     assert found["documents"] == ["Texte entièrement réécrit. Il tient en deux phrases."]
-    _assert_consistent(fresh_index)
+    assert_consistent(fake_index)
 
 
-def test_same_text_under_another_id_is_stored_once(fresh_index: NewsIndex, tmp_path: Path) -> None:
+def test_same_text_under_another_id_is_stored_once(fake_index: NewsIndex, tmp_path: Path) -> None:
     original = sample_records(1)[0]
     copy = original | {"id": "agence-copy-1", "source": "Agence Copie", "url": ""}
-    report = _ingest(fresh_index, write_jsonl(tmp_path / "a.jsonl", [original, copy]))
-    assert (report.added, report.duplicate) == (1, 1)
-    assert set(_chunks_by_article(fresh_index)) == {original["id"]}
-    meta = fresh_index.store.collection.get(where={"chunk_index": 0}, include=["metadatas"])[
+    report = ingest(fake_index, write_jsonl(tmp_path / "a.jsonl", [original, copy]))
+    assert (report.added, report.duplicate, report.ingested) == (1, 1, 2)
+    assert set(chunks_by_article(fake_index)) == {original["id"]}
+    (meta,) = fake_index.store.collection.get(where={"chunk_index": 0}, include=["metadatas"])[
         "metadatas"
-    ][0]
-    assert "agence-copy-1" in str(meta["also_ids"])
-    assert "Agence Copie" in str(meta["also_sources"])
+    ] or [{}]
+    assert meta["also_ids"] == "agence-copy-1"
+    assert meta["also_sources"] == "Agence Copie"
     # The copy arriving later, alone, is recognised too, and nothing is embedded again.
-    later = _ingest(fresh_index, write_jsonl(tmp_path / "b.jsonl", [copy | {"id": "copy-2"}]))
-    assert (later.duplicate, later.chunks_written) == (1, 0)
+    texts = len(embedded(fake_index))
+    later = ingest(fake_index, write_jsonl(tmp_path / "b.jsonl", [copy | {"id": "copy-2"}]))
+    assert (later.added, later.duplicate, later.chunks_written) == (0, 1, 0)
+    assert len(embedded(fake_index)) == texts
+    assert set(chunks_by_article(fake_index)) == {original["id"]}
 
 
-def test_prune_removes_articles_absent_from_inputs(fresh_index: NewsIndex, tmp_path: Path) -> None:
+def test_the_same_id_twice_in_one_run_keeps_the_first(
+    fake_index: NewsIndex, tmp_path: Path
+) -> None:
+    first = {"id": "a1", "title": "Premier", "text": "La première version de l'article."}
+    rewritten = first | {"title": "Second", "text": "Une autre version, lue ensuite."}
+    path = write_jsonl(tmp_path / "a.jsonl", [first, first, rewritten])
+    report = ingest(fake_index, path)
+    assert (report.added, report.duplicate, report.failed) == (1, 1, 1)
+    (failure,) = report.failures
+    assert "'a1' came earlier in this run with another text" in failure.reason
+    found = fake_index.store.collection.get(where={"article_id": "a1"}, include=["documents"])
+    assert found["documents"] == ["La première version de l'article."]
+
+
+def test_prune_removes_articles_absent_from_inputs(fake_index: NewsIndex, tmp_path: Path) -> None:
     records = sample_records(3)
-    _ingest(fresh_index, write_jsonl(tmp_path / "all.jsonl", records))
+    ingest(fake_index, write_jsonl(tmp_path / "all.jsonl", records))
     kept = write_jsonl(tmp_path / "kept.jsonl", records[:2])
-    without = _ingest(fresh_index, kept)
-    assert without.pruned == 0 and len(_chunks_by_article(fresh_index)) == 3
-    report = _ingest(fresh_index, kept, prune=True)
-    assert report.pruned == 1
-    assert set(_chunks_by_article(fresh_index)) == {r["id"] for r in records[:2]}
+    without = ingest(fake_index, kept)
+    assert without.pruned == 0 and len(chunks_by_article(fake_index)) == 3
+    report = ingest(fake_index, kept, prune=True)
+    assert (report.pruned, report.unchanged) == (1, 2)
+    assert set(chunks_by_article(fake_index)) == {r["id"] for r in records[:2]}
 
 
-def _start_ingest(data_dir: Path, corpus: Path) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSQA_")} | {
-        "NEWSQA_DATA_DIR": str(data_dir),
-        "NEWSQA_CACHE_DIR": str(MODEL_CACHE),
-        "NEWSQA_EMBED_BATCH_SIZE": "2",
-    }
-    newsqa = Path(sys.executable).parent / "newsqa"
-    return subprocess.Popen(
-        [str(newsqa), "ingest", str(corpus)],
-        stderr=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-        stdin=subprocess.DEVNULL,
+def test_prune_keeps_the_articles_of_a_file_that_failed(
+    fake_index: NewsIndex, tmp_path: Path
+) -> None:
+    records = sample_records(2)
+    other = write_jsonl(tmp_path / "other.jsonl", records[1:])
+    ingest(fake_index, write_jsonl(tmp_path / "one.jsonl", records[:1]), other)
+    other.write_bytes(b"\x00\x01 not text any more")  # unreadable this time
+    report = ingest(fake_index, tmp_path / "one.jsonl", other, prune=True)
+    assert (report.unchanged, report.failed, report.pruned) == (1, 1, 0)
+    assert set(chunks_by_article(fake_index)) == {r["id"] for r in records}
+
+
+def test_an_interrupted_article_is_written_again_whole(
+    fake_index: NewsIndex, tmp_path: Path
+) -> None:
+    path = write_jsonl(tmp_path / "a.jsonl", sample_records(2))
+    ingest(fake_index, path)
+    longest = max(chunks_by_article(fake_index).items(), key=lambda item: len(item[1]))
+    article_id, indexes = longest
+    assert len(indexes) >= 2
+    # As a kill between two writes leaves it: the article's last chunk is missing.
+    last = fake_index.store.collection.get(
+        where={"$and": [{"article_id": article_id}, {"chunk_index": indexes[-1]}]}
     )
+    fake_index.store.collection.delete(ids=last["ids"])
+    report = ingest(fake_index, path)
+    assert (report.updated, report.unchanged) == (1, 1)
+    assert chunks_by_article(fake_index)[article_id] == indexes
+    assert_consistent(fake_index)
 
 
-def _wait_for_first_write(proc: subprocess.Popen[str]) -> None:
-    assert proc.stderr is not None
-    for line in proc.stderr:
-        if "embedding" in line:
-            return
-    raise AssertionError("ingest ended before writing anything")
+def test_new_chunk_settings_rechunk_every_article(fake_index: NewsIndex, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "a.jsonl", sample_records(3))
+    ingest(fake_index, path)
+    before = fake_index.store.count()
+    smaller = make_settings(fake_index.settings.data_dir, chunk_tokens=48, chunk_overlap_tokens=8)
+    index = NewsIndex(smaller, fake_index.store, fake_index.embedder)
+    report = ingest(index, path)
+    assert (report.updated, report.unchanged) == (3, 0)
+    assert index.store.count() > before
+    assert_consistent(index)
 
 
-def test_killed_or_interrupted_ingest_resumes_without_duplicates(tmp_path: Path) -> None:
-    corpus = write_jsonl(tmp_path / "c.jsonl", sample_records(14, start=100))
-    data_dir = tmp_path / "data"
-    for sig in (signal.SIGKILL, signal.SIGINT):
-        proc = _start_ingest(data_dir, corpus)
-        _wait_for_first_write(proc)
-        proc.send_signal(sig)
-        _out, err = proc.communicate(timeout=120)
-        if sig == signal.SIGINT:
-            assert proc.returncode == 130 and "re-run the same command" in err
-    settings = make_settings(data_dir)
-    partial = NewsIndex.open(settings)
-    done_before = len(partial.store.stored_articles())
-    assert done_before < 14
-    resumed = run_cli("ingest", str(corpus), env={"NEWSQA_DATA_DIR": str(data_dir)})
-    assert resumed.returncode == 0, resumed.stderr
-    index = NewsIndex.open(settings)
-    _assert_consistent(index)
-    assert set(_chunks_by_article(index)) == {r["id"] for r in sample_records(14, start=100)}
-    again = run_cli("ingest", str(corpus), env={"NEWSQA_DATA_DIR": str(data_dir)})
-    assert "articles unchanged        14" in again.stdout
-
-
-def test_cli_reports_failures_and_exit_codes(tmp_path: Path) -> None:
-    good = write_jsonl(tmp_path / "good.jsonl", sample_records(1))
-    bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"\x00\x01binary")
-    env = {"NEWSQA_DATA_DIR": str(tmp_path / "data")}
-    mixed = run_cli("ingest", str(good), str(bad), env=env)
-    assert mixed.returncode == 0, mixed.stderr
-    assert "articles added             1" in mixed.stdout
-    assert "articles failed            1" in mixed.stdout
-    assert f"{bad}: binary file" in mixed.stdout
-    strict = run_cli("ingest", str(good), str(bad), "--strict", env=env)
-    assert strict.returncode == 1
-    only_bad = run_cli("ingest", str(bad), env=env)
-    assert only_bad.returncode == 1 and "Traceback" not in only_bad.stderr
-
-
-def test_settings_mistake_is_one_line(tmp_path: Path) -> None:
-    result = run_cli("search", "x", env={"NEWSQA_CHUNK_TOKENS": "lots"})
-    assert result.returncode == 2
-    assert result.stderr.startswith("error: invalid setting") and "Traceback" not in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
-
-
-def test_json_records_round_trip_metadata(fresh_index: NewsIndex, tmp_path: Path) -> None:
-    record = sample_records(1)[0] | {"author": "Rédaction", "section": "monde"}
-    _ingest(fresh_index, write_jsonl(tmp_path / "a.jsonl", [record]))
-    meta = fresh_index.store.collection.get(include=["metadatas"])["metadatas"][0]
-    assert meta["author"] == "Rédaction" and meta["published_at"] == record["published_at"]
-    assert isinstance(meta["published_ts"], int) and meta["lang"] == "fr"
-    assert json.loads(json.dumps(meta))  # flat, serialisable values only
+def test_json_records_keep_their_metadata_typed(fake_index: NewsIndex, tmp_path: Path) -> None:
+    record = sample_records(1)[0] | {"author": "Rédaction", "section": "monde", "words": 312}
+    ingest(fake_index, write_jsonl(tmp_path / "a.jsonl", [record]))
+    metas = fake_index.store.collection.get(include=["metadatas"])["metadatas"] or []
+    assert metas
+    day = datetime.fromisoformat(str(record["published_at"])).replace(tzinfo=UTC)
+    for meta in metas:
+        assert meta["article_id"] == record["id"] and meta["title"] == record["title"]
+        assert meta["source"] == "Wikinews (fr)" and meta["url"] == record["url"]
+        assert meta["author"] == "Rédaction" and meta["section"] == "monde"
+        assert meta["words"] == 312  # numbers stay numbers
+        assert meta["published_at"] == "2016-01-01"
+        assert meta["published_ts"] == int(day.timestamp())
+        assert meta["lang"] == "fr"
+        assert meta["n_chunks"] == len(metas)
+    assert sorted(int(str(m["chunk_index"])) for m in metas) == list(range(len(metas)))

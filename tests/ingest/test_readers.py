@@ -10,7 +10,7 @@ from index.records import Article
 from index.settings import Settings
 from ingest.readers import Failure, read_inputs
 from tests.conftest import SEED, make_settings
-from tests.ingest.conftest import SITE
+from tests.fakes.news_site import SITE
 
 
 def _read(

@@ -14,6 +14,7 @@ import pytest
 
 from index.engine import NewsIndex
 from ingest.pipeline import Ingestor
+from tests.bot.cli.conftest import Newsqa
 from tests.conftest import MODEL_CACHE, make_settings, run_cli, sample_records, write_jsonl
 from tests.fakes.encoder import fake_embedder
 
@@ -35,10 +36,18 @@ def test_chat_answers_before_during_and_after_a_side_ingest(tmp_path: Path) -> N
         text=True,
         env=full_env,
     )
-    assert chat.stdin is not None and chat.stdout is not None
+    assert chat.stdin is not None and chat.stdout is not None and chat.stderr is not None
+    # Both pipes are drained by threads of their own: `communicate` would read stdout too,
+    # racing the reader for the answers.
     output: list[str] = []
-    reader = threading.Thread(target=lambda: output.extend(iter(chat.stdout.readline, "")))
-    reader.start()
+    logged: list[str] = []
+    stdout, stderr = chat.stdout, chat.stderr
+    readers = [
+        threading.Thread(target=lambda: output.extend(iter(stdout.readline, ""))),
+        threading.Thread(target=lambda: logged.extend(iter(stderr.readline, ""))),
+    ]
+    for reader in readers:
+        reader.start()
 
     def ask(question: str) -> None:
         assert chat.stdin is not None
@@ -65,8 +74,12 @@ def test_chat_answers_before_during_and_after_a_side_ingest(tmp_path: Path) -> N
     newest = later[-1]
     ask(str(newest["title"]))
     ask("/quit")
-    _, errors = chat.communicate(timeout=600)
-    reader.join()
+    chat.wait(timeout=600)
+    for reader in readers:
+        reader.join()
+    for pipe in (chat.stdin, stdout, stderr):
+        pipe.close()
+    errors = "".join(logged)
 
     assert chat.returncode == 0, errors
     assert "Traceback" not in errors and "Error" not in errors
@@ -76,26 +89,26 @@ def test_chat_answers_before_during_and_after_a_side_ingest(tmp_path: Path) -> N
     assert str(newest["title"]) in answers[-2]  # the article ingested meanwhile is found
 
 
-def test_empty_questions_and_bad_settings_get_one_line(tmp_path: Path) -> None:
+def test_empty_questions_and_bad_settings_get_one_line(tmp_path: Path, newsqa: Newsqa) -> None:
     env = {"NEWSQA_DATA_DIR": str(tmp_path / "data")}
     for command in (["ask", ""], ["search", "  "], ["ask", "🙂 ?"]):
-        result = run_cli(*command, env=env)
+        result = newsqa(*command, env=env)
         assert result.returncode == 2
         assert result.stderr.startswith("error: ask a question in words")
         assert result.stderr.count("\n") == 1
-    bad = run_cli("search", "Nobel", env=env | {"NEWSQA_SEARCH_K": "beaucoup"})
+    bad = newsqa("search", "Nobel", env=env | {"NEWSQA_SEARCH_K": "beaucoup"})
     assert bad.returncode == 2
     assert bad.stderr.startswith("error: invalid setting NEWSQA_SEARCH_K='beaucoup'")
     (tmp_path / "a-file").write_text("")
-    misplaced = run_cli("search", "Nobel", env={"NEWSQA_DATA_DIR": str(tmp_path / "a-file")})
+    misplaced = newsqa("search", "Nobel", env={"NEWSQA_DATA_DIR": str(tmp_path / "a-file")})
     assert misplaced.returncode == 2 and misplaced.stderr.count("\n") == 1
     assert "NEWSQA_DATA_DIR" in misplaced.stderr and "Not a directory" in misplaced.stderr
 
 
-def test_chat_asks_for_words_when_given_only_emoji(tmp_path: Path) -> None:
+def test_chat_asks_for_words_when_given_only_emoji(tmp_path: Path, newsqa: Newsqa) -> None:
     settings = make_settings(tmp_path / "data")
     index = NewsIndex.open(settings, embedder=fake_embedder())
     Ingestor(settings, index).run([str(write_jsonl(tmp_path / "a.jsonl", sample_records(3)))])
-    result = run_cli("chat", env={"NEWSQA_DATA_DIR": str(settings.data_dir)}, input="🙂👍\n/quit\n")
+    result = newsqa("chat", env={"NEWSQA_DATA_DIR": str(settings.data_dir)}, input="🙂👍\n/quit\n")
     assert result.returncode == 0, result.stderr
     assert "Ask a question in words" in result.stdout and "Sources" not in result.stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+from typing import Any
 
 import httpx
 import pytest
@@ -22,7 +23,7 @@ from tests.fakes.botapi.markup import check_html
 FOOTNOTED = "Le sommet s'est tenu à Bruxelles [1][2][3] et a réuni 50 pays [99]."
 
 
-def answer_from(text: str, **passage_fields: object) -> Answer:
+def answer_from(text: str, **passage_fields: Any) -> Answer:
     passage = make_passage(text, **passage_fields)
     sentence = Sentence(0, passage, 0, len(text), 1.0)
     return extractive_answer("Où s'est tenu le sommet ?", "fr", [sentence], 3)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.bot.cli.conftest import Newsqa
 from tests.conftest import SAMPLE_CORPUS, SEED, run_cli, write_jsonl
 
 SEED_QUESTION = "Qui remplace Pete Hegseth à la réunion du groupe de contact ?"
@@ -74,6 +75,17 @@ def _qa(tmp_path: Path, seed_gold: str = "seed") -> Path:
     return path
 
 
+def markdown_rows(markdown: str) -> dict[str, str]:
+    """The two-column rows of a Markdown table: first cell -> second, spacing aside."""
+    cells = (
+        [c.strip() for c in line.strip().strip("|").split("|")]
+        for line in markdown.splitlines()
+        if line.lstrip().startswith("|")
+    )
+    return {row[0]: row[1] for row in cells if len(row) >= 2}
+
+
+@pytest.mark.model
 def test_eval_metrics_reports_and_compare(tmp_path: Path) -> None:
     corpus, env = _corpus(tmp_path), {"NEWSQA_DATA_DIR": str(tmp_path / "data")}
     first = run_cli(
@@ -122,7 +134,7 @@ def test_eval_metrics_reports_and_compare(tmp_path: Path) -> None:
     assert report["latency_ms"]["answer"]["p50"] > 0
     assert report["config"]["answerer"] == "extractive"
     assert (tmp_path / "run1" / "plots.png").stat().st_size > 10_000
-    assert "| hit@5 | 0.667 |" in (tmp_path / "run1" / "report.md").read_text()
+    assert markdown_rows((tmp_path / "run1" / "report.md").read_text())["hit@5"] == "0.667"
 
     # Second run: same corpus (reused, nothing embedded), q1's gold moved away: a flip.
     second = run_cli(
@@ -144,10 +156,13 @@ def test_eval_metrics_reports_and_compare(tmp_path: Path) -> None:
     assert "hit@5 lost: q1" in second.stdout
 
 
-def test_eval_user_mistakes_are_one_line(tmp_path: Path) -> None:
-    missing = run_cli("eval", str(tmp_path / "nope.jsonl"))
-    assert missing.returncode == 2 and missing.stderr.startswith("error: no QA file")
+def test_eval_user_mistakes_are_one_line(tmp_path: Path, newsqa: Newsqa) -> None:
+    env = {"NEWSQA_DATA_DIR": str(tmp_path / "d")}
+    missing = newsqa("eval", str(tmp_path / "nope.jsonl"), env=env)
+    assert missing.returncode == 2
+    assert missing.stderr == f"error: no QA file at {tmp_path / 'nope.jsonl'}\n"
     empty = tmp_path / "empty.jsonl"
     empty.write_text("not json\n")
-    result = run_cli("eval", str(empty), env={"NEWSQA_DATA_DIR": str(tmp_path / "d")})
-    assert result.returncode == 2 and "no usable questions" in result.stderr
+    result = newsqa("eval", str(empty), env=env)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == f"error: no usable questions in {empty}"

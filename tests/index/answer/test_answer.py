@@ -9,8 +9,8 @@ import pytest
 from index.answer import Answerer, dont_know
 from index.engine import NewsIndex
 from index.records import Answer, Turn
-from tests.conftest import SEED, sample_records
-from tests.index.chat_server import ChatEndpoint, Reply
+from tests.conftest import corpus_texts
+from tests.fakes.chat import ChatEndpoint, Reply
 
 SEED_TITLE = "Il s'agit de la première fois"
 
@@ -20,27 +20,15 @@ def answerer(indexed: NewsIndex) -> Answerer:
     return Answerer.from_settings(indexed.settings, indexed)
 
 
-def _article_texts() -> dict[str, str]:
-    return {str(r["id"]): str(r["text"]) for r in sample_records(24)}
-
-
-def _seed_body() -> str:
-    """The seed as ingested from its .txt file: the first line is the title."""
-    text = SEED.read_text(encoding="utf-8")
-    return text[text.index("\n") :].strip()
-
-
 def _assert_well_cited(answer: Answer) -> None:
     """Markers are 1..n in order of first appearance, each quote exact in its article."""
     markers = [int(m) for m in re.findall(r"\[(\d+)\]", answer.text)]
     assert markers and sorted(set(markers)) == list(range(1, len(answer.citations) + 1))
     first_seen = list(dict.fromkeys(markers))
     assert first_seen == sorted(first_seen)
-    texts = _article_texts()
-    seed = _seed_body()
+    texts = corpus_texts()
     for c in answer.citations:
-        source = texts.get(c.passage.article_id, seed)
-        assert source[c.start : c.end] == c.quote
+        assert texts[c.passage.title][c.start : c.end] == c.quote
         assert c.quote in c.passage.text
 
 
@@ -90,11 +78,11 @@ def test_follow_up_uses_the_previous_question(answerer: Answerer) -> None:
     assert answerer.answer("Et qui l'a créé ?").question == "Et qui l'a créé ?"
 
 
-def _llm_answerer(indexed: NewsIndex, endpoint: ChatEndpoint) -> Answerer:
+def _llm_answerer(indexed: NewsIndex, chat_endpoint: ChatEndpoint) -> Answerer:
     settings = indexed.settings.model_copy(
         update={
             "answer_backend": "openai",
-            "llm_base_url": endpoint.base_url,
+            "llm_base_url": chat_endpoint.base_url,
             "llm_model": "test-model",
             "llm_timeout_s": 1.0,
             "llm_max_retries": 0,
@@ -104,10 +92,10 @@ def _llm_answerer(indexed: NewsIndex, endpoint: ChatEndpoint) -> Answerer:
 
 
 def test_llm_answer_markers_are_repaired_and_quoted(
-    indexed: NewsIndex, endpoint: ChatEndpoint
+    indexed: NewsIndex, chat_endpoint: ChatEndpoint
 ) -> None:
-    endpoint.replies = [Reply("Matthew Whitaker le remplacera [3][1] [9].")]
-    answer = _llm_answerer(indexed, endpoint).answer(
+    chat_endpoint.replies = [Reply("Matthew Whitaker le remplacera [3][1] [9].")]
+    answer = _llm_answerer(indexed, chat_endpoint).answer(
         "Qui remplace Pete Hegseth à la réunion du groupe de contact ?"
     )
     assert answer.backend == "openai" and not answer.refused
@@ -117,10 +105,10 @@ def test_llm_answer_markers_are_repaired_and_quoted(
 
 
 def test_llm_failure_falls_back_to_the_extractive_answer(
-    indexed: NewsIndex, endpoint: ChatEndpoint, caplog: pytest.LogCaptureFixture
+    indexed: NewsIndex, chat_endpoint: ChatEndpoint, caplog: pytest.LogCaptureFixture
 ) -> None:
-    endpoint.replies = [Reply("late", delay_s=3.0)]
-    answer = _llm_answerer(indexed, endpoint).answer(
+    chat_endpoint.replies = [Reply("late", delay_s=3.0)]
+    answer = _llm_answerer(indexed, chat_endpoint).answer(
         "Qui remplace Pete Hegseth à la réunion du groupe de contact ?"
     )
     assert answer.backend == "extractive" and "Matthew Whitaker" in answer.text

@@ -15,14 +15,17 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from telegram.constants import MessageLimit
 
-BOT_USER = {
+from tests.fakes.botapi.markup import check_html, plain_text, utf16_len
+
+TOKEN = "123456789:AAH" + "k3y_-Secret" * 3  # the shape @BotFather hands out
+WRONG_TOKEN = "987654321:ZZZ" + "n0t-Th1s_one" * 3
+BOT_USER: dict[str, Any] = {
     "id": 777000111,
     "is_bot": True,
     "first_name": "NewsQA",
@@ -33,10 +36,6 @@ BOT_USER = {
 }
 # Parameters Telegram takes as plain strings; PTB JSON-encodes every other value.
 _STRINGS = {"text", "parse_mode", "action", "callback_query_id", "url", "secret_token"}
-_TELEGRAM_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
-    "blockquote", "tg-spoiler", "span", "tg-emoji",
-}  # fmt: skip
 # Long polls are cut short so tests never wait on them.
 MAX_POLL_S = 0.3
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -56,58 +55,10 @@ class ApiCall:
     def text(self) -> str:
         return str(self.params.get("text", ""))
 
-
-class HTMLCheck(HTMLParser):
-    """Telegram's HTML rules: known tags only, each closed in order; collects the plain text."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.errors: list[str] = []
-        self.plain: list[str] = []
-        self.links: list[tuple[str, str]] = []  # (href, link text)
-        self._href: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in _TELEGRAM_TAGS:
-            self.errors.append(f"unsupported start tag {tag!r}")
-        if tag == "a":
-            self._href = dict(attrs).get("href") or ""
-            self.links.append((self._href, ""))
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack[-1] != tag:
-            self.errors.append(f"unexpected end tag {tag!r} (open: {self.stack})")
-            return
-        self.stack.pop()
-        if tag == "a":
-            self._href = None
-
-    def handle_data(self, data: str) -> None:
-        self.plain.append(data)
-        if self._href is not None:
-            href, text = self.links[-1]
-            self.links[-1] = (href, text + data)
-
-    def close(self) -> None:
-        super().close()
-        if self.stack:
-            self.errors.append(f"tags left open: {self.stack}")
-
-
-def check_html(text: str) -> HTMLCheck:
-    checker = HTMLCheck()
-    checker.feed(text)
-    checker.close()
-    # A bare "<" or "&" that html.parser tolerates would be rejected by Telegram.
-    if re.search(r"<(?![a-zA-Z/])|&(?!#?\w+;)", text):
-        checker.errors.append("unescaped < or &")
-    return checker
-
-
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+    @property
+    def shown(self) -> str:
+        """The text as the user reads it (tags gone, entities decoded)."""
+        return plain_text(self.text)
 
 
 class FakeBotApi:
@@ -364,66 +315,3 @@ def _decode(name: str, value: str) -> Any:
         return json.loads(value)
     except ValueError:
         return value
-
-
-# --- updates as Telegram sends them --------------------------------------------------------
-
-PRIVATE_USER: dict[str, Any] = {
-    "id": 1001,
-    "is_bot": False,
-    "first_name": "Alice",
-    "language_code": "fr",
-}
-
-
-def chat_private(user: dict[str, Any] = PRIVATE_USER) -> dict[str, Any]:
-    return {"id": user["id"], "type": "private", "first_name": user["first_name"]}
-
-
-def chat_group(chat_id: int = -100200300) -> dict[str, Any]:
-    return {"id": chat_id, "type": "supergroup", "title": "Newsroom"}
-
-
-_message_ids = iter(range(1, 10**9))
-
-
-def message(
-    text: str,
-    chat: dict[str, Any] | None = None,
-    user: dict[str, Any] = PRIVATE_USER,
-    reply_to: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """A `message` update, with the command and mention entities Telegram would add."""
-    entities = []
-    for found in re.finditer(r"(?<!\w)/\w+(?:@\w+)?|@\w+", text):
-        kind = "bot_command" if found.group().startswith("/") else "mention"
-        if kind == "bot_command" and found.start() != 0:
-            continue
-        offset = utf16_len(text[: found.start()])
-        entities.append({"type": kind, "offset": offset, "length": utf16_len(found.group())})
-    body: dict[str, Any] = {
-        "message_id": next(_message_ids),
-        "date": int(time.time()),
-        "chat": chat or chat_private(user),
-        "from": user,
-        "text": text,
-    }
-    if entities:
-        body["entities"] = entities
-    if reply_to is not None:
-        body["reply_to_message"] = reply_to
-    return {"message": body}
-
-
-def button_press(sent: ApiCall, user: dict[str, Any] = PRIVATE_USER) -> dict[str, Any]:
-    """A `callback_query` update: the user pressed the first button under a sent message."""
-    data = sent.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
-    return {
-        "callback_query": {
-            "id": f"cbq-{next(_message_ids)}",
-            "from": user,
-            "chat_instance": "42",
-            "data": data,
-            "message": sent.result,
-        }
-    }

@@ -1,31 +1,52 @@
-"""HTML rendering of answers and splitting of long replies, on passages of the real index."""
+"""HTML rendering of answers and splitting of long replies, on synthetic passages."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import date
+from typing import Any
 
 import pytest
 from telegram.constants import MessageLimit
 
-from bot.telegram.formatting import render_answer, render_help, render_quotes
+from bot.telegram.formatting import render_answer, render_help, render_quotes, ui_language
 from bot.telegram.splitting import split_html, utf16_len
-from index.engine import NewsIndex
 from index.records import Answer, Citation, CorpusStats, Passage
-from tests.bot.botapi_server import check_html
+from tests.conftest import make_passage
+from tests.fakes.botapi import check_html
 
 LIMIT = MessageLimit.MAX_TEXT_LENGTH
 
 
-@pytest.fixture(scope="module")
-def passages(indexed: NewsIndex) -> list[Passage]:
-    found = indexed.search("Ebola OMS Guinée épidémie", 4)
-    assert len(found) == 4 and all(p.url for p in found)
-    return found
+def _article(n: int, topic: str) -> str:
+    sentence = (
+        f"Le représentant de l'OMS a parlé de {topic} en Guinée, pour la {n}e fois cette année. "
+    )
+    return sentence * 8 + "Fin de la dépêche."
 
 
-def cite(n: int, passage: Passage, **changes: object) -> Citation:
-    passage = dataclasses.replace(passage, **changes)  # type: ignore[arg-type]
+# Four passages of about 800 characters each, with URLs, sources and dates, as retrieved.
+PASSAGES = [
+    make_passage(
+        _article(n, topic),
+        f"ebola-{n}",
+        title=f"Ebola : l'OMS et la {topic}",
+        source="Wikinews (fr)",
+        url=f"https://fr.wikinews.org/wiki/Ebola_{n}?a=1&b=2",
+        published_at=date(2016, 1, n),
+    )
+    for n, topic in enumerate(["fin de l'épidémie", "vaccination", "quarantaine", "riposte"], 1)
+]
+
+
+@pytest.fixture()
+def passages() -> list[Passage]:
+    return list(PASSAGES)
+
+
+def cite(n: int, passage: Passage, **changes: Any) -> Citation:
+    passage = dataclasses.replace(passage, **changes)
     quote = passage.text[:120]
     return Citation(n, passage, quote, passage.start, passage.start + len(quote))
 
@@ -77,10 +98,19 @@ def test_refusal_lists_the_closest_articles_in_the_question_language(
     assert render_answer(Answer("Je ne sais pas.", "fr", refused=True)) == "Je ne sais pas."
 
 
-def test_help_tells_the_size_and_dates_of_the_archive(indexed: NewsIndex) -> None:
-    shown = plain(render_help(indexed.stats(), "fr"))
-    assert "25 articles (43 passages), du 2016-01-01 au 2016-01-18" in shown
-    assert "Exemples\n• " in shown
+def test_help_tells_the_size_dates_and_sources_of_the_archive() -> None:
+    stats = CorpusStats(25, 43, date(2016, 1, 1), date(2016, 1, 18), ("Wikinews (fr)", "AFP"))
+    shown = plain(render_help(stats, "fr"))
+    assert shown.startswith(
+        "Je réponds à partir de 25 articles (43 passages), du 2016-01-01 au 2016-01-18, "
+        "de Wikinews (fr), AFP."
+    )
+    assert "Exemples\n• Que s'est-il passé à Valence" in shown
+    english = plain(render_help(stats, "en"))
+    assert english.startswith("I answer from 25 articles (43 passages), from 2016-01-01 to")
+    assert "/sources: the passages quoted by the last answer" in english
+    undated = plain(render_help(CorpusStats(3, 5, None, None), "fr"))
+    assert undated.startswith("Je réponds à partir de 3 articles (5 passages).")
     empty = plain(render_help(CorpusStats(0, 0, None, None), "en"))
     assert empty.startswith("The archive is empty for now")
 
@@ -142,3 +172,12 @@ def test_awkward_text_is_still_split_into_valid_parts(html: str) -> None:
 
 def test_short_text_is_left_alone() -> None:
     assert split_html("<b>court</b> &amp; net") == ["<b>court</b> &amp; net"]
+
+
+@pytest.mark.parametrize(
+    ("code", "lang"), [("fr", "fr"), ("fr-CA", "fr"), (None, "fr"), ("en", "en"), ("de", "en")]
+)
+def test_the_interface_speaks_french_first_and_english_otherwise(
+    code: str | None, lang: str
+) -> None:
+    assert ui_language(code) == lang

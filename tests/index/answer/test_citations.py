@@ -6,21 +6,14 @@ import unicodedata
 
 import pytest
 
-from index.answer.citations import resolve_citations, sentence_spans
+from index.answer.citations import resolve_citations
 from index.engine import NewsIndex
 from index.records import Passage
-from tests.conftest import SEED, sample_records
+from index.text import sentence_spans
+from tests.conftest import corpus_texts
 
 SEED_QUESTION = "Qui remplace Pete Hegseth à la réunion du groupe de contact ?"
 EBOLA_QUESTION = "L'OMS a-t-elle déclaré la fin de l'épidémie d'Ebola en Afrique de l'Ouest ?"
-
-
-def article_texts() -> dict[str, str]:
-    """Article text by title, as the reader stored it (records are stripped, like the reader)."""
-    texts = {str(r["title"]): str(r["text"]).strip() for r in sample_records(24)}
-    title, body = SEED.read_text(encoding="utf-8").strip().split("\n", 1)
-    texts[title.strip()] = body.strip()
-    return texts
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +24,7 @@ def passages(indexed: NewsIndex) -> list[Passage]:
 
 
 def assert_exact(citation_start: int, citation_end: int, quote: str, passage: Passage) -> None:
-    article = article_texts()[passage.title]
+    article = corpus_texts()[passage.title]
     assert article[passage.start : passage.end] == passage.text  # precondition of the offsets
     assert article[citation_start:citation_end] == quote
     assert passage.start <= citation_start < citation_end <= passage.end

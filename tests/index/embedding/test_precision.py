@@ -15,7 +15,7 @@ from index.errors import IndexMismatch
 from index.storage.client import RefuseToEmbed, open_client
 from ingest.pipeline import Ingestor
 from tests.conftest import MODEL_CACHE, SEED, make_settings, run_cli, sample_records
-from tests.index.test_embedding import TEXTS, long_texts
+from tests.index.embedding.test_embedding import TEXTS, long_texts
 
 
 def news_texts() -> list[str]:
@@ -81,7 +81,7 @@ def test_an_index_from_before_precisions_counts_as_fp32(tmp_path: Path) -> None:
     open_client(settings).create_collection(
         settings.collection,
         metadata={"hnsw:space": "cosine", "embed_model": model_label(settings)},
-        embedding_function=RefuseToEmbed(),  # type: ignore[arg-type]
+        embedding_function=RefuseToEmbed(),
     )
     with pytest.raises(IndexMismatch, match="holds fp32 vectors"):
         NewsIndex.open(settings)

@@ -1,0 +1,210 @@
+"""A conversation with the bot: cited answers, quotes, commands, follow-ups, groups, refusals."""
+
+from __future__ import annotations
+
+import contextlib
+
+from bot.telegram.memory import FILE_NAME, ChatMemory
+from index.answer import Answerer
+from index.engine import NewsIndex
+from tests.bot.telegram.conftest import (
+    BOB,
+    EBOLA,
+    EBOLA_LINK,
+    EBOLA_URL,
+    FOLLOW_UP,
+    BotSettings,
+    StartBot,
+)
+from tests.conftest import make_settings
+from tests.fakes.botapi import (
+    PRIVATE_USER,
+    FakeBotApi,
+    button_press,
+    chat_group,
+    check_html,
+    message,
+)
+from tests.fakes.chat import ChatEndpoint
+
+
+def test_question_gets_a_cited_html_answer_with_a_quotes_button(
+    botapi: FakeBotApi, start_bot: StartBot
+) -> None:
+    with start_bot():
+        botapi.push(message(EBOLA))
+        answer = botapi.wait_for()[0]
+
+        actions = botapi.sent("sendChatAction", chat_id=PRIVATE_USER["id"])
+        assert actions and actions[0].params["action"] == "typing"
+        assert botapi.calls.index(actions[0]) < botapi.calls.index(answer)
+        assert answer.params["parse_mode"] == "HTML"
+        assert answer.params["chat_id"] == PRIVATE_USER["id"]
+        checked = check_html(answer.text)
+        assert checked.errors == []
+        # The [1] marker is a link to the cited article, listed under "Sources" with its date.
+        assert any(href.startswith(EBOLA_LINK) and text == "1" for href, text in checked.links)
+        assert "Sources\n[1] Ebola : l'OMS déclare que l'épidémie est terminée" in answer.shown
+        assert "Wikinews (fr), 2016-01-01" in answer.shown
+        button = answer.params["reply_markup"]["inline_keyboard"][0][0]
+        assert button["text"] == "📖 Voir les citations"
+
+        press = botapi.push(button_press(answer))
+        edit = botapi.wait_for("editMessageText")[0]
+        answered = botapi.wait_for("answerCallbackQuery")[0]
+        assert answered.params["callback_query_id"] == press["callback_query"]["id"]
+        assert edit.params["message_id"] == answer.result["message_id"]
+        assert edit.text.startswith(answer.text)  # the answer stays, the quotes come under it
+        assert "<blockquote expandable>" in edit.text
+        assert check_html(edit.text).errors == []
+        assert "Mohammed Belhocine" in edit.shown.split("Passages cités")[1]
+        assert "reply_markup" not in edit.params  # the button is gone once used
+
+        botapi.push(message("/sources"))
+        quotes = botapi.wait_for(count=2)[1]
+        assert quotes.text.startswith("<b>Passages cités</b>\n<blockquote>")
+        assert "Mohammed Belhocine" in quotes.shown
+
+        botapi.push(message("/reset"))
+        assert "Conversation oubliée" in botapi.wait_for(count=3)[2].text
+        botapi.push(message("/sources"))
+        assert "posez d'abord une question" in botapi.wait_for(count=4)[3].shown
+
+
+def test_start_help_and_about_describe_the_archive(
+    botapi: FakeBotApi, start_bot: StartBot, bot_settings: BotSettings
+) -> None:
+    settings = bot_settings(corpus_attribution="Articles <Wikinews> & co, CC BY 2.5")
+    with start_bot(settings):
+        botapi.push(message("/start"))
+        botapi.push(message("/help", user=BOB))
+        botapi.push(message("/about"))
+        replies = botapi.wait_for(count=3)
+
+    # Updates are handled concurrently: find each reply by chat and content.
+    alice = botapi.sent(chat_id=PRIVATE_USER["id"])
+    start = next(c for c in alice if "articles" in c.text)
+    about = next(c for c in alice if c is not start)
+    assert "Je réponds à partir de 25 articles (43 passages), du 2016-01-01 au 2016-01-18" in (
+        start.shown
+    )
+    assert "Qu'a annoncé l'OMS au sujet d'Ebola ?" in start.shown
+    assert "/reset" in start.shown and "/sources" in start.shown
+    help_en = next(c for c in replies if c.params["chat_id"] == BOB["id"])
+    assert "I answer from 25 articles" in help_en.shown
+    assert about.text == "Articles &lt;Wikinews&gt; &amp; co, CC BY 2.5"
+    assert all(c.params["parse_mode"] == "HTML" for c in replies)
+    # The command menu is published in both languages.
+    menus = botapi.sent("setMyCommands")
+    assert {m.params.get("language_code") for m in menus} == {"fr", "en", None}
+
+
+def test_follow_up_uses_the_history_which_survives_a_restart(
+    botapi: FakeBotApi, start_bot: StartBot, bot_settings: BotSettings
+) -> None:
+    settings = bot_settings()
+    with start_bot(settings):
+        botapi.push(message(EBOLA))
+        botapi.wait_for()
+    assert (settings.data_dir / FILE_NAME).is_file()
+
+    with start_bot(settings):  # a new Application over the same data dir
+        botapi.push(message(FOLLOW_UP))
+        follow_up = botapi.wait_for(count=2)[1]
+        botapi.push(message(FOLLOW_UP, user=BOB))  # the same words in a chat with no history
+        fresh = botapi.wait_for(chat_id=BOB["id"])[0]
+
+    # The first source cited is what the answer rests on.
+    assert _first_link(follow_up.text).startswith(EBOLA_URL)
+    assert not _first_link(fresh.text).startswith(EBOLA_URL)
+    turns = ChatMemory.from_settings(settings).history(PRIVATE_USER["id"])
+    assert len(turns) == 2 and turns[0].question == EBOLA
+
+
+def _first_link(html: str) -> str:
+    return html.split('<a href="', 1)[1].split('"', 1)[0] if '<a href="' in html else ""
+
+
+def test_in_groups_it_answers_only_mentions_replies_and_commands(
+    botapi: FakeBotApi, start_bot: StartBot, bot_settings: BotSettings
+) -> None:
+    group = chat_group()
+    settings = bot_settings()
+    with start_bot(settings):
+        ignored = [
+            botapi.push(message(EBOLA, chat=group)),
+            botapi.push(message("/help@some_other_bot", chat=group)),
+        ]
+        mention = botapi.push(message(f"@newsqa_test_bot {EBOLA}", chat=group))
+        first = botapi.wait_for(chat_id=group["id"])[0]
+        reply = botapi.push(message(FOLLOW_UP, chat=group, reply_to=first.result))
+        second = botapi.wait_for(chat_id=group["id"], count=2)[1]
+        command = botapi.push(message("/about", chat=group))
+        third = botapi.wait_for(chat_id=group["id"], count=3)[2]
+
+    sent = botapi.sent("sendMessage", chat_id=group["id"])
+    assert len(sent) == 3
+    # Each reply quotes the message it answers.
+    replied_to = [c.params["reply_parameters"]["message_id"] for c in sent]
+    assert replied_to == [
+        mention["message"]["message_id"],
+        reply["message"]["message_id"],
+        command["message"]["message_id"],
+    ]
+    assert not {u["message"]["message_id"] for u in ignored} & set(replied_to)
+    assert EBOLA_URL in first.text and EBOLA_URL in second.text
+    assert "Wikinews" in third.text
+    # The mention is not part of the question that was remembered.
+    turns = ChatMemory.from_settings(settings).history(group["id"])
+    assert turns[0].question == EBOLA
+
+
+def test_refusals_speak_the_question_language_and_list_close_articles(
+    botapi: FakeBotApi, start_bot: StartBot, indexed: NewsIndex
+) -> None:
+    strict = Answerer.from_settings(
+        make_settings(indexed.settings.data_dir, refusal_threshold=9), indexed
+    )
+    with start_bot(answers=strict):
+        botapi.push(message(EBOLA))
+        french = botapi.wait_for()[0]
+        botapi.push(message("What did the WHO announce about Ebola?", user=BOB))
+        english = botapi.wait_for(chat_id=BOB["id"])[0]
+        botapi.push(message("/sources"))
+        no_sources = botapi.wait_for(count=3)[2]
+
+    assert french.shown.startswith("Je ne sais pas")
+    assert "Articles les plus proches" in french.shown
+    assert EBOLA_URL in french.text
+    assert "reply_markup" not in french.params
+    assert english.shown.startswith("I don't know")
+    assert "Closest articles" in english.shown
+    assert no_sources.text == "La dernière réponse ne cite aucun article."
+
+
+def test_a_slow_question_does_not_hold_up_other_chats(
+    botapi: FakeBotApi, start_bot: StartBot, indexed: NewsIndex, chat_endpoint: ChatEndpoint
+) -> None:
+    slow = "Que s'est-il passé à Valence le 1er janvier 2016 ?"
+    chat_endpoint.reply = lambda prompt: "Voici ce que disent les articles [1]."
+
+    def hold(prompt: str) -> None:
+        # The slow question's model call waits until the other chat has its answer (or 120 s).
+        if slow in prompt:
+            with contextlib.suppress(AssertionError):
+                botapi.wait_for(chat_id=BOB["id"], timeout=120)
+
+    chat_endpoint.hold = hold
+    settings = make_settings(
+        indexed.settings.data_dir,
+        answer_backend="openai",
+        llm_model="fake",
+        llm_base_url=chat_endpoint.base_url,
+    )
+    with start_bot(answers=Answerer.from_settings(settings, indexed)):
+        botapi.push(message(slow))
+        botapi.push(message(EBOLA, user=BOB))
+        botapi.wait_for(count=2)
+    first, second = botapi.sent()
+    assert first.params["chat_id"] == BOB["id"]
+    assert second.params["chat_id"] == PRIVATE_USER["id"]

@@ -1,0 +1,140 @@
+"""The answerer over a real embedded Chroma filled by the ingest pipeline, with the fake encoder:
+what it cites, when it refuses, in which language, and how follow-ups and filters reach it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.answer import Answerer, dont_know
+from index.engine import NewsIndex
+from index.records import Answer, Turn
+from ingest.pipeline import Ingestor
+from tests.conftest import make_settings, write_jsonl
+from tests.fakes.encoder import fake_embedder
+
+ARTICLES: list[dict[str, object]] = [
+    {
+        "id": "lyon-budget",
+        "title": "Lyon vote son budget",
+        "source": "Le Progrès",
+        "published_at": "2017-03-14",
+        "lang": "fr",
+        "text": (
+            "Le conseil municipal de Lyon a voté mardi le budget de la ville pour 2017. "
+            "Le budget atteint 780 millions d'euros, en hausse de deux pour cent. "
+            "L'opposition a dénoncé une hausse des impôts locaux."
+        ),
+    },
+    {
+        "id": "sncf-greve",
+        "title": "Grève à la SNCF",
+        "source": "AFP",
+        "published_at": "2017-03-09",
+        "lang": "fr",
+        "text": (
+            "La grève des cheminots a perturbé le trafic ferroviaire jeudi dans toute la France. "
+            "Un TGV sur deux circulait selon la direction de la SNCF. "
+            "Les syndicats réclament des hausses de salaire."
+        ),
+    },
+    {
+        "id": "cannes-affiche",
+        "title": "Cannes dévoile son affiche",
+        "source": "AFP",
+        "published_at": "2017-04-12",
+        "lang": "fr",
+        "text": (
+            "Le festival de Cannes a dévoilé son affiche officielle mercredi. "
+            "Le réalisateur espagnol Pedro Almodóvar présidera le jury cette année."
+        ),
+    },
+    {
+        "id": "wildfire",
+        "title": "Wildfire near Valencia",
+        "source": "Reuters",
+        "published_at": "2017-04-02",
+        "lang": "en",
+        "text": (
+            "Firefighters contained a wildfire near Valencia on Sunday after three days. "
+            "More than two thousand residents were evacuated from nearby villages."
+        ),
+    },
+]
+
+
+@pytest.fixture()
+def index(tmp_path: Path) -> NewsIndex:
+    # The fake's cosines are lower than e5's: its refusal threshold is its own.
+    settings = make_settings(tmp_path / "data", refusal_threshold=0.5)
+    index = NewsIndex.open(settings, embedder=fake_embedder())
+    report = Ingestor(settings, index).run([str(write_jsonl(tmp_path / "c.jsonl", ARTICLES))])
+    assert (report.added, report.failed) == (4, 0)
+    return index
+
+
+@pytest.fixture()
+def answerer(index: NewsIndex) -> Answerer:
+    return Answerer(index.settings, index)
+
+
+def article_text(article_id: str) -> str:
+    return next(str(a["text"]) for a in ARTICLES if a["id"] == article_id)
+
+
+def assert_quotes_exact(answer: Answer) -> None:
+    for citation in answer.citations:
+        text = article_text(citation.passage.article_id)
+        assert text[citation.start : citation.end] == citation.quote
+        assert f"{citation.quote} [{citation.n}]" in answer.text
+
+
+def test_the_answer_cites_the_sentence_that_answers(answerer: Answerer) -> None:
+    answer = answerer.answer("À combien d'euros atteint le budget ?")
+    assert not answer.refused and answer.language == "fr" and answer.backend == "extractive"
+    assert answer.citations[0].passage.article_id == "lyon-budget"
+    assert "780 millions d'euros" in answer.text
+    assert_quotes_exact(answer)
+
+
+def test_a_question_the_archive_cannot_answer_is_refused(answerer: Answerer) -> None:
+    answer = answerer.answer("Quelle est la recette de la tarte tatin ?")
+    assert answer.refused and answer.text == dont_know("fr")
+    assert not answer.citations and answer.closest  # the nearest articles, offered as such
+    assert answer.evidence < answerer.settings.refusal_threshold
+
+
+def test_an_english_question_gets_an_english_answer_or_refusal(answerer: Answerer) -> None:
+    answer = answerer.answer("How many residents were evacuated because of the wildfire?")
+    assert answer.language == "en" and not answer.refused
+    assert "two thousand residents were evacuated" in answer.text
+    assert_quotes_exact(answer)
+    refused = answerer.answer("What is the boiling point of liquid nitrogen?")
+    assert refused.refused and refused.text == dont_know("en")
+
+
+def test_a_follow_up_is_searched_with_the_previous_question(answerer: Answerer) -> None:
+    first = answerer.answer("Pourquoi les cheminots de la SNCF font-ils grève ?")
+    follow = answerer.answer("Et combien de TGV circulaient ?", [Turn(first.question, first.text)])
+    assert follow.question.startswith("Et combien de TGV circulaient cheminots")
+    assert "grève" in follow.question
+    assert "Un TGV sur deux circulait" in follow.text
+    alone = answerer.answer("Et combien de TGV circulaient ?")
+    assert alone.question == "Et combien de TGV circulaient ?"
+
+
+def test_a_source_filter_keeps_other_sources_out_of_the_answer(answerer: Answerer) -> None:
+    question = "Qui présidera le jury du festival de Cannes ?"
+    assert "Pedro Almodóvar" in answerer.answer(question).text
+    filtered = answerer.answer(question, sources=["Le Progrès"])
+    assert all(c.passage.source == "Le Progrès" for c in filtered.citations)
+    assert all(p.source == "Le Progrès" for p in filtered.closest)
+    assert "Almodóvar" not in filtered.text
+
+
+def test_answer_timed_reports_the_retrieval_behind_the_answer(answerer: Answerer) -> None:
+    timed = answerer.answer_timed("À combien d'euros atteint le budget ?")
+    assert timed.retrieval.passages[0].article_id == "lyon-budget"
+    assert timed.answer.citations[0].passage in timed.retrieval.passages
+    assert timed.retrieval_ms > 0 and timed.answer_ms > 0

@@ -1,0 +1,60 @@
+"""Follow-up questions made standalone without a model: the previous question's key terms."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.answer.followups import is_follow_up, recent_turns, standalone_question
+from index.records import Turn
+
+UDCG = Turn("Combien les pays membres de l'UDCG ont-ils fourni à l'Ukraine ?", "126 milliards [1].")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Et ensuite ?", "what about Germany?", "Qu'a-t-il dit ?", "Pourquoi ?", "And then?"],
+)
+def test_leaning_questions_are_follow_ups(question: str) -> None:
+    assert is_follow_up(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Qui a reçu le prix Nobel de la paix en 2016 ?",
+        "Quel est le bilan de l'attentat de Nice en juillet 2016 ?",
+        "Who won the 2016 Nobel Peace Prize in Oslo?",
+    ],
+)
+def test_questions_that_stand_alone_are_left_as_they_are(question: str) -> None:
+    assert not is_follow_up(question)
+    assert standalone_question(question, [UDCG]) == question
+
+
+def test_a_follow_up_carries_the_previous_question_key_terms() -> None:
+    standalone = standalone_question("Et qui l'a créé ?", [UDCG])
+    assert standalone == "Et qui l'a créé pays membres UDCG fourni Ukraine ?"
+    assert standalone_question("Et qui l'a créé ?", []) == "Et qui l'a créé ?"
+
+
+def test_only_the_last_exchange_is_carried() -> None:
+    history = [Turn("Que sait-on du volcan Etna en Sicile ?", "…"), UDCG]
+    standalone = standalone_question("Et ensuite ?", history)
+    assert "UDCG" in standalone and "Etna" not in standalone
+
+
+def test_a_new_name_replaces_the_previous_subject() -> None:
+    previous = Turn("Qu'a dit Emmanuel Macron sur la réforme des retraites ?", "…")
+    standalone = standalone_question("Et Angela Merkel ?", [previous])
+    assert standalone.startswith("Et Angela Merkel ")
+    assert "réforme retraites" in standalone and "Macron" not in standalone
+    english = Turn("How many refugees did France accept in 2016?", "…")
+    assert "France" not in standalone_question("What about Germany?", [english])
+    assert "refugees" in standalone_question("What about Germany?", [english])
+
+
+def test_recent_turns_keeps_the_last_ones() -> None:
+    history = [Turn(f"q{n}", f"a{n}") for n in range(5)]
+    assert [t.question for t in recent_turns(history, 2)] == ["q3", "q4"]
+    assert recent_turns(history, 0) == []
+    assert len(recent_turns(history, 10)) == 5
