@@ -149,7 +149,13 @@ def _model_location(settings: Settings) -> str:
     if settings.embed_model == BUNDLED_MODEL:
         from index.embedding.e5_bundle import ensure_derived
 
-        return str(ensure_derived(settings.cache_dir))
+        try:
+            return str(ensure_derived(settings.cache_dir))
+        except OSError as exc:
+            raise ModelUnavailable(
+                f"cannot prepare the bundled model in NEWSQA_CACHE_DIR={settings.cache_dir} "
+                f"({exc.strerror or exc}): point it at a folder you can write to"
+            ) from None
     return settings.embed_model
 
 

@@ -24,6 +24,17 @@ from tests.fakes.botapi import (
 from tests.fakes.chat import ChatEndpoint
 
 
+def model_answerer(index: NewsIndex, endpoint: ChatEndpoint) -> Answerer:
+    """An answerer whose backend is the fake chat endpoint."""
+    settings = make_settings(
+        index.settings.data_dir,
+        answer_backend="openai",
+        llm_model="fake",
+        llm_base_url=endpoint.base_url,
+    )
+    return Answerer.from_settings(settings, index)
+
+
 @pytest.fixture()
 def tricky_index(fresh_index: NewsIndex, tmp_path: Path) -> NewsIndex:
     """One article whose title, text and URL are full of HTML-special characters."""
@@ -57,13 +68,7 @@ def test_model_output_is_escaped_and_long_replies_are_split(
         "être approuvé par les autorités de la concurrence [1]. "
     )
     chat_endpoint.reply = lambda prompt: "\n\n".join([paragraph * 3] * 12)
-    settings = make_settings(
-        tricky_index.settings.data_dir,
-        answer_backend="openai",
-        llm_model="fake",
-        llm_base_url=chat_endpoint.base_url,
-    )
-    with start_bot(index=tricky_index, answers=Answerer.from_settings(settings, tricky_index)):
+    with start_bot(index=tricky_index, answers=model_answerer(tricky_index, chat_endpoint)):
         botapi.push(message("Qui rachète Time Warner ?"))
         last = botapi.wait_for(where=lambda c: "reply_markup" in c.params)[0]
     parts = botapi.sent()
@@ -94,13 +99,7 @@ def test_quotes_that_no_longer_fit_under_the_answer_come_as_a_new_message(
     # About 3,900 characters of HTML: one message, with no room left for the quotes.
     filler = "Le rachat & ses <suites> font débat. " * 80
     chat_endpoint.reply = lambda prompt: filler + "AT&T rachète Time Warner [1]."
-    settings = make_settings(
-        tricky_index.settings.data_dir,
-        answer_backend="openai",
-        llm_model="fake",
-        llm_base_url=chat_endpoint.base_url,
-    )
-    with start_bot(index=tricky_index, answers=Answerer.from_settings(settings, tricky_index)):
+    with start_bot(index=tricky_index, answers=model_answerer(tricky_index, chat_endpoint)):
         botapi.push(message("Qui rachète Time Warner ?"))
         answer = botapi.wait_for()[0]
         botapi.push(button_press(answer))
