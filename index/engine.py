@@ -64,23 +64,27 @@ class NewsIndex:
     def sync_lexical(self) -> int:
         """After an ingest: tokenize the chunks that changed. Returns how many did."""
         with self._lock:
-            self._seen_writes = self.store.writes()
             if self._lexical is None:
+                self._seen_writes = self.store.writes()
                 _ = self.lexical
                 return 0
-            return self._lexical.sync(self.store)
+            return self._resync()
 
     def _catch_up(self) -> None:
-        """Notice another process's writes: reopen the embedded store, resync BM25."""
+        """Notice another process's writes (any newsqa write changes the store's token):
+        reopen the embedded store, resync BM25."""
         writes = self.store.writes()
         if writes == self._seen_writes:
             return
         if self._seen_writes is not None and writes != self.store.own_writes:
             log.debug("the index changed in another process: reloading it")
             self._reopen()
-        self._seen_writes = writes
-        if self._lexical is not None:
-            self._lexical.sync(self.store)
+        self._resync()
+
+    def _resync(self) -> int:
+        """Take the store's current write token as seen and bring BM25 in line with it."""
+        self._seen_writes = self.store.writes()
+        return self._lexical.sync(self.store) if self._lexical is not None else 0
 
     def _reopen(self) -> None:
         if not self.settings.uses_chroma_server:
@@ -113,9 +117,7 @@ class NewsIndex:
                     log.debug("the index changed during a search: reloading it", exc_info=True)
                     time.sleep(pause)
                     self._reopen()
-                    self._seen_writes = self.store.writes()
-                    if self._lexical is not None:
-                        self._lexical.sync(self.store)
+                    self._resync()
             return self.retriever.retrieve(question, k, filters)
 
     def search(

@@ -38,6 +38,9 @@ GROUP_CHUNKS = 256
 SLICE_BATCHES = 4  # batches per embedding call, i.e. per progress step
 
 
+Verdict = Literal["added", "updated", "unchanged", "duplicate"]
+
+
 @dataclass
 class IngestReport:
     files_read: int = 0
@@ -49,6 +52,10 @@ class IngestReport:
     chunks_written: int = 0
     seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)
+
+    def count(self, verdict: Verdict, by: int = 1) -> None:
+        """One more (or, for a write that failed, one less) article under this verdict."""
+        setattr(self, verdict, getattr(self, verdict) + by)
 
     @property
     def failed(self) -> int:
@@ -87,9 +94,6 @@ class _Run:
 
     def __post_init__(self) -> None:
         self.owner_of_text |= {s.text_hash: s.id for s in self.stored.values()}
-
-
-Verdict = Literal["added", "updated", "unchanged", "duplicate"]
 
 
 def _verdict(article: Article, signature: str, digest: str, run: _Run) -> Verdict:
@@ -160,7 +164,7 @@ class Ingestor:
             )
             return
         verdict = _verdict(article, signature, digest, run)
-        setattr(run.report, verdict, getattr(run.report, verdict) + 1)
+        run.report.count(verdict)
         if verdict == "duplicate" and article.id not in run.seen:
             owner = run.owner_of_text[digest]
             if article.id not in (run.stored[owner].also_ids if owner in run.stored else ()):
@@ -245,11 +249,11 @@ class Ingestor:
         plans = {plan.article.id: plan for plan in group}
         for article, reason in result.failed:
             plan = plans[article.id]
-            setattr(report, plan.verdict, getattr(report, plan.verdict) - 1)
+            report.count(plan.verdict, -1)
             kept = " (its stored version is kept)" if plan.verdict == "updated" else ""
             report.failures.append(Failure(f"{article.origin} (id {article.id})", reason + kept))
             for copy in plan.also:  # recorded only on the article that was refused
-                report.duplicate -= 1
+                report.count("duplicate", -1)
                 report.failures.append(
                     Failure(f"{copy.origin} (id {copy.id})", f"same text as {article.id}: {reason}")
                 )

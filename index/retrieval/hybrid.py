@@ -59,8 +59,6 @@ class HybridRetriever:
         language = question_language(question)
         if not question.strip() or self.store.count() == 0:
             return Retrieval(question, language, [])
-        if self.lexical.count() != self.store.count():
-            self.lexical.sync(self.store)  # another process ingested meanwhile
         today = filters.as_of or self.settings.as_of or date.today()
         date_range = find_date_range(question, today)
         vector = self._embedder().embed_query(question)

@@ -218,7 +218,7 @@ class ChunkStore:
         version is there and nothing else (an interrupted write leaves it incomplete)."""
         versions: dict[str, Counter[str]] = {}
         firsts: dict[str, dict[str, Any]] = {}
-        for meta in self._all_metadata():
+        for _, meta in self._all_metadata():
             key = str(meta.get("article_id") or "")
             versions.setdefault(key, Counter())[str(meta.get("content_hash") or "")] += 1
             if meta.get("chunk_index") == 0:
@@ -239,11 +239,12 @@ class ChunkStore:
             )
         return articles
 
-    def _all_metadata(self) -> Iterator[dict[str, Any]]:
+    def _all_metadata(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(chunk id, metadata) of every chunk, read a page at a time."""
         offset = 0
         while True:
             page = self.collection.get(include=["metadatas"], limit=FETCH_BATCH, offset=offset)
-            yield from (dict(m) for m in page["metadatas"] or [])
+            yield from zip(page["ids"], (dict(m) for m in page["metadatas"] or []), strict=True)
             if len(page["ids"]) < FETCH_BATCH:
                 return
             offset += FETCH_BATCH
@@ -376,15 +377,7 @@ class ChunkStore:
 
     def content_hashes(self) -> dict[str, str]:
         """Every chunk id with the content hash of its article version, paged through."""
-        hashes: dict[str, str] = {}
-        offset = 0
-        while True:
-            page = self.collection.get(include=["metadatas"], limit=FETCH_BATCH, offset=offset)
-            for cid, meta in zip(page["ids"], page["metadatas"] or [], strict=True):
-                hashes[cid] = str(meta.get("content_hash") or "")
-            if len(page["ids"]) < FETCH_BATCH:
-                return hashes
-            offset += FETCH_BATCH
+        return {cid: str(meta.get("content_hash") or "") for cid, meta in self._all_metadata()}
 
     def lexical_sources(self, ids: Sequence[str]) -> Iterator[LexicalSource]:
         """Text and filter fields of these chunks, for the BM25 side, read in pages."""

@@ -132,7 +132,8 @@ class LexicalIndex:
             return self._bm25
         # Saved with other parameters (an older newsqa) counts as stale too.
         wanted = {"version": version, "k1": BM25_K1, "b": BM25_B}
-        self._bm25 = self._saved(wanted) or self._rebuilt(wanted)
+        saved = self._saved(wanted)
+        self._bm25 = saved if saved is not None else self._rebuilt(wanted)
         if self._bm25 is None:
             return None
         rows = self.db.execute("SELECT id, source, published_ts FROM chunks ORDER BY id").fetchall()
