@@ -88,6 +88,7 @@ class Answer:
     backend: str = "extractive"
     closest: tuple[Passage, ...] = ()  # on refusal: what came nearest, for "see also"
     evidence: float = 0.0  # score of the best sentence found; refusal is below a threshold
+    span: str = ""  # the reader's short answer at the start of `text`, for emphasis
 
 
 @dataclass(frozen=True)

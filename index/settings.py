@@ -62,8 +62,12 @@ class Settings(BaseSettings):
     as_of: date | None = None
 
     # Answers.
-    answer_backend: Literal["extractive", "openai", "llamacpp"] = "extractive"
+    # reader: the trained span reader (sentence answers for why/how); extractive: sentences.
+    answer_backend: Literal["reader", "extractive", "openai", "llamacpp"] = "reader"
     answer_k: int = Field(5, ge=1)
+    reader_passages: int = Field(4, ge=1)
+    reader_retrieval_weight: float = Field(32.0, ge=0)
+    reader_refusal_threshold: float = 23.8
     answer_max_sentences: int = Field(3, ge=1)
     refusal_threshold: float = 0.94
     history_turns: int = Field(6, ge=0)

@@ -51,6 +51,7 @@ class IngestReport:
     pruned: int = 0
     chunks_written: int = 0
     seconds: float = 0.0
+    write_seconds: float = 0.0  # embedding and writing, after the model was ready
     failures: list[Failure] = field(default_factory=list)
 
     def count(self, verdict: Verdict, by: int = 1) -> None:
@@ -66,8 +67,12 @@ class IngestReport:
         return self.added + self.updated + self.unchanged + self.duplicate
 
     @property
-    def chunks_per_second(self) -> float:
-        return self.chunks_written / self.seconds if self.seconds else 0.0
+    def chunks_per_second(self) -> float | None:
+        """The embedding pace (model preparation and reading left out); None if nothing was
+        embedded."""
+        if not self.chunks_written or not self.write_seconds:
+            return None
+        return self.chunks_written / self.write_seconds
 
 
 @dataclass(frozen=True)
@@ -145,7 +150,9 @@ class Ingestor:
                 article = item if item.lang else replace(item, lang=detect_language(item.text))
                 self._take(article, run)
         if run.plans:
+            writing = time.perf_counter()
             self._write(run.plans, run.report, progress)
+            run.report.write_seconds = time.perf_counter() - writing
         if prune:
             run.report.pruned = self._prune(run.stored, set(run.seen), run.failed_files)
         run.report.seconds = time.perf_counter() - started

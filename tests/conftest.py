@@ -31,6 +31,7 @@ go_offline(allow_downloads=False)
 
 import index.embedding  # noqa: E402
 import index.embedding.encoder  # noqa: E402
+import index.reading.runtime  # noqa: E402
 from index.embedding import Embedder  # noqa: E402
 from index.engine import NewsIndex  # noqa: E402
 from index.records import Passage  # noqa: E402
@@ -46,7 +47,7 @@ SEED = FIXTURES / "seed_article.txt"
 # Derived model files are kept between runs (as users keep them); everything else is temporary.
 MODEL_CACHE = Path(os.environ.get("NEWSQA_TEST_CACHE", Path.home() / ".cache" / "newsqa"))
 # The fixtures that load the real model; every fixture that does depends on one of them.
-MODEL_FIXTURES = frozenset({"embedder", "fp32_embedder"})
+MODEL_FIXTURES = frozenset({"embedder", "fp32_embedder", "reader"})
 # Set while an unmarked test runs; `run_cli` then hides the model cache from the command.
 NO_MODEL = "TESTS_FORBID_MODEL"
 _UNUSABLE_CACHE = "/dev/null/no-model-in-a-test-not-marked-model"
@@ -73,6 +74,18 @@ def make_passage(text: str, article_id: str = "a1", start: int = 0, **fields: An
         "score": 0.5,
     }
     return Passage(**(values | fields))
+
+
+def cache_sharing_e5(folder: Path) -> Path:
+    """A fresh model cache holding only the derived e5 folder of the shared one (a link): what
+    is built on top of it (int8 exports) is built anew there."""
+    from index.embedding.e5_bundle import ensure_derived
+
+    derived = ensure_derived(MODEL_CACHE)
+    target = folder / "models" / derived.name
+    target.parent.mkdir(parents=True)
+    target.symlink_to(derived)
+    return folder
 
 
 def sample_records(n: int, start: int = 0) -> list[dict[str, object]]:
@@ -123,8 +136,12 @@ def _model_only_where_marked(
     def refuse(settings: Settings) -> index.embedding.Encoder:
         pytest.fail(f"{request.node.nodeid} loads the embedding model: mark it `model`")
 
+    def refuse_reader(*args: object, **kwargs: object) -> Path:
+        pytest.fail(f"{request.node.nodeid} loads the answer reader: mark it `model`")
+
     monkeypatch.setattr(index.embedding.encoder, "load_encoder", refuse)
     monkeypatch.setattr(index.embedding, "load_encoder", refuse)
+    monkeypatch.setattr(index.reading.runtime, "ensure_reader", refuse_reader)
     monkeypatch.setenv(NO_MODEL, "1")
 
 
@@ -164,6 +181,15 @@ def embedder() -> Embedder:
 def fp32_embedder() -> Embedder:
     """sentence-transformers on torch, the reference the int8 path is held to."""
     return Embedder.from_settings(make_settings(Path("unused"), embed_precision="fp32"))
+
+
+@pytest.fixture(scope="session")
+def reader() -> index.reading.runtime.Reader:
+    """The shipped answer reader in its int8 runtime form, as users get it."""
+    from index.embedding.encoder import cores_available
+
+    folder = index.reading.runtime.ensure_reader(MODEL_CACHE)
+    return index.reading.runtime.Reader(folder, cores_available())
 
 
 @pytest.fixture()

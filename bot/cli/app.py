@@ -12,6 +12,7 @@ import typer
 
 from bot.cli.common import (
     fail,
+    known_sources,
     non_empty,
     open_answerer,
     open_index,
@@ -34,12 +35,39 @@ app = typer.Typer(
 AsOf = Annotated[
     str | None, typer.Option("--as-of", help="date for 'yesterday', 'last week'… (YYYY-MM-DD)")
 ]
+CHAT_TEXTS = {
+    "fr": {
+        "intro": "Posez une question (/reset oublie la conversation, /sources, /quit).",
+        "reset": "Conversation oubliée.",
+        "words": "Posez une question avec des mots (/quit pour sortir).",
+    },
+    "en": {
+        "intro": "Ask a question (/reset forgets the conversation, /sources, /quit).",
+        "reset": "Conversation forgotten.",
+        "words": "Ask a question in words (/quit to leave).",
+    },
+}
 INTERRUPTED = "interrupted: re-run the same command to finish; nothing is duplicated"
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from importlib.metadata import version
+
+        typer.echo(f"newsqa {version('newsqa')}")
+        raise typer.Exit()
 
 
 @app.callback()
 def _setup(
-    ctx: typer.Context, verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False
+    ctx: typer.Context,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log more")] = False,
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="print the version and exit"
+        ),
+    ] = False,
 ) -> None:
     """Build the settings once, for every command; keep libraries offline before they load."""
     logging.basicConfig(
@@ -86,7 +114,7 @@ def ingest(
 def search(
     ctx: typer.Context,
     question: Annotated[str, typer.Argument(help="what to look for")],
-    k: Annotated[int, typer.Option("-k", min=1, help="how many passages")] = 5,
+    k: Annotated[int, typer.Option("-k", "--top-k", min=1, help="how many passages")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Print the passages closest to a question."""
@@ -114,11 +142,12 @@ def ask(
 
     question = non_empty(question)
     answerer = open_answerer(settings_of(ctx))
+    known_sources(answerer, source or ())
     answer = answerer.answer(question, as_of=parse_date(as_of), sources=source or ())
     if as_json:
         typer.echo(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
     else:
-        typer.echo(format_answer(answer))
+        typer.echo(format_answer(answer, bold=sys.stdout.isatty()))
 
 
 @app.command()
@@ -132,7 +161,8 @@ def chat(ctx: typer.Context, as_of: AsOf = None) -> None:
     day = parse_date(as_of)
     history: list[Turn] = []
     last: Answer | None = None
-    typer.echo("Ask a question (/reset forgets the conversation, /sources, /quit).")
+    language = "fr"  # French first; then the language of the user's last question
+    typer.echo(CHAT_TEXTS[language]["intro"])
     while True:
         try:
             line = input("> ").strip()
@@ -142,14 +172,15 @@ def chat(ctx: typer.Context, as_of: AsOf = None) -> None:
             return
         if line == "/reset":
             history, last = [], None
-            typer.echo("Conversation forgotten.")
+            typer.echo(CHAT_TEXTS[language]["reset"])
         elif line == "/sources":
-            typer.echo(format_sources(last))
+            typer.echo(format_sources(last, language))
         elif line and not any(ch.isalnum() for ch in line):
-            typer.echo("Ask a question in words (/quit to leave).")
+            typer.echo(CHAT_TEXTS[language]["words"])
         elif line:
             last = answerer.answer(line, history, as_of=day)
-            typer.echo(format_answer(last) + "\n")
+            language = "fr" if last.language == "fr" else "en"
+            typer.echo(format_answer(last, bold=sys.stdout.isatty()) + "\n")
             history = recent_turns([*history, _turn(last)], settings.history_turns)
 
 
@@ -175,7 +206,9 @@ def evaluate(
         Path | None,
         typer.Option(help="ingest this JSONL corpus first, into a collection of its own"),
     ] = None,
-    k: Annotated[int, typer.Option("-k", min=1, help="articles retrieved per question")] = 10,
+    k: Annotated[
+        int, typer.Option("-k", "--top-k", min=1, help="articles retrieved per question")
+    ] = 10,
     out: Annotated[
         Path, typer.Option(help="folder for report.json, results.jsonl, report.md")
     ] = Path("eval-out"),

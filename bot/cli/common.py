@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, NoReturn
 
@@ -39,6 +40,17 @@ def open_answerer(settings: Settings) -> Answerer:
     if index.store.count() == 0:
         fail(EMPTY_INDEX)
     return Answerer.from_settings(settings, index)
+
+
+def known_sources(answerer: Answerer, sources: Sequence[str]) -> None:
+    """An unknown `--source` is a mistake to name, not a question to answer "I don't know"."""
+    if not sources:
+        return
+    known = answerer.index.stats().sources
+    unknown = [s for s in sources if s not in known]
+    if unknown:
+        listed = ", ".join(repr(s) for s in known) or "none"
+        fail(f"unknown source {unknown[0]!r}: the archive's sources are {listed}")
 
 
 def parse_date(value: str | None) -> date | None:

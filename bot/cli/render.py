@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING, Any
 
+from bot.dates import human_date
+from bot.sources import grouped
 from index.records import Answer, Citation, Passage
 
 if TYPE_CHECKING:
@@ -13,35 +15,45 @@ if TYPE_CHECKING:
 HEADINGS = {"fr": ("Sources", "Articles les plus proches"), "en": ("Sources", "Closest articles")}
 
 
-def format_answer(answer: Answer, width: int = 100) -> str:
-    """The answer, then its numbered sources with the quoted passage."""
+def format_answer(answer: Answer, width: int = 100, bold: bool = False) -> str:
+    """The answer, then its numbered sources with the quoted passages (one entry per article).
+
+    With `bold` (a terminal), the reader's short answer is printed in bold."""
     lines = [textwrap.fill(answer.text, width)]
+    if bold and answer.span and lines[0].startswith(answer.span):
+        lines[0] = f"\033[1m{answer.span}\033[0m{lines[0][len(answer.span) :]}"
     sources, closest = HEADINGS.get(answer.language, HEADINGS["en"])
     if answer.citations:
         lines += ["", sources]
-        for c in answer.citations:
-            lines.append(f"[{c.n}] {_byline(c.passage)}")
-            if c.passage.url:
-                lines.append(f"    {c.passage.url}")
-            quote = textwrap.fill(
-                f"« {c.quote} »", width, initial_indent="    ", subsequent_indent="    "
-            )
-            lines.append(quote)
+        for source in grouped(answer.citations):
+            lines.append(f"[{source.n}] {_byline(source.passage, answer.language)}")
+            if source.passage.url:
+                lines.append(f"    {source.passage.url}")
+            for quote in source.quotes:
+                lines.append(
+                    textwrap.fill(
+                        f"« {quote} »", width, initial_indent="    ", subsequent_indent="    "
+                    )
+                )
     elif answer.refused and answer.closest:
         lines += ["", closest]
         seen = set()
         for p in answer.closest:
             if p.article_id not in seen:
                 seen.add(p.article_id)
-                lines.append(f"- {_byline(p)}" + (f"  {p.url}" if p.url else ""))
+                line = f"- {_byline(p, answer.language)}"
+                lines.append(line + (f"  {p.url}" if p.url else ""))
     return "\n".join(lines)
 
 
-def format_sources(answer: Answer | None) -> str:
+def format_sources(answer: Answer | None, language: str = "en") -> str:
     """The full quotes behind the last answer (`/sources` in chat)."""
     if answer is None or not answer.citations:
-        return "(no sources yet)"
-    return "\n".join(f"[{c.n}] {_byline(c.passage)}\n{c.quote}\n" for c in answer.citations)
+        return "(pas encore de sources)" if language == "fr" else "(no sources yet)"
+    return "\n".join(
+        f"[{s.n}] {_byline(s.passage, answer.language)}\n" + "\n".join(s.quotes) + "\n"
+        for s in grouped(answer.citations)
+    )
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
@@ -51,6 +63,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "refused": answer.refused,
         "question": answer.question,
         "backend": answer.backend,
+        "span": answer.span or None,
         "citations": [citation_json(c) for c in answer.citations],
         "closest": [
             {"article_id": p.article_id, "title": p.title, "url": p.url} for p in answer.closest
@@ -117,7 +130,7 @@ def format_report(report: IngestReport) -> str:
         ("articles pruned", report.pruned),
         ("chunks written", report.chunks_written),
         ("seconds", f"{report.seconds:.1f}"),
-        ("chunks per second", f"{report.chunks_per_second:.1f}"),
+        ("chunks per second", f"{rate:.1f}" if (rate := report.chunks_per_second) else "-"),
     ]
     width = max(len(name) for name, _ in rows)
     lines = [f"{name:<{width}}  {value:>8}" for name, value in rows]
@@ -127,7 +140,8 @@ def format_report(report: IngestReport) -> str:
     return "\n".join(lines)
 
 
-def _byline(p: Passage) -> str:
-    day = p.published_at.isoformat() if p.published_at else "undated"
+def _byline(p: Passage, language: str) -> str:
+    undated = "sans date" if language == "fr" else "undated"
+    day = human_date(p.published_at, language) if p.published_at else undated
     source = f"{p.source}, " if p.source else ""
     return f"{p.title} ({source}{day})"

@@ -12,6 +12,8 @@ from datetime import date
 from html import escape
 from urllib.parse import urlsplit
 
+from bot.dates import human_date
+from bot.sources import grouped
 from index.records import Answer, Citation, CorpusStats, Passage
 from index.text import MARKER
 
@@ -145,6 +147,10 @@ def render_answer(answer: Answer) -> str:
     """The answer with its [n] markers linked, then the compact list of sources."""
     lang = answer.language if answer.language in TEXTS else "en"
     body = link_markers(answer.text, answer.citations)
+    if answer.span and answer.text.startswith(answer.span):
+        # The reader's short answer stands out; the escaped span is the body's first part.
+        lead = escape_text(answer.span)
+        body = f"<b>{lead}</b>{body[len(lead) :]}"
     if answer.refused:
         if not answer.closest:
             return body
@@ -152,7 +158,7 @@ def render_answer(answer: Answer) -> str:
         return f"{body}\n\n<b>{sentence(lang, 'closest')}</b>\n{closest}"
     if not answer.citations:
         return body
-    sources = "\n".join(f"[{c.n}] {_reference(c.passage, lang)}" for c in answer.citations)
+    sources = "\n".join(f"[{s.n}] {_reference(s.passage, lang)}" for s in grouped(answer.citations))
     return f"{body}\n\n<b>{sentence(lang, 'sources')}</b>\n{sources}"
 
 
@@ -173,9 +179,10 @@ def render_quotes(citations: Sequence[Citation], lang: str, *, expandable: bool 
     """Each cited passage's exact quote under its reference, one blockquote per source."""
     opening = "<blockquote expandable>" if expandable else "<blockquote>"
     blocks = [
-        f"{opening}<b>[{c.n}]</b> {_reference(c.passage, lang)}\n"
-        f"<i>{escape_text(c.quote.strip())}</i></blockquote>"
-        for c in citations
+        f"{opening}<b>[{s.n}]</b> {_reference(s.passage, lang)}\n"
+        + "\n".join(f"<i>{escape_text(quote)}</i>" for quote in s.quotes)
+        + "</blockquote>"
+        for s in grouped(citations)
     ]
     return f"<b>{sentence(lang, 'quotes')}</b>\n" + "\n".join(blocks)
 
@@ -187,7 +194,8 @@ def render_help(stats: CorpusStats, lang: str) -> str:
     else:
         span = ""
         if stats.first_date and stats.last_date:
-            span = text(lang, "span", first=_day(stats.first_date), last=_day(stats.last_date))
+            first, last = _day(stats.first_date, lang), _day(stats.last_date, lang)
+            span = text(lang, "span", first=first, last=last)
         sources = text(lang, "from", sources=", ".join(stats.sources)) if stats.sources else ""
         corpus = text(
             lang,
@@ -210,10 +218,10 @@ def _reference(passage: Passage, lang: str) -> str:
     url = link_target(passage.url)
     if url:
         title = f'<a href="{escape(url)}">{title}</a>'
-    day = _day(passage.published_at) if passage.published_at else text(lang, "undated")
+    day = _day(passage.published_at, lang) if passage.published_at else text(lang, "undated")
     details = ", ".join(x for x in (escape_text(passage.source), day) if x)
     return f"{title} — {details}"
 
 
-def _day(day: date) -> str:
-    return day.isoformat()
+def _day(day: date, lang: str) -> str:
+    return human_date(day, lang)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,7 +13,10 @@ from typing import TYPE_CHECKING
 from index.answer.citations import resolve_citations
 from index.answer.extractive import extractive_answer, rank_sentences
 from index.answer.followups import recent_turns, standalone_question
+from index.answer.kinds import wants_explanation
+from index.answer.reading import SpanReader, candidates, reader_answer
 from index.answer.refusal import dont_know
+from index.answer.smalltalk import is_small_talk, small_talk_reply
 from index.records import Answer, Turn
 from index.retrieval import Filters, Retrieval, question_language
 from index.settings import Settings
@@ -36,11 +40,28 @@ class Answerer:
     """Turns a question (and the conversation so far) into a cited answer."""
 
     def __init__(
-        self, settings: Settings, index: NewsIndex, backend: LLMBackend | None = None
+        self,
+        settings: Settings,
+        index: NewsIndex,
+        backend: LLMBackend | None = None,
+        reader: SpanReader | None = None,
     ) -> None:
         self.settings = settings
         self.index = index
         self.backend = backend
+        self._reader = reader
+        self._reader_lock = threading.Lock()
+
+    @property
+    def reader(self) -> SpanReader:
+        """The span reader, built into the cache on first use (about a minute, once)."""
+        with self._reader_lock:
+            if self._reader is None:
+                from index.embedding.encoder import cores_available
+                from index.reading.runtime import Reader, ensure_reader
+
+                self._reader = Reader(ensure_reader(self.settings.cache_dir), cores_available())
+            return self._reader
 
     @classmethod
     def from_settings(cls, settings: Settings, index: NewsIndex) -> Answerer:
@@ -67,6 +88,11 @@ class Answerer:
         """The answer, the retrieval behind it, and how long each half took."""
         started = time.perf_counter()
         language = question_language(question)
+        if is_small_talk(question):
+            # A greeting is not a question about the archive: say what the bot does.
+            reply = Answer(small_talk_reply(language), language, question=question, backend="none")
+            done = (time.perf_counter() - started) * 1000
+            return Timed(reply, Retrieval(question, language, []), 0.0, done)
         history = recent_turns(history, self.settings.history_turns)
         standalone = self._standalone(question, history)
         retrieval = self.index.retrieve(
@@ -89,11 +115,38 @@ class Answerer:
     def _answer(
         self, question: str, language: str, retrieval: Retrieval, focus: str = ""
     ) -> Answer:
+        if self.backend is None and self.settings.answer_backend == "reader":
+            return self._read(question, language, retrieval, focus or question)
+        return self._sentences(question, language, retrieval, focus)
+
+    def _read(self, question: str, language: str, retrieval: Retrieval, focus: str) -> Answer:
+        """The reader decides whether the archive answers; facts get its span, while why,
+        how and summaries get the sentence the span sits in."""
+        found = candidates(question, retrieval, self.reader, self.settings)
+        answer = reader_answer(
+            question,
+            language,
+            retrieval,
+            found,
+            self.settings,
+            as_sentence=wants_explanation(focus),
+        )
+        if answer.refused:
+            log.debug(
+                "refused: best span %.2f below %.2f",
+                answer.evidence,
+                self.settings.reader_refusal_threshold,
+            )
+        return answer
+
+    def _sentences(
+        self, question: str, language: str, retrieval: Retrieval, focus: str = ""
+    ) -> Answer:
         passages = retrieval.passages
         sentences = rank_sentences(question, retrieval, focus or question, self.index.embedder)
         best = sentences[0].score if sentences else 0.0
         if not sentences or best < self.settings.refusal_threshold:
-            log.info(
+            log.debug(
                 "refused: best evidence %.3f below %.3f", best, self.settings.refusal_threshold
             )
             return Answer(

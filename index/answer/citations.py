@@ -32,18 +32,22 @@ _MIN_CLAUSE_TERMS = 3
 def resolve_citations(text: str, passages: Sequence[Passage]) -> tuple[str, tuple[Citation, ...]]:
     """Renumber valid markers 1..n by first appearance, drop the others, quote what they cite.
 
-    Returns the tidied text and one citation per distinct cited passage, in marker order.
+    Passages of one article share a number: the reader sees one source per article. Returns
+    the tidied text and one citation per distinct cited passage, in marker order.
     """
     renumber: dict[int, int] = {}  # passage position (1-based) -> new marker number
+    by_article: dict[str, int] = {}
     pieces: list[str] = []
     pos = 0
     for match in _RUN.finditer(text):
         pieces.append(text[pos : match.start()])
         numbers = _cited(match.group("run"), len(passages))
         for k in numbers:
-            renumber.setdefault(k, len(renumber) + 1)
+            article = passages[k - 1].article_id
+            renumber.setdefault(k, by_article.setdefault(article, len(by_article) + 1))
         if numbers:
-            pieces.append(match.group("lead") + "".join(f"[{renumber[k]}]" for k in numbers))
+            marks = dict.fromkeys(f"[{renumber[k]}]" for k in numbers)
+            pieces.append(match.group("lead") + "".join(marks))
             pos = _skip_blanks_before_stop(text, match.end())
         else:
             pos = _drop(pieces, text, match.end())
@@ -54,10 +58,9 @@ def resolve_citations(text: str, passages: Sequence[Passage]) -> tuple[str, tupl
 
     lang = passages[0].lang
     claims = _claims(cleaned, lang)
-    by_number = {n: k for k, n in renumber.items()}
     citations = []
-    for n in sorted(by_number):
-        passage = passages[by_number[n] - 1]
+    for k, n in sorted(renumber.items(), key=lambda item: (item[1], item[0])):
+        passage = passages[k - 1]
         quote, start, end = best_quote(passage, " ".join(claims.get(n, [])))
         citations.append(Citation(n, passage, quote, start, end))
     return cleaned, tuple(citations)
@@ -83,8 +86,21 @@ def best_quote(passage: Passage, claim: str) -> tuple[str, int, int]:
             break
         covered |= terms[pick]
         first, last = min(first, pick), max(last, pick)
-    a, b = spans[first][0], spans[last][1]
+    a, b = quote_bounds(passage.text, spans[first][0], spans[last][1])
     return passage.text[a:b], passage.start + a, passage.start + b
+
+
+# What may open a quoted sentence and is not part of it: a dateline's dash, list bullets.
+_QUOTE_DEBRIS = " \t\n\u00a0\u202f–—-•·*:;,|"
+
+
+def quote_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """`text[start:end]` without blanks at either end or dateline debris ("– ") in front."""
+    while start < end and text[start] in _QUOTE_DEBRIS:
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _cited(run: str, n_passages: int) -> list[int]:

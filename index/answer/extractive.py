@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from index.answer.citations import quote_bounds
 from index.answer.kinds import answer_kind, offers
 from index.embedding import Embedder
 from index.records import Answer, Citation, Passage
@@ -114,10 +115,12 @@ def extractive_answer(
             chosen.append(sentence)
     chosen.sort(key=lambda s: (s.passage_rank, s.start))
     parts, citations = [], []
-    for n, s in enumerate(chosen, 1):
-        quote = s.text.strip()
-        offset = s.passage.start + s.start + (len(s.text) - len(s.text.lstrip()))
-        citations.append(Citation(n, s.passage, quote, offset, offset + len(quote)))
+    numbers: dict[str, int] = {}  # one source number per article
+    for s in chosen:
+        n = numbers.setdefault(s.passage.article_id, len(numbers) + 1)
+        a, b = quote_bounds(s.passage.text, s.start, s.end)
+        quote = s.passage.text[a:b]
+        citations.append(Citation(n, s.passage, quote, s.passage.start + a, s.passage.start + b))
         # The article's own footnote marks ("[12]") would read as citations of ours.
         parts.append(f"{strip_markers(quote)} [{n}]")
     return Answer(

@@ -71,3 +71,17 @@ def offers(sentence: str, kind: str | None, question: str) -> bool:
         return any(m.group(0) not in asked for m in _DATE.finditer(fold(sentence)))
     pattern = _NAME if kind == "person" else _CAPITAL
     return any(fold(m.group(0)) not in asked for m in pattern.finditer(sentence[1:]))
+
+
+# Questions whose answer is a reason, a manner or a summary: a sentence answers them, a span
+# does not. "Comment s'appelle..." and "how many" ask for a name or a number.
+_EXPLANATION = re.compile(
+    r"\b(pourquoi|pour quelle raison|comment(?! s'appell)|why|how(?! (many|much|old|long|far|"
+    r"big|tall))|resum\w*|explique\w*|summar\w*|explain\w*|que s'est-il passe|"
+    r"qu'est-il arrive|what happened|decri\w*|describe\w*|en quoi)\b"
+)
+
+
+def wants_explanation(question: str) -> bool:
+    """True when the question asks why, how or for a summary rather than for a fact."""
+    return _EXPLANATION.search(fold(question)) is not None

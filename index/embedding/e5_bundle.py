@@ -10,9 +10,13 @@ in their 4-bit form, which `use_packed_word_embeddings` puts in place of the flo
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import struct
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
@@ -264,6 +268,20 @@ def _write_packed_word_embeddings(packed: PackedModel, out: Path) -> None:
     save_file(codes, str(out / PACKED_WORD_EMBEDDINGS))
 
 
+@contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """File descriptor 2 sent to /dev/null: C++ loggers write there, not to `sys.stderr`."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as sink:
+            os.dup2(sink.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def _write_tokenizer(packed: PackedModel, out: Path) -> None:
     import sentencepiece
     from sentencepiece import sentencepiece_model_pb2
@@ -272,7 +290,8 @@ def _write_tokenizer(packed: PackedModel, out: Path) -> None:
     from transformers import PreTrainedTokenizerFast
 
     # SentencePiece compiles the codepoint map into the trie format tokenizers reads.
-    compiled = sentencepiece.SentencePieceNormalizer(norm_map=packed.norm_map)
+    with _native_stderr_silenced():  # its C++ logger reports the build on stderr
+        compiled = sentencepiece.SentencePieceNormalizer(norm_map=packed.norm_map)
     spec = sentencepiece_model_pb2.NormalizerSpec()  # type: ignore[attr-defined]
     spec.ParseFromString(compiled.serialized_normalizer_spec())
 

@@ -13,8 +13,9 @@ import logging
 import shutil
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -38,18 +39,27 @@ def int8_dir(cache_dir: Path, location: str) -> Path:
 def ensure_int8(location: str, cache_dir: Path) -> Path:
     """Export and quantize the model once; later calls return the cached folder."""
     folder = int8_dir(cache_dir, location)
-    if (folder / META_FILE).is_file():
+    if not (folder / META_FILE).is_file():
+        log.info("preparing the int8 embedding model (once, about a minute)")
+    return build_once(folder, META_FILE, lambda work: _export(location, work))
+
+
+def build_once(folder: Path, marker: str, build: Callable[[Path], None]) -> Path:
+    """`folder`, built by `build` unless it already holds `marker` (written last).
+
+    Built in a sibling temporary folder and renamed: a killed build leaves no half model, and
+    when two processes race, the first rename wins and the other keeps that copy.
+    """
+    if (folder / marker).is_file():
         return folder
     folder.parent.mkdir(parents=True, exist_ok=True)
-    log.info("preparing the int8 embedding model (once, about a minute)")
-    # Built in a sibling temporary folder and renamed: a killed export leaves no half model.
-    work = Path(tempfile.mkdtemp(prefix=".export-", dir=folder.parent))
+    work = Path(tempfile.mkdtemp(prefix=".build-", dir=folder.parent))
     try:
-        _export(location, work)
+        build(work)
         try:
             work.rename(folder)
-        except OSError:  # another process finished first: keep its copy
-            if not (folder / META_FILE).is_file():
+        except OSError:
+            if not (folder / marker).is_file():
                 raise
             shutil.rmtree(work)
     except BaseException:
@@ -58,9 +68,46 @@ def ensure_int8(location: str, cache_dir: Path) -> Path:
     return folder
 
 
+def quantize_int8(fp32_file: Path, out_file: Path) -> None:
+    """Dynamic int8 quantization of an exported graph (the recipe both models use)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # Per-channel scales keep the error low; 7-bit weights avoid the int16 saturation of
+    # AVX2's u8*s8 multiply-add on CPUs without VNNI (cosine to fp32 0.9967 vs 0.9964 here).
+    # The quantizer reports each tensor at INFO level on the root logger (hundreds of lines)
+    # and advises a pre-processing step at WARNING level that does not apply to this graph.
+    logging.disable(logging.WARNING)
+    try:
+        quantize_dynamic(
+            fp32_file, out_file, weight_type=QuantType.QInt8, per_channel=True, reduce_range=True
+        )
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def cpu_session(model_file: Path, threads: int) -> Any:
+    """An ONNX Runtime session for inputs whose shapes change from call to call."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    # Buffers planned for one input shape would be kept for the next; shapes vary here.
+    options.enable_mem_pattern = False
+    return ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
+
+
+def shrinking_run_options() -> Any:
+    """Run options that hand the arena's batch-sized buffers back after each run."""
+    import onnxruntime as ort
+
+    options = ort.RunOptions()
+    options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+    return options
+
+
 def _export(location: str, out: Path) -> None:
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from sentence_transformers import SentenceTransformer
 
     # Eager attention traces to plain ops that every ONNX Runtime build runs.
@@ -104,20 +151,7 @@ def _export(location: str, out: Path) -> None:
             opset_version=17,
             dynamo=False,
         )
-    # Per-channel scales keep the error low; 7-bit weights avoid the int16 saturation of
-    # AVX2's u8*s8 multiply-add on CPUs without VNNI (cosine to fp32 0.9967 vs 0.9964 here).
-    # The quantizer reports each tensor at INFO level on the root logger: hundreds of lines.
-    logging.disable(logging.INFO)
-    try:
-        quantize_dynamic(
-            fp32_file,
-            out / MODEL_FILE,
-            weight_type=QuantType.QInt8,
-            per_channel=True,
-            reduce_range=True,
-        )
-    finally:
-        logging.disable(logging.NOTSET)
+    quantize_int8(fp32_file, out / MODEL_FILE)
     fp32_file.unlink()
     model.tokenizer.save_pretrained(str(out))
     meta = {
@@ -137,7 +171,6 @@ class OnnxEncoder:
     """
 
     def __init__(self, folder: Path, threads: int) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
@@ -150,17 +183,9 @@ class OnnxEncoder:
         config = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))
         pad = self.tokenizer.token_to_id(str(config.get("pad_token")))
         self.pad_id = pad if pad is not None else 0
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        # Buffers planned for one input shape would be kept for the next; shapes vary here.
-        options.enable_mem_pattern = False
-        self.session = ort.InferenceSession(
-            str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"]
-        )
+        self.session = cpu_session(folder / MODEL_FILE, threads)
         # Hand the arena's batch-sized buffers back after each batch, as the torch path does.
-        self._run_options = ort.RunOptions()
-        self._run_options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+        self._run_options = shrinking_run_options()
 
     def token_counts(self, texts: Sequence[str]) -> list[int]:
         encoded = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)

@@ -163,7 +163,7 @@ def evaluation_config(
         "embed_precision": settings.embed_precision,
         "chunk_tokens": settings.chunk_tokens,
         "chunk_overlap_tokens": settings.chunk_overlap_tokens,
-        "answerer": (backend.name if backend else "extractive") if answerer else None,
+        "answerer": (backend.name if backend else settings.answer_backend) if answerer else None,
         "llm_model": settings.llm_model if backend else None,
         "retrieval": {
             "dense_weight": settings.dense_weight,
@@ -175,4 +175,9 @@ def evaluation_config(
         },
         "answer_k": settings.answer_k,
         "refusal_threshold": settings.refusal_threshold,
+        "reader": {
+            "passages": settings.reader_passages,
+            "retrieval_weight": settings.reader_retrieval_weight,
+            "refusal_threshold": settings.reader_refusal_threshold,
+        },
     }

@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from index.engine import NewsIndex
 from tests.conftest import run_cli
 
 SEED_QUESTION = "Qui remplace Pete Hegseth à la réunion du groupe de contact ?"
 
 
-def _env(index: NewsIndex) -> dict[str, str]:
-    return {"NEWSQA_DATA_DIR": str(index.settings.data_dir)}
+def _env(index: NewsIndex, backend: str = "extractive") -> dict[str, str]:
+    # The command's mechanics are checked with the sentence backend's seed answers; the
+    # reader's own seed answer is the test marked xfail below.
+    return {"NEWSQA_DATA_DIR": str(index.settings.data_dir), "NEWSQA_ANSWER_BACKEND": backend}
 
 
 def test_ask_prints_a_cited_answer_and_its_sources(indexed: NewsIndex) -> None:
@@ -54,4 +58,36 @@ def test_chat_keeps_the_conversation_until_reset(indexed: NewsIndex) -> None:
     assert "Matthew Whitaker" in turns[1]
     assert "126 milliards" in turns[2]  # the follow-up understood from the first question
     assert "[1] " in turns[3] and "126 milliards" in turns[3]  # /sources: the full quotes
-    assert "Conversation forgotten." in turns[4] and "(no sources yet)" in turns[5]
+    # The chat speaks the user's language: French questions, French prompts.
+    assert result.stdout.startswith("Posez une question")
+    assert "Conversation oubliée." in turns[4] and "(pas encore de sources)" in turns[5]
+
+
+def test_a_greeting_gets_what_the_bot_does_and_no_sources(indexed: NewsIndex) -> None:
+    result = run_cli("ask", "Bonjour !", env=_env(indexed, "reader"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Bonjour ! Je réponds aux questions")
+    assert "Sources" not in result.stdout and "[1]" not in result.stdout
+
+
+@pytest.mark.xfail(
+    strict=True, reason="not yet: the trained reader answers 'Le chef du Pentagone' (issue 13)"
+)
+def test_the_seed_question_gets_the_short_answer(indexed: NewsIndex) -> None:
+    result = run_cli("ask", SEED_QUESTION, "--json", env=_env(indexed, "reader"))
+    data = json.loads(result.stdout)
+    assert data["answer"] == "Matthew Whitaker [1]" and data["span"] == "Matthew Whitaker"
+    (citation,) = data["citations"]
+    assert "Matthew Whitaker, le remplacera" in citation["quote"]
+
+
+def test_an_unknown_source_is_named_with_the_known_ones(indexed: NewsIndex) -> None:
+    result = run_cli("ask", SEED_QUESTION, "--source", "LeMonde", env=_env(indexed))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("error: unknown source 'LeMonde': the archive's sources are ")
+    assert "'Wikinews (fr)'" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_version() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stdout.startswith("newsqa 0.")

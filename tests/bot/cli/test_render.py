@@ -49,10 +49,10 @@ def test_an_answer_lists_its_sources_with_url_and_quote() -> None:
         "Il atteint 780 millions d'euros [1], dit-on [2].",
         "",
         "Sources",
-        "[1] Lyon vote son budget (Le Progrès, 2017-03-14)",
+        "[1] Lyon vote son budget (Le Progrès, 14 mars 2017)",
         "    https://progres.example/lyon-budget",
         "    « Le budget atteint 780 millions d'euros »",
-        "[2] Article note (undated)",
+        "[2] Article note (sans date)",
         "    « Un texte sans date »",
     ]
 
@@ -76,7 +76,7 @@ def test_a_refusal_lists_each_closest_article_once() -> None:
         "I don't know.",
         "",
         "Closest articles",
-        "- Lyon vote son budget (Le Progrès, 2017-03-14)  https://progres.example/lyon-budget",
+        "- Lyon vote son budget (Le Progrès, March 14, 2017)  https://progres.example/lyon-budget",
         "- Article note (undated)",
     ]
     assert format_answer(Answer("Je ne sais pas.", "fr", refused=True)) == "Je ne sais pas."
@@ -85,7 +85,7 @@ def test_a_refusal_lists_each_closest_article_once() -> None:
 def test_sources_command_shows_the_full_quotes_or_says_there_are_none() -> None:
     answer = Answer("Il atteint 780 millions [1].", "fr", cited((1, BUDGET.text)))
     assert format_sources(answer) == (
-        f"[1] Lyon vote son budget (Le Progrès, 2017-03-14)\n{BUDGET.text}\n"
+        f"[1] Lyon vote son budget (Le Progrès, 14 mars 2017)\n{BUDGET.text}\n"
     )
     assert format_sources(None) == "(no sources yet)"
     assert format_sources(Answer("Je ne sais pas.", "fr", refused=True)) == "(no sources yet)"
@@ -130,7 +130,14 @@ def test_search_output_ranks_passages_with_their_cosine() -> None:
 
 def test_the_ingest_report_shows_every_count_and_each_failure() -> None:
     report = IngestReport(
-        files_read=3, added=2, updated=1, unchanged=4, duplicate=1, chunks_written=12, seconds=2.0
+        files_read=3,
+        added=2,
+        updated=1,
+        unchanged=4,
+        duplicate=1,
+        chunks_written=12,
+        seconds=9.0,
+        write_seconds=2.0,  # the rest was the model's preparation and reading
     )
     report.failures.append(Failure("bad.txt", "binary file"))
     lines = format_report(report).splitlines()
@@ -144,10 +151,15 @@ def test_the_ingest_report_shows_every_count_and_each_failure() -> None:
         "articles failed": "1",
         "articles pruned": "0",
         "chunks written": "12",
-        "seconds": "2.0",
+        "seconds": "9.0",
         "chunks per second": "6.0",
     }
     assert lines[-2:] == ["failed:", "  bad.txt: binary file"]
     # The values line up in one column, whatever the width of the names.
     table = zip(rows.items(), lines[: len(rows)], strict=True)
     assert len({line.index(value) + len(value) for (_, value), line in table}) == 1
+
+
+def test_an_ingest_that_embedded_nothing_shows_no_rate() -> None:
+    rows = summary(format_report(IngestReport(files_read=1, unchanged=5, seconds=1.5)))
+    assert rows["chunks per second"] == "-" and rows["seconds"] == "1.5"

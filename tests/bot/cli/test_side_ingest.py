@@ -111,4 +111,4 @@ def test_chat_asks_for_words_when_given_only_emoji(tmp_path: Path, newsqa: Newsq
     Ingestor(settings, index).run([str(write_jsonl(tmp_path / "a.jsonl", sample_records(3)))])
     result = newsqa("chat", env={"NEWSQA_DATA_DIR": str(settings.data_dir)}, input="🙂👍\n/quit\n")
     assert result.returncode == 0, result.stderr
-    assert "Ask a question in words" in result.stdout and "Sources" not in result.stdout
+    assert "Posez une question avec des mots" in result.stdout and "Sources" not in result.stdout

@@ -45,7 +45,7 @@ def test_question_gets_a_cited_html_answer_with_a_quotes_button(
         # The [1] marker is a link to the cited article, listed under "Sources" with its date.
         assert any(href.startswith(EBOLA_LINK) and text == "1" for href, text in checked.links)
         assert "Sources\n[1] Ebola : l'OMS déclare que l'épidémie est terminée" in answer.shown
-        assert "Wikinews (fr), 2016-01-01" in answer.shown
+        assert "Wikinews (fr), 1er janvier 2016" in answer.shown
         button = answer.params["reply_markup"]["inline_keyboard"][0][0]
         assert button["text"] == "📖 Voir les citations"
 
@@ -85,8 +85,9 @@ def test_start_help_and_about_describe_the_archive(
     alice = botapi.sent(chat_id=PRIVATE_USER["id"])
     start = next(c for c in alice if "articles" in c.text)
     about = next(c for c in alice if c is not start)
-    assert "Je réponds à partir de 25 articles (43 passages), du 2016-01-01 au 2016-01-18" in (
-        start.shown
+    assert (
+        "Je réponds à partir de 25 articles (43 passages), du 1er janvier 2016 au 18 janvier 2016"
+        in (start.shown)
     )
     assert "Qu'a annoncé l'OMS au sujet d'Ebola ?" in start.shown
     assert "/reset" in start.shown and "/sources" in start.shown
@@ -163,7 +164,8 @@ def test_refusals_speak_the_question_language_and_list_close_articles(
     botapi: FakeBotApi, start_bot: StartBot, indexed: NewsIndex
 ) -> None:
     strict = Answerer.from_settings(
-        make_settings(indexed.settings.data_dir, refusal_threshold=9), indexed
+        make_settings(indexed.settings.data_dir, refusal_threshold=9, answer_backend="extractive"),
+        indexed,
     )
     with start_bot(answers=strict):
         botapi.push(message(EBOLA))

@@ -68,8 +68,8 @@ def test_markers_link_to_cited_articles(passages: list[Passage]) -> None:
     assert marker_links == [(passages[0].url, "1")] * 2
     assert "[2]" in html and "[3]" in html  # no URL, unknown number: plain text, no link
     assert "Sources\n[1] " + passages[0].title in plain(html)
-    day = passages[0].published_at
-    assert day is not None and f"{passages[0].source}, {day.isoformat()}" in plain(html)
+    assert passages[0].published_at == date(2016, 1, 1)
+    assert f"{passages[0].source}, 1er janvier 2016" in plain(html)  # the reader's way
 
 
 def test_everything_from_articles_and_models_is_escaped(passages: list[Passage]) -> None:
@@ -102,12 +102,12 @@ def test_help_tells_the_size_dates_and_sources_of_the_archive() -> None:
     stats = CorpusStats(25, 43, date(2016, 1, 1), date(2016, 1, 18), ("Wikinews (fr)", "AFP"))
     shown = plain(render_help(stats, "fr"))
     assert shown.startswith(
-        "Je réponds à partir de 25 articles (43 passages), du 2016-01-01 au 2016-01-18, "
+        "Je réponds à partir de 25 articles (43 passages), du 1er janvier 2016 au 18 janvier 2016, "
         "de Wikinews (fr), AFP."
     )
     assert "Exemples\n• Que s'est-il passé à Valence" in shown
     english = plain(render_help(stats, "en"))
-    assert english.startswith("I answer from 25 articles (43 passages), from 2016-01-01 to")
+    assert english.startswith("I answer from 25 articles (43 passages), from January 1, 2016 to")
     assert "/sources: the passages quoted by the last answer" in english
     undated = plain(render_help(CorpusStats(3, 5, None, None), "fr"))
     assert undated.startswith("Je réponds à partir de 3 articles (5 passages).")
@@ -181,3 +181,17 @@ def test_the_interface_speaks_french_first_and_english_otherwise(
     code: str | None, lang: str
 ) -> None:
     assert ui_language(code) == lang
+
+
+def test_the_readers_span_is_bold_and_one_article_is_one_source(passages: list[Passage]) -> None:
+    article = passages[0]
+    first = Citation(1, article, "Le représentant de l'OMS", article.start, article.start + 24)
+    later = Citation(1, article, "Fin de la dépêche.", article.end - 18, article.end)
+    answer = Answer("Yoshinori <Ohsumi> [1]", "fr", (first, later), span="Yoshinori <Ohsumi>")
+    html = render_answer(answer)
+    assert html.startswith("<b>Yoshinori &lt;Ohsumi&gt;</b> [")
+    assert plain(html).count(article.title) == 1  # one entry for the article, number [1]
+    quotes = render_quotes(answer.citations, "fr")
+    assert quotes.count("<blockquote") == 1
+    assert "Le représentant de l'OMS" in quotes and "Fin de la dépêche." in quotes
+    assert check_html(quotes).errors == []

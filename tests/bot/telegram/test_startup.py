@@ -51,7 +51,10 @@ def test_rejected_token_is_reported_without_showing_it(
     main_loop: None,
 ) -> None:
     settings = make_settings(
-        tmp_path / "bot", telegram_token=WRONG_TOKEN, telegram_base_url=botapi.base_url
+        tmp_path / "bot",
+        telegram_token=WRONG_TOKEN,
+        telegram_base_url=botapi.base_url,
+        answer_backend="extractive",  # the fake index: no reader to load
     )
     caplog.set_level(logging.DEBUG)
     with pytest.raises(UserError) as error:
@@ -70,7 +73,10 @@ def test_run_bot_serves_until_interrupted_and_never_logs_the_token(
     main_loop: None,
 ) -> None:
     settings = make_settings(
-        fake_index.settings.data_dir, telegram_token=TOKEN, telegram_base_url=botapi.base_url
+        fake_index.settings.data_dir,
+        telegram_token=TOKEN,
+        telegram_base_url=botapi.base_url,
+        answer_backend="extractive",
     )
     caplog.set_level(logging.DEBUG)
     botapi.push(message("/start"))

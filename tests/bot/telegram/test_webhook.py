@@ -92,7 +92,8 @@ def test_webhook_url_refused_by_telegram_is_a_one_line_user_error(
     botapi.https_only = True  # as api.telegram.org
     port = free_port()
     settings = bot_settings(
-        telegram_webhook_url=f"http://127.0.0.1:{port}/hook", telegram_webhook_port=port
+        telegram_webhook_url=f"http://127.0.0.1:{port}/hook",
+        telegram_webhook_port=port,
     )
     with pytest.raises(UserError) as error:
         run_bot(settings, fake_index)

@@ -17,13 +17,19 @@ SEED_TITLE = "Il s'agit de la première fois"
 
 @pytest.fixture(scope="module")
 def answerer(indexed: NewsIndex) -> Answerer:
-    return Answerer.from_settings(indexed.settings, indexed)
+    # The sentence backend's answers over the seed (the reader's are in tests/index/reading).
+    settings = indexed.settings.model_copy(update={"answer_backend": "extractive"})
+    return Answerer.from_settings(settings, indexed)
 
 
 def _assert_well_cited(answer: Answer) -> None:
-    """Markers are 1..n in order of first appearance, each quote exact in its article."""
+    """Markers are 1..n in order of first appearance, one number per article, each quote
+    exact in its article."""
     markers = [int(m) for m in re.findall(r"\[(\d+)\]", answer.text)]
-    assert markers and sorted(set(markers)) == list(range(1, len(answer.citations) + 1))
+    numbers = {c.n for c in answer.citations}
+    assert markers and sorted(set(markers)) == sorted(numbers) == list(range(1, len(numbers) + 1))
+    articles = {c.n: c.passage.article_id for c in answer.citations}
+    assert len(set(articles.values())) == len(articles)  # one number per article
     first_seen = list(dict.fromkeys(markers))
     assert first_seen == sorted(first_seen)
     texts = corpus_texts()

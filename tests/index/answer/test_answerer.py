@@ -3,12 +3,14 @@ what it cites, when it refuses, in which language, and how follow-ups and filter
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from index.answer import Answerer, dont_know
 from index.engine import NewsIndex
+from index.reading import Span
 from index.records import Answer, Turn
 from ingest.pipeline import Ingestor
 from tests.conftest import make_settings, write_jsonl
@@ -67,7 +69,7 @@ ARTICLES: list[dict[str, object]] = [
 @pytest.fixture()
 def index(tmp_path: Path) -> NewsIndex:
     # The fake's cosines are lower than e5's: its refusal threshold is its own.
-    settings = make_settings(tmp_path / "data", refusal_threshold=0.5)
+    settings = make_settings(tmp_path / "data", refusal_threshold=0.5, answer_backend="extractive")
     index = NewsIndex.open(settings, embedder=fake_embedder())
     report = Ingestor(settings, index).run([str(write_jsonl(tmp_path / "c.jsonl", ARTICLES))])
     assert (report.added, report.failed) == (4, 0)
@@ -138,3 +140,51 @@ def test_answer_timed_reports_the_retrieval_behind_the_answer(answerer: Answerer
     assert timed.retrieval.passages[0].article_id == "lyon-budget"
     assert timed.answer.citations[0].passage in timed.retrieval.passages
     assert timed.retrieval_ms > 0 and timed.answer_ms > 0
+
+
+class StringReader:
+    """Finds `answer` by string search in any passage holding it, sure of it by `margin`."""
+
+    def __init__(self, answer: str, margin: float) -> None:
+        self.answer, self.margin = answer, margin
+
+    def read(self, question: str, passages: Sequence[str]) -> list[Span | None]:
+        return [
+            Span(t.index(self.answer), t.index(self.answer) + len(self.answer), self.margin, 0.0)
+            if self.answer in t
+            else None
+            for t in passages
+        ]
+
+
+def with_reader(index: NewsIndex, reader: StringReader) -> Answerer:
+    # The string reader's margins are its own: no cosine weight, refusal below zero.
+    settings = index.settings.model_copy(
+        update={
+            "answer_backend": "reader",
+            "reader_retrieval_weight": 0.0,
+            "reader_refusal_threshold": 0.0,
+        }
+    )
+    return Answerer(settings, index, reader=reader)
+
+
+def test_the_reader_answers_facts_with_its_span(index: NewsIndex) -> None:
+    answerer = with_reader(index, StringReader("780 millions d'euros", 9.0))
+    answer = answerer.answer("Combien atteint le budget de Lyon ?")
+    assert answer.text == "780 millions d'euros [1]" and answer.span == "780 millions d'euros"
+    assert answer.citations[0].quote == (
+        "Le budget atteint 780 millions d'euros, en hausse de deux pour cent."
+    )
+
+
+def test_why_questions_get_sentences_once_the_reader_finds_an_answer(index: NewsIndex) -> None:
+    answer = with_reader(index, StringReader("hausses de salaire", 9.0)).answer(
+        "Pourquoi les cheminots font-ils grève ?"
+    )
+    assert not answer.refused and answer.span == "" and answer.backend == "reader"
+    assert "Les syndicats réclament des hausses de salaire. [1]" in answer.text
+    refused = with_reader(index, StringReader("hausses de salaire", -5.0)).answer(
+        "Pourquoi les cheminots font-ils grève ?"
+    )
+    assert refused.refused and refused.citations == ()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 
 import pytest
@@ -10,7 +11,7 @@ from index.answer.citations import resolve_citations
 from index.engine import NewsIndex
 from index.records import Passage
 from index.text import sentence_spans
-from tests.conftest import corpus_texts
+from tests.conftest import corpus_texts, make_passage
 
 SEED_QUESTION = "Qui remplace Pete Hegseth à la réunion du groupe de contact ?"
 EBOLA_QUESTION = "L'OMS a-t-elle déclaré la fin de l'épidémie d'Ebola en Afrique de l'Ouest ?"
@@ -20,7 +21,9 @@ EBOLA_QUESTION = "L'OMS a-t-elle déclaré la fin de l'épidémie d'Ebola en Afr
 def passages(indexed: NewsIndex) -> list[Passage]:
     found = indexed.search(SEED_QUESTION, k=5)
     assert len(found) == 5
-    return found
+    # Marker parsing is checked passage by passage: each gets an article of its own here
+    # (passages of one article share a number, tested on its own below).
+    return [dataclasses.replace(p, article_id=f"{p.article_id}#{i}") for i, p in enumerate(found)]
 
 
 def assert_exact(citation_start: int, citation_end: int, quote: str, passage: Passage) -> None:
@@ -146,3 +149,19 @@ def test_marker_after_the_full_stop_belongs_to_the_sentence_before(
     text, (citation,) = resolve_citations(answer, [passage])
     assert text == answer
     assert "Whitaker" in citation.quote
+
+
+def test_passages_of_one_article_share_one_number() -> None:
+    first = make_passage("Le conseil a voté le budget mardi soir.", "lyon", start=0)
+    second = make_passage("Le budget atteint 780 millions d'euros.", "lyon", start=400)
+    other = make_passage("La grève a perturbé le trafic jeudi.", "sncf")
+    text, citations = resolve_citations(
+        "Le budget est voté [1], 780 millions [2][1]. Grève [3].", [first, second, other]
+    )
+    assert text == "Le budget est voté [1], 780 millions [1]. Grève [2]."
+    assert [(c.n, c.passage.article_id) for c in citations] == [
+        (1, "lyon"),
+        (1, "lyon"),
+        (2, "sncf"),
+    ]
+    assert {c.quote for c in citations if c.n == 1} == {first.text, second.text}

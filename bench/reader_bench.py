@@ -1,0 +1,97 @@
+"""The answer step: the trained reader against the sentence (extractive) answerer, warm.
+
+    .venv/bin/python bench/reader_bench.py [--data-dir DIR] [--rounds 3] [--gold 0]
+
+Ingests the bundled corpus into DIR if needed, retrieves each Wikinews QA question once, then
+times the answer step alone on the same passages `rounds` times: the reader (read the top
+passages, pick a span, quote its sentence) and the extractive answerer (score and embed
+sentences), in the same run. With `--gold N`, also reads the gold paragraph of N questions of
+the PIAF validation part (articles the reader was not trained on) with the int8 reader and
+prints exact match and F1 (target: F1 >= 0.60).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from index.offline import go_offline  # noqa: E402
+
+go_offline(allow_downloads=False)
+
+from bench.shared import QA, bundled_index, cpu_line, percentiles  # noqa: E402
+from index.answer import Answerer  # noqa: E402
+from index.answer.extractive import extractive_answer, rank_sentences  # noqa: E402
+from index.answer.reading import candidates, reader_answer  # noqa: E402
+from index.embedding.encoder import cores_available  # noqa: E402
+from index.evaluation import load_qa  # noqa: E402
+from index.evaluation.metrics import exact_match, token_f1  # noqa: E402
+
+PIAF = ROOT / "data" / "piaf-dev"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir", type=Path, default=ROOT / ".newsqa")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--gold", type=int, default=0, help="PIAF validation questions (0: none)")
+    args = parser.parse_args()
+    print(cpu_line(), f"({cores_available()} cores)")
+    settings, index = bundled_index(args.data_dir)
+    answerer = Answerer(settings, index)
+    questions = [item.question for item in load_qa(QA)[0]]
+    retrievals = [index.retrieve(q, settings.answer_k) for q in questions]
+    reader = answerer.reader  # built into the cache on first use, not timed
+    for q, r in zip(questions[:2], retrievals, strict=False):  # warm both paths
+        candidates(q, r, reader, settings)
+        rank_sentences(q, r, q, index.embedder)
+    reading, sentences = [], []
+    for _ in range(args.rounds):
+        for q, r in zip(questions, retrievals, strict=True):
+            t0 = time.perf_counter()
+            reader_answer(q, r.language, r, candidates(q, r, reader, settings), settings)
+            t1 = time.perf_counter()
+            extractive_answer(q, r.language, rank_sentences(q, r, q, index.embedder), 3)
+            t2 = time.perf_counter()
+            reading.append((t1 - t0) * 1000)
+            sentences.append((t2 - t1) * 1000)
+    print(
+        f"{len(questions)} questions x {args.rounds} rounds, top {settings.reader_passages} "
+        f"passages read, {index.store.count()} chunks"
+    )
+    print(f"extractive step (baseline)  {percentiles(sentences)}")
+    print(f"reader step                 {percentiles(reading)}")
+    if args.gold:
+        gold(reader, args.gold)
+
+
+def gold(reader: object, limit: int) -> None:
+    """EM / F1 of the reader's best span in the paragraph the annotator read."""
+    texts = {}
+    for line in (PIAF / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        texts[row["id"]] = row["text"]
+    em, f1 = [], []
+    lines = (PIAF / "qa.validation.jsonl").read_text(encoding="utf-8").splitlines()[:limit]
+    for line in lines:
+        row = json.loads(line)
+        a, b = row["evidence_span"]
+        paragraph = texts[row["evidence_ids"][0]][a:b]
+        (span,) = reader.read(row["question"], [paragraph])  # type: ignore[attr-defined]
+        text = paragraph[span.start : span.end] if span else ""
+        em.append(exact_match(text, row["answers"]))
+        f1.append(token_f1(text, row["answers"]))
+    print(
+        f"gold paragraph, {len(em)} PIAF validation questions (int8 reader): "
+        f"exact_match {sum(em) / len(em):.3f}, f1 {sum(f1) / len(f1):.3f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

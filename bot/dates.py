@@ -1,0 +1,43 @@
+"""Dates written the reader's way: "7 octobre 2016" in French, "October 7, 2016" in English."""
+
+from __future__ import annotations
+
+from datetime import date
+
+_MONTHS = {
+    "fr": [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+}
+
+
+def human_date(day: date, language: str) -> str:
+    if language == "fr":
+        first = "1er" if day.day == 1 else str(day.day)
+        return f"{first} {_MONTHS['fr'][day.month - 1]} {day.year}"
+    return f"{_MONTHS['en'][day.month - 1]} {day.day}, {day.year}"

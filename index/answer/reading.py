@@ -1,0 +1,112 @@
+"""The reader's answer: the best span across the top passages, quoted in its sentence.
+
+Each passage's span is scored by how far the reader puts it above "no answer" (its margin),
+plus the passage's cosine to the question: a fair span in the passage retrieval trusts most
+beats a slightly surer one in a passage about something else. Below the refusal threshold the
+answer is "I don't know".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from index.answer.citations import quote_bounds
+from index.answer.refusal import dont_know
+from index.reading import Span
+from index.records import Answer, Citation, Passage
+from index.retrieval import Retrieval
+from index.settings import Settings
+from index.text import sentence_spans, strip_markers
+
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+
+
+class SpanReader(Protocol):
+    def read(self, question: str, passages: Sequence[str]) -> list[Span | None]: ...
+
+
+@dataclass(frozen=True)
+class Candidate:
+    passage: Passage
+    span: Span
+    score: float
+
+
+def candidates(
+    question: str, retrieval: Retrieval, reader: SpanReader, settings: Settings
+) -> list[Candidate]:
+    """The best span of each of the top passages that can speak of the years asked, best first."""
+    years = set(_YEAR.findall(question))
+    passages = [p for p in retrieval.passages if _speaks_of(p, years)]
+    passages = passages[: settings.reader_passages]
+    spans = reader.read(question, [p.text for p in passages])
+    found = [
+        Candidate(p, span, span.margin + settings.reader_retrieval_weight * p.score)
+        for p, span in zip(passages, spans, strict=True)
+        if span is not None
+    ]
+    return sorted(found, key=lambda c: -c.score)
+
+
+def reader_answer(
+    question: str,
+    language: str,
+    retrieval: Retrieval,
+    found: Sequence[Candidate],
+    settings: Settings,
+    as_sentence: bool = False,
+) -> Answer:
+    """The best span, its sentence as the quote; or "I don't know" below the threshold.
+
+    With `as_sentence` (a why or how question), the answer is that sentence itself."""
+    best = found[0] if found else None
+    if best is None or best.score < settings.reader_refusal_threshold:
+        return Answer(
+            dont_know(language),
+            language,
+            refused=True,
+            question=question,
+            backend="reader",
+            closest=tuple(retrieval.passages),
+            evidence=best.score if best else 0.0,
+        )
+    passage, span = best.passage, best.span
+    text = strip_markers(passage.text[span.start : span.end]).strip()
+    a, b = _sentence_around(passage, span)
+    a, b = quote_bounds(passage.text, a, b)
+    quote = passage.text[a:b]
+    citation = Citation(1, passage, quote, passage.start + a, passage.start + b)
+    if as_sentence:
+        text = strip_markers(quote)
+    return Answer(
+        f"{text} [1]",
+        language,
+        (citation,),
+        question=question,
+        backend="reader",
+        evidence=best.score,
+        span="" if as_sentence else text,
+    )
+
+
+def _speaks_of(passage: Passage, years: set[str]) -> bool:
+    """A passage can answer a question about a year if it names the year or was published that
+    year or the next: "Eurovision 2023" is not answered by a 2017 article on Eurovision 2017."""
+    if not years:
+        return True
+    published = passage.published_at
+    if published is not None and any(int(y) in (published.year, published.year - 1) for y in years):
+        return True
+    return any(re.search(rf"(?<!\d){y}(?!\d)", passage.text) for y in years)
+
+
+def _sentence_around(passage: Passage, span: Span) -> tuple[int, int]:
+    """The sentence(s) of the passage that hold the span."""
+    spans = sentence_spans(passage.text, passage.lang or "fr") or [(0, len(passage.text))]
+    holding = [(a, b) for a, b in spans if a < span.end and b > span.start]
+    if not holding:
+        return span.start, span.end
+    return holding[0][0], holding[-1][1]

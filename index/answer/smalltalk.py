@@ -1,0 +1,45 @@
+"""Greetings, thanks and small talk: a short reply saying what the bot does, never a search.
+
+Only whole messages count ("Bonjour", "merci beaucoup !", "Quoi de neuf ?"): a question that
+starts with a greeting ("Bonjour, qui a gagné ?") is a question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.text import fold
+
+_PHRASES = (
+    r"bonjour|bonsoir|salut|coucou|hello|hi|hey|yo|good (morning|afternoon|evening)|"
+    r"merci( beaucoup| bien)?|thanks?( you)?( so much| a lot)?|thx|"
+    r"quoi de neuf|(comment )?ca va|ca roule|tu vas bien|vous allez bien|how are you|"
+    r"what'?s up|sup|au revoir|a bientot|bye|goodbye|see you|bonne (journee|soiree|nuit)|"
+    r"ok|okay|d'accord|super|genial|cool|parfait|top|great|nice|test|ping|"
+    r"qui es[- ]tu|tu es qui|who are you|what are you|t'es qui"
+)
+_ADDRESSEE = r"(\s+(le |the )?(bot|robot|newsqa|toi|vous|tout le monde|everyone|there|a tous))?"
+_SMALL_TALK = re.compile(rf"^(({_PHRASES}){_ADDRESSEE}[\s,]*)+$")
+
+REPLIES = {
+    "fr": (
+        "Bonjour ! Je réponds aux questions sur les articles de l'archive, en citant les "
+        "passages d'où vient la réponse, ou je dis que je ne sais pas. Posez une question, "
+        "par exemple : « Qui a reçu le prix Nobel de la paix en 2016 ? »"
+    ),
+    "en": (
+        "Hello! I answer questions about the articles in the archive, citing the passages the "
+        "answer comes from, or I say I don't know. Ask a question, for example: "
+        "“Who won the Nobel Peace Prize in 2016?”"
+    ),
+}
+
+
+def is_small_talk(message: str) -> bool:
+    words = re.sub(r"[!?.…;:¡¿\"“”«»()*_~]+", " ", fold(message)).strip()
+    words = re.sub(r"\s+", " ", words)
+    return bool(words) and _SMALL_TALK.match(words) is not None
+
+
+def small_talk_reply(language: str) -> str:
+    return REPLIES.get(language, REPLIES["en"])

@@ -1,0 +1,96 @@
+"""From the reader's start and end scores to the best answer span of a passage, or none.
+
+SQuAD 2.0 style: the window's first token (`<s>`) stands for "no answer"; a span's score is its
+start score plus its end score, and the null score is the same pair taken at `<s>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.reading.windows import Window
+
+MAX_ANSWER_TOKENS = 30
+_TRIM = " \t\n\u00a0\u202f,;:«»\"'“”()[]–—-"
+
+
+@dataclass(frozen=True)
+class Span:
+    """The best span of one passage: character offsets into that passage's text."""
+
+    start: int
+    end: int
+    score: float  # start + end score of the span
+    null: float  # the no-answer score of the window it came from
+
+    @property
+    def margin(self) -> float:
+        """How much the span beats "no answer"; below zero the reader prefers no answer."""
+        return self.score - self.null
+
+
+def best_span(
+    text: str, windows: Sequence[Window], starts: np.ndarray, ends: np.ndarray
+) -> Span | None:
+    """The highest-scoring span over a passage's windows (None when no span can be read)."""
+    best: Span | None = None
+    for row, window in enumerate(windows):
+        found = _window_best(window, starts[row], ends[row])
+        if found is None:
+            continue
+        i, j, score = found
+        start, end = _tidy(text, window.offsets[i][0], window.offsets[j][1])
+        if start >= end:
+            continue
+        null = float(starts[row][0] + ends[row][0])
+        # Windows overlap: the span that beats its own window's null by most wins.
+        if best is None or score - null > best.margin:
+            best = Span(start, end, score, null)
+    return best
+
+
+def _window_best(
+    window: Window, starts: np.ndarray, ends: np.ndarray
+) -> tuple[int, int, float] | None:
+    n = len(window.offsets)
+    if n == 0:
+        return None
+    first = window.context_start
+    s = starts[first : first + n].astype(np.float64)
+    e = ends[first : first + n].astype(np.float64)
+    pair = s[:, None] + e[None, :]
+    # Only spans that end after they start and stay short.
+    i_idx, j_idx = np.indices(pair.shape)
+    allowed = (j_idx >= i_idx) & (j_idx - i_idx < MAX_ANSWER_TOKENS)
+    pair[~allowed] = -np.inf
+    flat = int(np.argmax(pair))
+    i, j = divmod(flat, n)
+    return i, j, float(pair[i, j])
+
+
+def _tidy(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop blanks and stray punctuation at the span's edges; keep balanced brackets."""
+    while start < end and text[start] in _TRIM and not _opens_kept(text, start, end):
+        start += 1
+    while end > start and text[end - 1] in _TRIM + "." and not _closes_kept(text, start, end):
+        end -= 1
+    return start, end
+
+
+def _opens_kept(text: str, start: int, end: int) -> bool:
+    pairs = {"(": ")", "«": "»", "[": "]", "“": "”"}
+    closer = pairs.get(text[start])
+    return closer is not None and closer in text[start + 1 : end]
+
+
+def _closes_kept(text: str, start: int, end: int) -> bool:
+    pairs = {")": "(", "»": "«", "]": "[", "”": "“"}
+    char = text[end - 1]
+    if char == ".":
+        # "J.-C." or "U.S.": a dot that closes an abbreviation stays.
+        return end - start >= 2 and text[end - 3 : end - 2] == "."
+    opener = pairs.get(char)
+    return opener is not None and opener in text[start : end - 1]

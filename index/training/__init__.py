@@ -1,0 +1,1 @@
+"""Training the answer reader (`make train-reader`): examples, cached features, the loop."""

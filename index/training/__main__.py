@@ -1,0 +1,49 @@
+"""`python -m index.training`: train the answer reader (what `make train-reader` runs)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from index.embedding.e5_bundle import ensure_derived
+from index.reading.network import WEIGHTS
+from index.settings import Settings
+from index.training.examples import write_split
+from index.training.reader import Recipe, train
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m index.training", description=__doc__)
+    parser.add_argument("--qa", type=Path, default=Path("data/piaf-dev/qa.jsonl"))
+    parser.add_argument("--corpus", type=Path, default=Path("data/piaf-dev/corpus.jsonl"))
+    parser.add_argument("--out", type=Path, default=WEIGHTS, help="where the weights go")
+    parser.add_argument("--epochs", type=int, default=Recipe.epochs)
+    parser.add_argument("--first-trained-layer", type=int, default=Recipe.first_trained_layer)
+    parser.add_argument("--seed", type=int, default=Recipe.seed)
+    parser.add_argument("--limit", type=int, help="questions per part (a quick run)")
+    parser.add_argument(
+        "--split-dir", type=Path, help="also write qa.train.jsonl and qa.validation.jsonl here"
+    )
+    args = parser.parse_args(argv)
+    for path in (args.qa, args.corpus):
+        if not path.is_file():
+            print(f"error: {path} not found (run from the project root)", file=sys.stderr)
+            return 2
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    if args.split_dir is not None:
+        for path in write_split(args.qa, args.seed, args.split_dir):
+            print(f"wrote {path}")
+    model_dir = ensure_derived(Settings().cache_dir)
+    recipe = Recipe(
+        first_trained_layer=args.first_trained_layer, epochs=args.epochs, seed=args.seed
+    )
+    train(args.qa, args.corpus, model_dir, args.out, recipe, args.limit)
+    print(f"weights written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,174 @@
+"""Training examples for the reader, from a QA file with answer spans (PIAF's layout).
+
+Each question gives one positive (the paragraph the annotator read, answer span inside) and
+negatives the reader must answer "no answer" to: the paragraph that BM25 ranks highest for the
+question in another article, and, for a share of the questions, another paragraph of the same
+article that does not hold the answer. The split is by article, so the validation part holds
+articles the reader never saw.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.text import tokenize
+
+VALIDATION_SHARE = 0.2
+SAME_ARTICLE_SHARE = 0.3  # questions that also get a paragraph of their own article as negative
+
+
+@dataclass(frozen=True)
+class Example:
+    question_id: str
+    question: str
+    context: str
+    answer: tuple[int, int] | None  # character span in `context`; None: no answer here
+    answers: tuple[str, ...]  # the reference answers, for scoring
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    article: str
+    paragraph: tuple[int, int]
+    span: tuple[int, int]
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Split:
+    train: list[Example]
+    validation: list[Example]
+    train_articles: int
+    validation_articles: int
+
+
+def load_questions(qa_file: Path) -> list[Question]:
+    found = []
+    for line in qa_file.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if not row.get("answer_spans"):
+            continue  # a question whose answer was not found in the text: nothing to learn
+        found.append(
+            Question(
+                row["id"],
+                row["question"],
+                row["evidence_ids"][0],
+                tuple(row["evidence_span"]),
+                tuple(row["answer_spans"][0]),
+                tuple(row.get("answers") or [row["answer"]]),
+            )
+        )
+    return found
+
+
+def load_paragraphs(corpus_file: Path) -> dict[str, tuple[str, list[tuple[int, int]]]]:
+    """Article id -> (text, paragraph spans)."""
+    articles = {}
+    for line in corpus_file.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            spans = [tuple(s) for s in row.get("paragraph_spans") or [[0, len(row["text"])]]]
+            articles[row["id"]] = (row["text"], spans)
+    return articles
+
+
+def split_by_article(
+    questions: Sequence[Question], seed: int, share: float = VALIDATION_SHARE
+) -> tuple[set[str], set[str]]:
+    articles = sorted({q.article for q in questions})
+    random.Random(seed).shuffle(articles)
+    cut = round(len(articles) * share)
+    return set(articles[cut:]), set(articles[:cut])
+
+
+def build(
+    qa_file: Path,
+    corpus_file: Path,
+    seed: int,
+    limit: int | None = None,
+    same_article_share: float = SAME_ARTICLE_SHARE,
+) -> Split:
+    """Positives and negatives for both parts of the split (`limit` questions per part)."""
+    questions = load_questions(qa_file)
+    articles = load_paragraphs(corpus_file)
+    train_ids, validation_ids = split_by_article(questions, seed)
+    negatives = _OtherArticle(articles)
+    rng = random.Random(seed)
+    parts: dict[str, list[Example]] = {"train": [], "validation": []}
+    for q in questions:
+        part = "train" if q.article in train_ids else "validation"
+        if limit is not None and sum(e.answer is not None for e in parts[part]) >= limit:
+            continue
+        text, paragraphs = articles[q.article]
+        a, b = q.paragraph
+        context = text[a:b]
+        answer = (q.span[0] - a, q.span[1] - a)
+        if not (0 <= answer[0] < answer[1] <= len(context)):
+            continue
+        parts[part].append(Example(q.id, q.text, context, answer, q.answers))
+        other = negatives.best(q.text, q.article)
+        if other is not None:
+            parts[part].append(Example(q.id, q.text, other, None, q.answers))
+        if rng.random() < same_article_share:
+            same = _same_article_negative(text, paragraphs, q, rng)
+            if same is not None:
+                parts[part].append(Example(q.id, q.text, same, None, q.answers))
+    return Split(parts["train"], parts["validation"], len(train_ids), len(validation_ids))
+
+
+def _same_article_negative(
+    text: str, paragraphs: Sequence[tuple[int, int]], q: Question, rng: random.Random
+) -> str | None:
+    others = [
+        text[a:b]
+        for a, b in paragraphs
+        if (a, b) != q.paragraph and not any(ans.lower() in text[a:b].lower() for ans in q.answers)
+    ]
+    return rng.choice(others) if others else None
+
+
+class _OtherArticle:
+    """The best BM25 paragraph for a question outside its own article: a hard negative."""
+
+    def __init__(self, articles: dict[str, tuple[str, list[tuple[int, int]]]]) -> None:
+        import bm25s
+
+        self.rows = [
+            (article, text[a:b]) for article, (text, spans) in articles.items() for a, b in spans
+        ]
+        self.bm25 = bm25s.BM25()
+        self.bm25.index([tokenize(t) for _, t in self.rows], show_progress=False)
+
+    def best(self, question: str, article: str) -> str | None:
+        terms = tokenize(question)
+        if not terms:
+            return None
+        ranked, _ = self.bm25.retrieve([terms], k=min(10, len(self.rows)), show_progress=False)
+        for i in ranked[0]:
+            owner, text = self.rows[int(i)]
+            if owner != article:
+                return text
+        return None
+
+
+def write_split(qa_file: Path, seed: int, out_dir: Path) -> tuple[Path, Path]:
+    """The QA file cut in two by the same article split: `qa.train.jsonl` (what the reader
+    and its settings were tuned on) and `qa.validation.jsonl` (articles never trained on)."""
+    train_ids, _ = split_by_article(load_questions(qa_file), seed)
+    lines: dict[str, list[str]] = {"train": [], "validation": []}
+    for line in qa_file.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            article = json.loads(line)["evidence_ids"][0]
+            lines["train" if article in train_ids else "validation"].append(line)
+    paths = (out_dir / "qa.train.jsonl", out_dir / "qa.validation.jsonl")
+    for path, part in zip(paths, ("train", "validation"), strict=True):
+        path.write_text("\n".join(lines[part]) + "\n", encoding="utf-8")
+    return paths

@@ -1,0 +1,215 @@
+"""Fine-tune the reader's upper layers and span head on cached lower-layer outputs.
+
+Seeded; prints what it measures on the validation articles (gold paragraph given): exact match
+and F1 of the best span, and how often the reader says "no answer" to a paragraph without one.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.evaluation.metrics import exact_match, token_f1
+from index.reading.network import load_base, make_upper, save_upper
+from index.reading.spans import best_span
+from index.training.examples import Example, build
+from index.training.features import Feature, cache_lower, featurize
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Recipe:
+    first_trained_layer: int = 4
+    epochs: int = 2
+    batch_size: int = 16
+    learning_rate: float = 1.5e-4
+    head_learning_rate: float = 1e-3
+    warmup_share: float = 0.1
+    weight_decay: float = 0.01
+    seed: int = 13
+
+
+def train(
+    qa_file: Path,
+    corpus_file: Path,
+    model_dir: Path,
+    out: Path,
+    recipe: Recipe,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    import torch
+    from tokenizers import Tokenizer
+
+    random.seed(recipe.seed)
+    np.random.seed(recipe.seed)
+    torch.manual_seed(recipe.seed)
+    started = time.perf_counter()
+    split = build(qa_file, corpus_file, recipe.seed, limit)
+    tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    pad = tokenizer.token_to_id("<pad>") or 1
+    base = load_base(model_dir)
+    train_features = featurize(tokenizer, split.train)
+    validation_features = featurize(tokenizer, split.validation)
+    print(
+        f"examples: train {len(split.train)} ({split.train_articles} articles, "
+        f"{len(train_features)} windows), validation {len(split.validation)} "
+        f"({split.validation_articles} articles, {len(validation_features)} windows)"
+    )
+    upper = make_upper(base, recipe.first_trained_layer)
+    # The layers being trained are not run while caching: only those below them.
+    del base.encoder.layer[recipe.first_trained_layer :]
+    cache_lower(base, train_features + validation_features, recipe.first_trained_layer, pad)
+    print(f"lower layers cached in {time.perf_counter() - started:.0f} s")
+    del base
+    _fit(upper, train_features, recipe, pad)
+    figures = evaluate(upper, split.validation, validation_features, pad)
+    figures.update(
+        train_examples=len(split.train),
+        validation_examples=len(split.validation),
+        validation_articles=split.validation_articles,
+        seconds=round(time.perf_counter() - started),
+        seed=recipe.seed,
+        epochs=recipe.epochs,
+        first_trained_layer=recipe.first_trained_layer,
+    )
+    save_upper(upper, recipe.first_trained_layer, out, figures)
+    print("validation (unseen articles, gold paragraph): " + _line(figures))
+    return figures
+
+
+def _fit(upper: Any, features: list[Feature], recipe: Recipe, pad: int) -> None:
+    import torch
+
+    head = list(upper.head.parameters())
+    body = [p for n, p in upper.named_parameters() if not n.startswith("head.")]
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": body, "lr": recipe.learning_rate},
+            {"params": head, "lr": recipe.head_learning_rate},
+        ],
+        weight_decay=recipe.weight_decay,
+    )
+    rng = random.Random(recipe.seed)
+    steps = recipe.epochs * math.ceil(len(features) / recipe.batch_size)
+    warmup = max(1, int(steps * recipe.warmup_share))
+
+    def schedule(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        return max(0.0, (steps - step) / max(1, steps - warmup))
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+    upper.train()
+    step = 0
+    for epoch in range(recipe.epochs):
+        total, seen, began = 0.0, 0, time.perf_counter()
+        for batch in _batches(features, recipe.batch_size, rng):
+            hidden, mask, allowed = _tensors(batch)
+            logits = upper(hidden, mask)
+            logits = logits.masked_fill(~allowed[:, :, None], -1e4)
+            starts = torch.tensor([f.start for f in batch])
+            ends = torch.tensor([f.end for f in batch])
+            loss = (
+                torch.nn.functional.cross_entropy(logits[:, :, 0], starts)
+                + torch.nn.functional.cross_entropy(logits[:, :, 1], ends)
+            ) / 2
+            loss.backward()  # type: ignore[no-untyped-call]
+            torch.nn.utils.clip_grad_norm_(upper.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            total += float(loss.detach()) * len(batch)
+            seen += len(batch)
+            step += 1
+            if step % 50 == 0:
+                print(
+                    f"  epoch {epoch + 1} step {step}/{steps} loss {total / seen:.3f}", flush=True
+                )
+        print(
+            f"epoch {epoch + 1}: loss {total / max(seen, 1):.3f} "
+            f"({time.perf_counter() - began:.0f} s)",
+            flush=True,
+        )
+    upper.eval()
+
+
+def _batches(features: list[Feature], size: int, rng: random.Random) -> list[list[Feature]]:
+    """Batches of similar length (less padding), in random order."""
+    order = list(range(len(features)))
+    rng.shuffle(order)
+    pool = size * 50
+    batches = []
+    for at in range(0, len(order), pool):
+        chunk = sorted(order[at : at + pool], key=lambda i: len(features[i].window.ids))
+        batches += [[features[i] for i in chunk[k : k + size]] for k in range(0, len(chunk), size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def _tensors(batch: Sequence[Feature]) -> tuple[Any, Any, Any]:
+    import torch
+
+    width = max(len(f.window.ids) for f in batch)
+    dims = batch[0].hidden.shape[1] if batch[0].hidden is not None else 0
+    hidden = np.zeros((len(batch), width, dims), dtype=np.float32)
+    mask = np.zeros((len(batch), width), dtype=np.int64)
+    allowed = np.zeros((len(batch), width), dtype=bool)
+    for row, f in enumerate(batch):
+        assert f.hidden is not None
+        n = len(f.window.ids)
+        hidden[row, :n] = f.hidden
+        mask[row, :n] = 1
+        allowed[row, 0] = True  # "no answer"
+        first = f.window.context_start
+        allowed[row, first : first + len(f.window.offsets)] = True
+    return torch.from_numpy(hidden), torch.from_numpy(mask), torch.from_numpy(allowed)
+
+
+def evaluate(
+    upper: Any, examples: Sequence[Example], features: Sequence[Feature], pad: int
+) -> dict[str, Any]:
+    """EM / F1 of the best span on paragraphs with the answer; "no answer" rate on the others."""
+    import torch
+
+    by_example: dict[int, list[Feature]] = {}
+    for f in features:
+        by_example.setdefault(f.example, []).append(f)
+    em, f1, null_right, null_seen, answered = [], [], 0, 0, 0
+    with torch.inference_mode():
+        for index, own in by_example.items():
+            example = examples[index]
+            hidden, mask, _ = _tensors(own)
+            logits = upper(hidden, mask).numpy()
+            span = best_span(
+                example.context, [f.window for f in own], logits[:, :, 0], logits[:, :, 1]
+            )
+            if example.answer is None:
+                null_seen += 1
+                null_right += span is None or span.margin < 0
+                continue
+            text = example.context[span.start : span.end] if span else ""
+            answered += span is not None and span.margin >= 0
+            em.append(exact_match(text, example.answers))
+            f1.append(token_f1(text, example.answers))
+    return {
+        "exact_match": round(float(np.mean(em)), 3) if em else 0.0,
+        "f1": round(float(np.mean(f1)), 3) if f1 else 0.0,
+        "answered_with_answer": round(answered / max(len(em), 1), 3),
+        "no_answer_without_answer": round(null_right / max(null_seen, 1), 3),
+    }
+
+
+def _line(figures: dict[str, Any]) -> str:
+    keys = ("exact_match", "f1", "answered_with_answer", "no_answer_without_answer")
+    return ", ".join(f"{k} {figures[k]}" for k in keys)

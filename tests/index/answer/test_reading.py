@@ -1,0 +1,109 @@
+"""The reader's answer over retrieved passages, with a reader that reads by string search (the
+span logic, not the network): which span wins, what is quoted, when it says "I don't know"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from index.answer.reading import candidates, reader_answer
+from index.reading import Span
+from index.records import Passage
+from index.retrieval import Retrieval
+from tests.conftest import make_passage, make_settings
+
+NOBEL = (
+    "3 octobre 2016. – Le biologiste japonais Yoshinori Ohsumi a été récompensé "
+    "du prix Nobel de médecine. Il étudie l'autophagie depuis les années 1990."
+)
+OTHER = "Le prix Nobel de physique revient à trois chercheurs britanniques, dont David Thouless."
+
+
+class Finder:
+    """Finds fixed answers by string search; the margin says how sure it is of each."""
+
+    def __init__(self, margins: dict[str, float]) -> None:
+        self.margins = margins
+
+    def read(self, question: str, passages: Sequence[str]) -> list[Span | None]:
+        found: list[Span | None] = []
+        for text in passages:
+            hits = [(a, m) for a, m in self.margins.items() if a in text]
+            if not hits:
+                found.append(None)
+                continue
+            answer, margin = max(hits, key=lambda h: h[1])
+            start = text.index(answer)
+            found.append(Span(start, start + len(answer), margin, 0.0))
+        return found
+
+
+def retrieval(*passages: Passage) -> Retrieval:
+    return Retrieval("q", "fr", list(passages))
+
+
+def test_the_answer_is_the_span_cited_with_its_sentence(tmp_path: Path) -> None:
+    s = make_settings(tmp_path, reader_refusal_threshold=0.0)
+    nobel = make_passage(NOBEL, "nobel", start=120, score=0.85)
+    r = retrieval(nobel)
+    answer = reader_answer(
+        "q", "fr", r, candidates("q", r, Finder({"Yoshinori Ohsumi": 5.0}), s), s
+    )
+
+    assert answer.text == "Yoshinori Ohsumi [1]" and answer.span == "Yoshinori Ohsumi"
+    (citation,) = answer.citations
+    # The quote is the sentence holding the span, without the dateline's dash in front.
+    assert citation.quote == (
+        "Le biologiste japonais Yoshinori Ohsumi a été récompensé du prix Nobel de médecine."
+    )
+    article = " " * 120 + NOBEL
+    assert article[citation.start : citation.end] == citation.quote
+    assert not answer.refused and answer.backend == "reader"
+
+
+def test_retrieval_evidence_can_outweigh_a_slightly_surer_span(tmp_path: Path) -> None:
+    s = make_settings(tmp_path, reader_retrieval_weight=10.0, reader_refusal_threshold=0.0)
+    on_topic = make_passage(NOBEL, "nobel", score=0.88)
+    off_topic = make_passage(OTHER, "physique", score=0.70)
+    r = retrieval(off_topic, on_topic)
+    reader = Finder({"David Thouless": 3.0, "Yoshinori Ohsumi": 2.0})
+    answer = reader_answer("q", "fr", r, candidates("q", r, reader, s), s)
+    assert answer.span == "Yoshinori Ohsumi"  # 2 + 8.8 beats 3 + 7.0
+
+    plain = make_settings(tmp_path, reader_retrieval_weight=0.0, reader_refusal_threshold=0.0)
+    answer = reader_answer("q", "fr", r, candidates("q", r, reader, plain), plain)
+    assert answer.span == "David Thouless"
+
+
+def test_below_the_threshold_or_with_no_span_the_answer_is_i_dont_know(tmp_path: Path) -> None:
+    s = make_settings(tmp_path, reader_retrieval_weight=0.0, reader_refusal_threshold=1.0)
+    r = retrieval(make_passage(NOBEL, "nobel"))
+    unsure = reader_answer("q", "fr", r, candidates("q", r, Finder({"Ohsumi": 0.5}), s), s)
+    nothing = reader_answer("q", "en", r, candidates("q", r, Finder({}), s), s)
+    assert unsure.refused and unsure.citations == () and unsure.text.startswith("Je ne sais pas")
+    assert unsure.evidence == pytest.approx(0.5) and unsure.closest == tuple(r.passages)
+    assert nothing.refused and nothing.text.startswith("I don't know")
+
+
+def test_only_the_top_passages_are_read(tmp_path: Path) -> None:
+    s = make_settings(tmp_path, reader_passages=1, reader_refusal_threshold=0.0)
+    r = retrieval(make_passage(OTHER, "physique"), make_passage(NOBEL, "nobel"))
+    found = candidates("q", r, Finder({"Yoshinori Ohsumi": 9.0}), s)
+    assert found == []
+
+
+def test_a_question_about_a_year_is_not_answered_from_another_years_news(tmp_path: Path) -> None:
+    s = make_settings(tmp_path, reader_refusal_threshold=0.0)
+    eurovision = "Jamala remporte le concours Eurovision de la chanson pour l'Ukraine."
+    r = retrieval(make_passage(eurovision, "euro-2016", published_at=date(2016, 5, 15)))
+    reader = Finder({"Jamala": 9.0})
+    asked = reader_answer(
+        "q", "fr", r, candidates("Qui a gagné l'Eurovision 2023 ?", r, reader, s), s
+    )
+    assert asked.refused
+    same_year = candidates("Qui a gagné l'Eurovision 2016 ?", r, reader, s)
+    named = retrieval(make_passage("En 2023, " + eurovision, "later", published_at=None))
+    assert same_year and candidates("Qui a gagné l'Eurovision 2023 ?", named, reader, s)
