@@ -30,14 +30,12 @@ from index.offline import go_offline  # noqa: E402
 
 go_offline(allow_downloads=False)
 
-from bench.shared import cpu_line  # noqa: E402
+from bench.shared import corpus_answerer, cpu_line  # noqa: E402
 from index.answer import Answerer  # noqa: E402
-from index.embedding import Embedder, model_label  # noqa: E402
-from index.engine import NewsIndex  # noqa: E402
-from index.evaluation import QAItem, corpus_collection, load_qa  # noqa: E402
+from index.embedding import Embedder  # noqa: E402
+from index.evaluation import QAItem, load_qa  # noqa: E402
 from index.evaluation.metrics import contains_answer, token_f1  # noqa: E402
 from index.settings import Settings  # noqa: E402
-from ingest.pipeline import Ingestor  # noqa: E402
 
 NEWS = ROOT / "data" / "frwikinews" / "corpus.jsonl"
 PIAF = ROOT / "data" / "piaf-dev"
@@ -49,14 +47,6 @@ WEIGHTS = (0.0, 2.0, 4.0, 8.0, 12.0, 16.0, 24.0, 32.0)
 class Read:
     answers: list[str]
     spans: list[tuple[str, float, float]]  # (text, margin, cosine) per read passage
-
-
-def open_corpus(settings: Settings, corpus: Path, embedder: Embedder) -> Answerer:
-    collection, _ = corpus_collection(corpus, model_label(settings), settings.embed_precision)
-    index = NewsIndex.open(settings, collection, embedder)
-    Ingestor(settings, index).run([str(corpus)])  # reuses what `newsqa eval --corpus` built
-    index.sync_lexical()
-    return Answerer(settings, index)
 
 
 def read_all(answerer: Answerer, items: list[QAItem]) -> list[Read]:
@@ -92,8 +82,8 @@ def main() -> None:
     print(cpu_line())
     settings = Settings()
     embedder = Embedder.from_settings(settings)
-    news = open_corpus(settings, NEWS, embedder)
-    piaf = open_corpus(settings, PIAF / "corpus.jsonl", embedder)
+    news = corpus_answerer(settings, NEWS, embedder)
+    piaf = corpus_answerer(settings, PIAF / "corpus.jsonl", embedder)
     piaf_qa = load_qa(PIAF / "qa.train.jsonl")[0][: args.piaf]
     tune = load_qa(TUNE)[0]
     news_answerable = [q for q in tune if not q.unanswerable]

@@ -26,24 +26,15 @@ from index.offline import go_offline  # noqa: E402
 
 go_offline(allow_downloads=False)
 
+from bench.shared import corpus_answerer  # noqa: E402
 from index.answer import Answerer  # noqa: E402
-from index.embedding import Embedder, model_label  # noqa: E402
-from index.engine import NewsIndex  # noqa: E402
-from index.evaluation import QAItem, corpus_collection, load_qa  # noqa: E402
+from index.embedding import Embedder  # noqa: E402
+from index.evaluation import QAItem, load_qa  # noqa: E402
 from index.evaluation.metrics import contains_answer, strip_markers  # noqa: E402
 from index.settings import Settings  # noqa: E402
-from ingest.pipeline import Ingestor  # noqa: E402
 
 WIKINEWS = ROOT / "data" / "frwikinews"
 PIAF = ROOT / "data" / "piaf-dev"
-
-
-def open_corpus(settings: Settings, corpus: Path, embedder: Embedder) -> Answerer:
-    collection, _ = corpus_collection(corpus, model_label(settings), settings.embed_precision)
-    index = NewsIndex.open(settings, collection, embedder)
-    Ingestor(settings, index).run([str(corpus)])  # reuses what `newsqa eval --corpus` built
-    index.sync_lexical()
-    return Answerer(settings, index)
 
 
 def scores(answerer: Answerer, items: list[QAItem], check_answer: bool) -> list[float]:
@@ -64,8 +55,8 @@ def main() -> None:
     # Nothing refused while measuring: every question gets its best evidence score.
     settings = Settings(refusal_threshold=-10.0)
     embedder = Embedder.from_settings(settings)
-    news = open_corpus(settings, WIKINEWS / "corpus.jsonl", embedder)
-    piaf = open_corpus(settings, PIAF / "corpus.jsonl", embedder)
+    news = corpus_answerer(settings, WIKINEWS / "corpus.jsonl", embedder)
+    piaf = corpus_answerer(settings, PIAF / "corpus.jsonl", embedder)
     news_qa, _ = load_qa(WIKINEWS / "qa.jsonl")
     piaf_qa = load_qa(PIAF / "qa.jsonl")[0][: args.piaf]
     news_answerable = [q for q in news_qa if not q.unanswerable]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from index.answer import Answerer
+from index.embedding import Embedder, model_label
 from index.engine import NewsIndex
+from index.evaluation import corpus_collection
 from index.evaluation.summary import percentiles as summary_percentiles
 from index.settings import Settings
 from ingest.pipeline import Ingestor
@@ -21,6 +24,16 @@ def bundled_index(data_dir: Path) -> tuple[Settings, NewsIndex]:
     Ingestor(settings, index).run([str(CORPUS)])
     index.sync_lexical()
     return settings, index
+
+
+def corpus_answerer(settings: Settings, corpus: Path, embedder: Embedder) -> Answerer:
+    """An answerer over `corpus` in the collection of its own that `newsqa eval --corpus` uses
+    (built if missing, reused otherwise)."""
+    collection, _ = corpus_collection(corpus, model_label(settings), settings.embed_precision)
+    index = NewsIndex.open(settings, collection, embedder)
+    Ingestor(settings, index).run([str(corpus)])
+    index.sync_lexical()
+    return Answerer(settings, index)
 
 
 def percentiles(values: list[float]) -> str:

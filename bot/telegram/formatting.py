@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date
 from html import escape
 from urllib.parse import urlsplit
 
@@ -194,7 +193,7 @@ def render_help(stats: CorpusStats, lang: str) -> str:
     else:
         span = ""
         if stats.first_date and stats.last_date:
-            first, last = _day(stats.first_date, lang), _day(stats.last_date, lang)
+            first, last = human_date(stats.first_date, lang), human_date(stats.last_date, lang)
             span = text(lang, "span", first=first, last=last)
         sources = text(lang, "from", sources=", ".join(stats.sources)) if stats.sources else ""
         corpus = text(
@@ -218,10 +217,6 @@ def _reference(passage: Passage, lang: str) -> str:
     url = link_target(passage.url)
     if url:
         title = f'<a href="{escape(url)}">{title}</a>'
-    day = _day(passage.published_at, lang) if passage.published_at else text(lang, "undated")
+    day = human_date(passage.published_at, lang) if passage.published_at else text(lang, "undated")
     details = ", ".join(x for x in (escape_text(passage.source), day) if x)
     return f"{title} — {details}"
-
-
-def _day(day: date, lang: str) -> str:
-    return human_date(day, lang)

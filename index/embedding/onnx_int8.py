@@ -68,6 +68,37 @@ def build_once(folder: Path, marker: str, build: Callable[[Path], None]) -> Path
     return folder
 
 
+def export_int8(
+    module: Any, sample: tuple[Any, Any], output: tuple[str, dict[int, str]], out_file: Path
+) -> None:
+    """A torch module taking (input_ids, attention_mask) exported to ONNX, then quantized to
+    int8 into `out_file`; batch and token axes stay dynamic."""
+    import torch
+
+    fp32_file = out_file.with_suffix(".fp32.onnx")
+    name, axes = output
+    with warnings.catch_warnings(), torch.inference_mode():
+        # The TorchScript exporter is deprecated in favour of torch.export, which needs
+        # onnxscript and does not yet trace transformers' masking code; the torch pin keeps it.
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            module,
+            sample,
+            str(fp32_file),
+            input_names=["input_ids", "attention_mask"],
+            output_names=[name],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "tokens"},
+                "attention_mask": {0: "batch", 1: "tokens"},
+                name: axes,
+            },
+            opset_version=17,
+            dynamo=False,
+        )
+    quantize_int8(fp32_file, out_file)
+    fp32_file.unlink()
+
+
 def quantize_int8(fp32_file: Path, out_file: Path) -> None:
     """Dynamic int8 quantization of an exported graph (the recipe both models use)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -127,32 +158,17 @@ def _export(location: str, out: Path) -> None:
             embedding: torch.Tensor = self.model(features)["sentence_embedding"]
             return embedding
 
-    fp32_file = out / "model_fp32.onnx"
     sample = model.tokenizer(
         ["passage: une phrase d'exemple un peu plus longue", "query: court"],
         padding=True,
         return_tensors="pt",
     )
-    with warnings.catch_warnings(), torch.inference_mode():
-        # The TorchScript exporter is deprecated in favour of torch.export, which needs
-        # onnxscript and does not yet trace transformers' masking code; the torch pin keeps it.
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            SentenceVectors(),
-            (sample["input_ids"], sample["attention_mask"]),
-            str(fp32_file),
-            input_names=["input_ids", "attention_mask"],
-            output_names=["sentence_embedding"],
-            dynamic_axes={
-                "input_ids": {0: "batch", 1: "tokens"},
-                "attention_mask": {0: "batch", 1: "tokens"},
-                "sentence_embedding": {0: "batch"},
-            },
-            opset_version=17,
-            dynamo=False,
-        )
-    quantize_int8(fp32_file, out / MODEL_FILE)
-    fp32_file.unlink()
+    export_int8(
+        SentenceVectors(),
+        (sample["input_ids"], sample["attention_mask"]),
+        ("sentence_embedding", {0: "batch"}),
+        out / MODEL_FILE,
+    )
     model.tokenizer.save_pretrained(str(out))
     meta = {
         "source": location,
@@ -199,13 +215,8 @@ class OnnxEncoder:
             for e in self.tokenizer.encode_batch([prefix + t for t in texts])
         ]
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for batch in _batches(ids, batch_size):
-            width = len(ids[batch[0]])  # longest first
-            tokens = np.full((len(batch), width), self.pad_id, dtype=np.int64)
-            mask = np.zeros((len(batch), width), dtype=np.int64)
-            for row, i in enumerate(batch):
-                tokens[row, : len(ids[i])] = ids[i]
-                mask[row, : len(ids[i])] = 1
+        for batch in token_capped_batches(ids, batch_size):
+            tokens, mask = padded([ids[i] for i in batch], self.pad_id)
             feeds = {"input_ids": tokens, "attention_mask": mask}
             (out,) = self.session.run(None, feeds, self._run_options)
             vectors[batch] = out
@@ -217,7 +228,18 @@ def _truncate(ids: list[int], limit: int) -> list[int]:
     return ids if len(ids) <= limit else [*ids[: limit - 1], ids[-1]]
 
 
-def _batches(ids: list[list[int]], batch_size: int) -> list[list[int]]:
+def padded(rows: Sequence[Sequence[int]], pad: int) -> tuple[np.ndarray, np.ndarray]:
+    """Token ids padded to the longest row, and the attention mask that goes with them."""
+    width = max((len(r) for r in rows), default=0)
+    tokens = np.full((len(rows), width), pad, dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
+    for i, row in enumerate(rows):
+        tokens[i, : len(row)] = row
+        mask[i, : len(row)] = 1
+    return tokens, mask
+
+
+def token_capped_batches(ids: Sequence[Sequence[int]], batch_size: int) -> list[list[int]]:
     """Longest first, at most `batch_size` rows and BATCH_TOKENS padded tokens a batch."""
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]), reverse=True)
     batches: list[list[int]] = []

@@ -17,19 +17,20 @@ from index.embedding.e5_bundle import ensure_derived
 from index.embedding.onnx_int8 import (
     build_once,
     cpu_session,
-    quantize_int8,
+    export_int8,
+    padded,
     shrinking_run_options,
+    token_capped_batches,
 )
 from index.reading.network import WEIGHTS, load_full
 from index.reading.spans import Span, best_span
-from index.reading.windows import Specials, Window, batch_arrays, windows
+from index.reading.windows import Specials, Window, windows
 
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "reader_int8.onnx"
 META_FILE = "newsqa_reader.json"
 RECIPE = 1  # bump when the export changes, so caches are rebuilt
-BATCH_TOKENS = 4096  # padded tokens per run: ONNX Runtime keeps full attention matrices
 
 
 def reader_dir(cache_dir: Path, weights: Path) -> Path:
@@ -51,28 +52,13 @@ def _export(cache_dir: Path, weights: Path, out: Path) -> None:
 
     model_dir = ensure_derived(cache_dir)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # transformers' load notes and exporter deprecations
+        warnings.simplefilter("ignore")  # transformers' load notes
         reader = load_full(model_dir, weights)
-        sample_ids = torch.tensor([[0, 1500, 2, 2, 3000, 4000, 2], [0, 1500, 2, 2, 3000, 2, 1]])
-        sample_mask = (sample_ids != 1).long()
-        fp32_file = out / "reader_fp32.onnx"
-        with torch.inference_mode():
-            torch.onnx.export(
-                reader,
-                (sample_ids, sample_mask),
-                str(fp32_file),
-                input_names=["input_ids", "attention_mask"],
-                output_names=["logits"],
-                dynamic_axes={
-                    "input_ids": {0: "batch", 1: "tokens"},
-                    "attention_mask": {0: "batch", 1: "tokens"},
-                    "logits": {0: "batch", 1: "tokens"},
-                },
-                opset_version=17,
-                dynamo=False,
-            )
-    quantize_int8(fp32_file, out / MODEL_FILE)
-    fp32_file.unlink()
+    sample_ids = torch.tensor([[0, 1500, 2, 2, 3000, 4000, 2], [0, 1500, 2, 2, 3000, 2, 1]])
+    sample_mask = (sample_ids != 1).long()
+    export_int8(
+        reader, (sample_ids, sample_mask), ("logits", {0: "batch", 1: "tokens"}), out / MODEL_FILE
+    )
     shutil.copy(model_dir / "tokenizer.json", out / "tokenizer.json")
     meta = {"weights": str(weights), "recipe": RECIPE}
     (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
@@ -93,40 +79,24 @@ class Reader:
 
     def read(self, question: str, passages: Sequence[str]) -> list[Span | None]:
         cut = [windows(self.tokenizer, question, text) for text in passages]
-        flat = [(p, w) for p, own in enumerate(cut) for w in own]
-        logits = self._logits([w for _, w in flat])
+        logits = self._logits([w for own in cut for w in own])
         found: list[Span | None] = []
-        for p, text in enumerate(passages):
-            rows = [i for i, (owner, _) in enumerate(flat) if owner == p]
-            own = [flat[i][1] for i in rows]
-            found.append(
-                best_span(
-                    text,
-                    own,
-                    np.stack([logits[i][:, 0] for i in rows]) if rows else np.zeros((0, 0)),
-                    np.stack([logits[i][:, 1] for i in rows]) if rows else np.zeros((0, 0)),
-                )
-                if rows
-                else None
-            )
+        at = 0
+        for text, own in zip(passages, cut, strict=True):
+            rows = logits[at : at + len(own)]
+            at += len(own)
+            found.append(best_span(text, own, rows[:, :, 0], rows[:, :, 1]))
         return found
 
-    def _logits(self, batch: list[Window]) -> list[np.ndarray]:
-        """Logits per window, each cut to the window's own length padded to the longest."""
+    def _logits(self, batch: list[Window]) -> np.ndarray:
+        """Logits of each window [window, token, start/end], padded with very low scores."""
         width = max((len(w.ids) for w in batch), default=0)
-        out: list[np.ndarray] = [np.zeros((width, 2), dtype=np.float32)] * len(batch)
-        order = sorted(range(len(batch)), key=lambda i: -len(batch[i].ids))
-        at = 0
-        while at < len(order):
-            longest = len(batch[order[at]].ids)
-            rows = order[at : at + max(1, BATCH_TOKENS // longest)]
-            ids, mask = batch_arrays([batch[i] for i in rows], self.pad)
+        out = np.full((len(batch), width, 2), -1e4, dtype=np.float32)
+        ids = [w.ids for w in batch]
+        for rows in token_capped_batches(ids, batch_size=len(batch)):
+            tokens, mask = padded([ids[i] for i in rows], self.pad)
             (logits,) = self.session.run(
-                None, {"input_ids": ids, "attention_mask": mask}, self._run_options
+                None, {"input_ids": tokens, "attention_mask": mask}, self._run_options
             )
-            for row, i in enumerate(rows):
-                padded = np.full((width, 2), -1e4, dtype=np.float32)
-                padded[: ids.shape[1]] = logits[row]
-                out[i] = padded
-            at += len(rows)
+            out[rows, : tokens.shape[1]] = logits
         return out

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
@@ -71,14 +69,3 @@ def windows(
         if start + room >= len(ids):
             return found
         start += step
-
-
-def batch_arrays(batch: list[Window], pad: int) -> tuple[np.ndarray, np.ndarray]:
-    """Padded ids and attention mask for a list of windows."""
-    width = max(len(w.ids) for w in batch)
-    ids = np.full((len(batch), width), pad, dtype=np.int64)
-    mask = np.zeros((len(batch), width), dtype=np.int64)
-    for row, w in enumerate(batch):
-        ids[row, : len(w.ids)] = w.ids
-        mask[row, : len(w.ids)] = 1
-    return ids, mask

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from index.reading.windows import Specials, Window, windows
+from index.reading.windows import Window, windows
 from index.training.examples import Example
 
 
@@ -48,13 +48,13 @@ def cache_lower(
     """Run embeddings and the frozen layers once; keep their output in half precision."""
     import torch
 
-    from index.reading.windows import batch_arrays
+    from index.embedding.onnx_int8 import padded
 
     order = sorted(range(len(features)), key=lambda i: len(features[i].window.ids))
     with torch.inference_mode():
         for at in range(0, len(order), batch):
             rows = order[at : at + batch]
-            ids, mask = batch_arrays([features[i].window for i in rows], pad)
+            ids, mask = padded([features[i].window.ids for i in rows], pad)
             out = base(
                 input_ids=torch.from_numpy(ids),
                 attention_mask=torch.from_numpy(mask),
@@ -63,7 +63,3 @@ def cache_lower(
             hidden = out.hidden_states[first_trained].numpy().astype(np.float16)
             for row, i in enumerate(rows):
                 features[i].hidden = hidden[row, : len(features[i].window.ids)]
-
-
-def specials(tokenizer: Any) -> Specials:
-    return Specials.of(tokenizer)

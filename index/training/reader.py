@@ -20,6 +20,7 @@ import numpy as np
 from index.evaluation.metrics import exact_match, token_f1
 from index.reading.network import load_base, make_upper, save_upper
 from index.reading.spans import best_span
+from index.reading.windows import Specials
 from index.training.examples import Example, build
 from index.training.features import Feature, cache_lower, featurize
 
@@ -57,7 +58,7 @@ def train(
     tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
     tokenizer.no_padding()
     tokenizer.no_truncation()
-    pad = tokenizer.token_to_id("<pad>") or 1
+    pad = Specials.of(tokenizer).pad
     base = load_base(model_dir)
     train_features = featurize(tokenizer, split.train)
     validation_features = featurize(tokenizer, split.validation)
@@ -72,8 +73,8 @@ def train(
     cache_lower(base, train_features + validation_features, recipe.first_trained_layer, pad)
     print(f"lower layers cached in {time.perf_counter() - started:.0f} s")
     del base
-    _fit(upper, train_features, recipe, pad)
-    figures = evaluate(upper, split.validation, validation_features, pad)
+    _fit(upper, train_features, recipe)
+    figures = evaluate(upper, split.validation, validation_features)
     figures.update(
         train_examples=len(split.train),
         validation_examples=len(split.validation),
@@ -88,7 +89,7 @@ def train(
     return figures
 
 
-def _fit(upper: Any, features: list[Feature], recipe: Recipe, pad: int) -> None:
+def _fit(upper: Any, features: list[Feature], recipe: Recipe) -> None:
     import torch
 
     head = list(upper.head.parameters())
@@ -177,7 +178,7 @@ def _tensors(batch: Sequence[Feature]) -> tuple[Any, Any, Any]:
 
 
 def evaluate(
-    upper: Any, examples: Sequence[Example], features: Sequence[Feature], pad: int
+    upper: Any, examples: Sequence[Example], features: Sequence[Feature]
 ) -> dict[str, Any]:
     """EM / F1 of the best span on paragraphs with the answer; "no answer" rate on the others."""
     import torch
