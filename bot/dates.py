@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 _MONTHS = {
     "fr": [
@@ -41,3 +41,10 @@ def human_date(day: date, language: str) -> str:
         first = "1er" if day.day == 1 else str(day.day)
         return f"{first} {_MONTHS['fr'][day.month - 1]} {day.year}"
     return f"{_MONTHS['en'][day.month - 1]} {day.day}, {day.year}"
+
+
+def human_time(moment: datetime, language: str) -> str:
+    """A moment as "2 décembre 2026 à 15:04" (English: "at"), in the local time zone."""
+    local = moment.astimezone()
+    joint = "à" if language == "fr" else "at"
+    return f"{human_date(local.date(), language)} {joint} {local:%H:%M}"

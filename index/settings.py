@@ -58,8 +58,13 @@ class Settings(BaseSettings):
     article_support: float = Field(0.2, ge=0)
     max_passages_per_article: int = Field(2, ge=1)
     near_duplicate_jaccard: float = Field(0.8, gt=0, le=1)
-    # Reference date for "yesterday", "last week"...; empty means today.
+    # Reference date for "yesterday", "last week"...; empty means today. No article published
+    # after it is evidence.
     as_of: date | None = None
+    # Questions that name no period favour articles published shortly before the reference
+    # date: score x (1 + weight x 2^(-age / half-life)). Chosen on data/temporal/tune.jsonl.
+    recency_weight: float = Field(1.0, ge=0)
+    recency_half_life_days: float = Field(14.0, gt=0)
 
     # Answers.
     # reader: the trained span reader (sentence answers for why/how); extractive: sentences.
@@ -68,6 +73,9 @@ class Settings(BaseSettings):
     reader_passages: int = Field(4, ge=1)
     reader_retrieval_weight: float = Field(32.0, ge=0)
     reader_refusal_threshold: float = 23.8
+    # "Qui est le Premier ministre ?": of the spans scoring within this of the best, the one
+    # from the latest article wins.
+    reader_state_slack: float = Field(4.0, ge=0)
     answer_max_sentences: int = Field(3, ge=1)
     refusal_threshold: float = 0.94
     history_turns: int = Field(6, ge=0)
@@ -82,6 +90,11 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(400, ge=16)
     # Backend "llamacpp": a local GGUF file (needs the `llamacpp` extra).
     llm_model_path: Path | None = None
+
+    # A live archive (`newsqa watch`, and the bot's background poller): sources polled every
+    # `watch_interval` seconds ("90", "15m", "1h"); feeds, pages, folders, split by commas.
+    watch_interval: float = Field(900.0, gt=0)
+    watch_sources: Annotated[list[str], NoDecode] = []
 
     # Telegram.
     telegram_token: SecretStr | None = None
@@ -112,6 +125,18 @@ class Settings(BaseSettings):
             return [int(x) for x in value.replace(";", ",").split(",") if x.strip()]
         return value
 
+    @field_validator("watch_sources", mode="before")
+    @classmethod
+    def _source_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [x.strip() for x in value.replace("\n", ",").split(",") if x.strip()]
+        return value
+
+    @field_validator("watch_interval", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> object:
+        return parse_duration(value) if isinstance(value, str) else value
+
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
@@ -119,6 +144,19 @@ class Settings(BaseSettings):
     @property
     def uses_chroma_server(self) -> bool:
         return self.chroma_host is not None
+
+
+_UNITS_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> float:
+    """Seconds from "90", "90s", "15m", "1h" or "1d"."""
+    spoken = text.strip().lower()
+    unit = _UNITS_S.get(spoken[-1:], 0)
+    try:
+        return float(spoken[:-1] if unit else spoken) * (unit or 1)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a duration (say 90, 90s, 15m, 1h or 1d)") from None
 
 
 def load_settings() -> Settings:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -25,7 +25,7 @@ from index.storage import ArticleWrite, write_lock
 from ingest.chunking import ChunkBudget, chunk_text
 from ingest.identity import content_hash, text_hash
 from ingest.progress import Progress
-from ingest.readers import Failure, read_inputs
+from ingest.readers import Failure, Source, read_inputs
 
 log = logging.getLogger(__name__)
 TITLE_TOKENS = 48  # title context given to the embedder is capped at this many tokens
@@ -132,14 +132,18 @@ class Ingestor:
         progress: Progress | None = None,
     ) -> IngestReport:
         with write_lock(self.settings):
-            return self._run(inputs, source, prune, progress or Progress.for_terminal())
+            units = read_inputs(inputs, self.settings, source)
+            return self._run(units, prune, progress or Progress.for_terminal())
 
-    def _run(
-        self, inputs: Sequence[str], source: str, prune: bool, progress: Progress
-    ) -> IngestReport:
+    def ingest(self, units: Iterable[Source], progress: Progress | None = None) -> IngestReport:
+        """Ingest what was read already (the watcher reads only what changed)."""
+        with write_lock(self.settings):
+            return self._run(units, False, progress or Progress())
+
+    def _run(self, units: Iterable[Source], prune: bool, progress: Progress) -> IngestReport:
         started = time.perf_counter()
         run = _Run(self.store.stored_articles())
-        for unit in read_inputs(inputs, self.settings, source):
+        for unit in units:
             run.report.files_read += 1
             for item in unit.items:
                 if isinstance(item, Failure):

@@ -13,9 +13,10 @@ from typing import IO, AnyStr
 
 from index.records import Article
 from index.settings import Settings
+from ingest.datelines import leading_date, split_front_matter
 from ingest.decoding import NotText, bom_encoding, decode
 from ingest.feeds import entries_from_feed, looks_like_feed
-from ingest.fetch import FetchError, fetch
+from ingest.fetch import Fetched, FetchError, fetch
 from ingest.html import article_from_html
 from ingest.identity import article_id
 from ingest.records import BadRecord, article_from_record
@@ -71,8 +72,9 @@ def _is_dir(path: Path) -> bool:
         return False  # unreachable (a folder above it cannot be searched): read_file says why
 
 
-def _read_folder(folder: Path, settings: Settings, source: str) -> Iterator[Source]:
-    """Every file below `folder`, hidden ones aside; what cannot be listed or read is a failure."""
+def list_folder(folder: Path) -> tuple[list[Path], list[Failure]]:
+    """Every file below `folder` (hidden ones aside), sorted, and the folders that could not be
+    listed."""
     unlistable: list[OSError] = []
     found: list[Path] = []
     for root, dirs, files in os.walk(folder, onerror=unlistable.append):
@@ -80,10 +82,19 @@ def _read_folder(folder: Path, settings: Settings, source: str) -> Iterator[Sour
         found += (Path(root) / name for name in files if not name.startswith("."))
         # A link to a folder is not followed (it may loop); it is listed as skipped.
         found += (Path(root) / d for d in dirs if (Path(root) / d).is_symlink())
-    for error in unlistable:
-        where = error.filename or str(folder)
-        yield Source(where, [Failure(where, f"cannot list this folder: {error.strerror}")])
-    for file in sorted(found):
+    failures = [
+        Failure(e.filename or str(folder), f"cannot list this folder: {e.strerror}")
+        for e in unlistable
+    ]
+    return sorted(found), failures
+
+
+def _read_folder(folder: Path, settings: Settings, source: str) -> Iterator[Source]:
+    """Every file below `folder`; what cannot be listed or read is a failure."""
+    files, failures = list_folder(folder)
+    for failure in failures:
+        yield Source(failure.origin, [failure])
+    for file in files:
         yield Source(str(file), read_file(file, settings, source))
 
 
@@ -129,7 +140,14 @@ def _read_checked(path: Path, settings: Settings, source: str) -> list[Item]:
 
 def read_url(url: str, settings: Settings, source: str = "") -> list[Item]:
     try:
-        page = fetch(url, settings)
+        return read_page(fetch(url, settings), url, settings, source)
+    except FetchError as exc:
+        return [Failure(url, str(exc))]
+
+
+def read_page(page: Fetched, url: str, settings: Settings, source: str = "") -> list[Item]:
+    """The articles of a fetched page: a feed's entries, or the page's own article."""
+    try:
         if looks_like_feed(page.data) or (
             "xml" in page.content_type and "html" not in page.content_type
         ):
@@ -153,15 +171,28 @@ def _parse_bytes(
 
 
 def _plain_text(text: str, origin: str, source: str) -> Article:
-    """First non-empty line is the title, the rest the body."""
-    lines = text.strip().splitlines()
-    title = lines[0].strip().lstrip("#").strip()
-    body = "\n".join(lines[1:]).strip()
+    """First non-empty line is the title (unless the front matter has one), the rest the body;
+    the date comes from the front matter or a leading date line, else the article is undated."""
+    plain = split_front_matter(text)
+    lines = plain.text.strip().splitlines()
+    given_title = str(plain.fields.get("title") or "").strip()
+    if not given_title:
+        given_title, lines = lines[0].strip().lstrip("#").strip(), lines[1:]
+    published = plain.published
+    if published is None:
+        # A date line stays in the body: the article's id and text are what they were.
+        published = leading_date([given_title, *(line for line in lines if line.strip())])
+    title, body = given_title, "\n".join(lines).strip()
     if not body:
         body, title = title, title[:120]
-    src = source or "local"
+    src = source or str(plain.fields.get("source") or "") or "local"
     return Article(
-        id=article_id("", "", src, title, body), title=title, text=body, source=src, origin=origin
+        id=article_id("", "", src, title, body),
+        title=title,
+        text=body,
+        source=src,
+        origin=origin,
+        published_at=published,
     )
 
 

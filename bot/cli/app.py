@@ -25,6 +25,7 @@ from index.settings import load_settings
 
 if TYPE_CHECKING:
     from index.records import Answer, Turn
+    from ingest.watch import RoundReport
 
 app = typer.Typer(
     add_completion=False,
@@ -108,6 +109,52 @@ def ingest(
     typer.echo(format_report(report))
     if report.ingested == 0 or (strict and report.failed):
         raise typer.Exit(1)
+
+
+@app.command()
+def watch(
+    ctx: typer.Context,
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(help="feeds, article URLs, folders (default: NEWSQA_WATCH_SOURCES)"),
+    ] = None,
+    every: Annotated[
+        str | None,
+        typer.Option(help="time between rounds: 90s, 15m, 1h (default: NEWSQA_WATCH_INTERVAL)"),
+    ] = None,
+    source: Annotated[str, typer.Option(help="source name for these articles")] = "",
+    once: Annotated[bool, typer.Option(help="one round, then exit")] = False,
+) -> None:
+    """Keep the archive current: poll sources and ingest what is new or changed."""
+    import threading
+
+    from index.settings import parse_duration
+    from ingest.watch import Watcher
+
+    settings = settings_of(ctx)
+    wanted = sources or settings.watch_sources
+    if not wanted:
+        fail("nothing to watch: give feeds, URLs or folders, or set NEWSQA_WATCH_SOURCES")
+    try:
+        every_s = parse_duration(every) if every else settings.watch_interval
+    except ValueError as exc:
+        fail(f"--every: {exc}")
+    if every_s <= 0:
+        fail("--every must be more than 0")
+    settings = settings.model_copy(update={"watch_interval": every_s})
+    watcher = Watcher(settings, open_index(settings), wanted, source)
+    typer.echo(f"watching {len(watcher.sources)} sources every {every_s:g} s (Ctrl-C stops)")
+    try:
+        watcher.run(every_s, threading.Event(), 1 if once else None, _print_round)
+    except KeyboardInterrupt:
+        typer.echo("stopped: the next run resumes from the saved state", err=True)
+        raise typer.Exit(130) from None
+
+
+def _print_round(report: RoundReport) -> None:
+    from datetime import datetime
+
+    typer.echo(f"{datetime.now():%Y-%m-%d %H:%M:%S} {report.line()}")
 
 
 @app.command()

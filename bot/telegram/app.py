@@ -7,12 +7,15 @@ only when mentioned, replied to, or given a command.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import importlib.util
 import logging
 import re
 import secrets
 import socket
+import threading
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
@@ -60,6 +63,7 @@ logger = logging.getLogger(__name__)
 
 # What @BotFather hands out: the bot id, a colon, then about 35 URL-safe characters.
 TOKEN_SHAPE = re.compile(r"\d{3,}:[A-Za-z0-9_-]{30,}")
+JOIN_WATCH_S = 30.0  # how long a stopping bot waits for a watch round under way
 UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]  # all the bot handles
 # The application as this bot builds it: PTB's default context, bot data and job queue types.
 App = Application[
@@ -152,7 +156,7 @@ def run_bot(settings: Settings, index: NewsIndex | None = None) -> None:
         answerer.reader  # noqa: B018 -- and the reader (built into the cache the first time)
     # New at each start (setWebhook sends it again), so a leaked one dies with the process.
     secret = secrets.token_urlsafe(32)
-    with bot_logging({token: "<token>", secret: "<webhook secret>"}):
+    with bot_logging({token: "<token>", secret: "<webhook secret>"}), watching(settings, index):
         application = build_application(settings, index, answerer)
         try:
             if webhook:
@@ -173,6 +177,29 @@ def run_bot(settings: Settings, index: NewsIndex | None = None) -> None:
             where = settings.telegram_base_url or "api.telegram.org"
             reason = str(exc).replace(token, "<token>")
             raise UserError(f"cannot reach the Telegram Bot API at {where}: {reason}") from None
+
+
+@contextlib.contextmanager
+def watching(settings: Settings, index: NewsIndex) -> Iterator[None]:
+    """While the bot serves, poll NEWSQA_WATCH_SOURCES in a thread of its own: each round's
+    articles are answerable as soon as it ends (the index resyncs its BM25 side)."""
+    if not settings.watch_sources:
+        yield
+        return
+    from ingest.watch import Watcher
+
+    stop = threading.Event()
+    watcher = Watcher(settings, index, settings.watch_sources)
+    thread = threading.Thread(
+        target=watcher.run, args=(settings.watch_interval, stop), name="watch", daemon=True
+    )
+    logger.info("watching %d sources every %g s", len(watcher.sources), settings.watch_interval)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()  # a round under way finishes: an ingest is never cut in half by choice
+        thread.join(timeout=JOIN_WATCH_S)
 
 
 def _serve_webhook(application: App, settings: Settings, url: str, secret: str) -> None:

@@ -11,10 +11,11 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from urllib.parse import urlsplit
 
-from bot.dates import human_date
+from bot.dates import human_date, human_time
 from bot.sources import grouped
 from index.records import Answer, Citation, CorpusStats, Passage
 from index.text import MARKER
+from ingest.watch import Freshness
 
 # Longer URLs are shown as text only: a 5,000-character link cannot be split across messages.
 MAX_LINK_CHARS = 2048
@@ -39,6 +40,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "empty_index": "Le fonds est vide pour l'instant : aucun article n'a encore été indexé.",
         "corpus": "Je réponds à partir de {articles} articles ({chunks} passages){span}{sources}.",
         "span": ", du {first} au {last}",
+        "fresh": "Article le plus récent : {last}.",
+        "watched": "Tenu à jour ({sources} sources suivies), dernière relève le {when}.",
+        "not_yet": "Tenu à jour ({sources} sources suivies), première relève en cours.",
         "from": ", de {sources}",
         "help": (
             "Posez une question en une phrase, en français ou en anglais : je cherche dans les "
@@ -70,6 +74,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "empty_index": "The archive is empty for now: no article has been indexed yet.",
         "corpus": "I answer from {articles} articles ({chunks} passages){span}{sources}.",
         "span": ", from {first} to {last}",
+        "fresh": "Latest article: {last}.",
+        "watched": "Kept current ({sources} sources followed), last round on {when}.",
+        "not_yet": "Kept current ({sources} sources followed), first round running.",
         "from": ", from {sources}",
         "help": (
             "Ask a question in one sentence, in French or English: I search the articles and "
@@ -186,8 +193,9 @@ def render_quotes(citations: Sequence[Citation], lang: str, *, expandable: bool 
     return f"<b>{sentence(lang, 'quotes')}</b>\n" + "\n".join(blocks)
 
 
-def render_help(stats: CorpusStats, lang: str) -> str:
-    """What the bot knows (size, dates, sources), how to ask, example questions, commands."""
+def render_help(stats: CorpusStats, lang: str, freshness: Freshness | None = None) -> str:
+    """What the bot knows (size, dates, sources), how fresh it is, how to ask, example
+    questions, commands."""
     if stats.articles == 0:
         corpus = text(lang, "empty_index")
     else:
@@ -204,6 +212,14 @@ def render_help(stats: CorpusStats, lang: str) -> str:
             span=span,
             sources=sources,
         )
+    if stats.last_date:
+        corpus += " " + text(lang, "fresh", last=human_date(stats.last_date, lang))
+    if freshness is not None and freshness.sources:
+        if freshness.last_round is None:
+            corpus += " " + text(lang, "not_yet", sources=freshness.sources)
+        else:
+            when = human_time(freshness.last_round, lang)
+            corpus += " " + text(lang, "watched", sources=freshness.sources, when=when)
     examples = "\n".join(f"• {escape_text(q)}" for q in EXAMPLES[lang])
     return (
         f"{escape_text(corpus)}\n\n{sentence(lang, 'help')}\n\n"

@@ -35,6 +35,7 @@ from bot.telegram.memory import ChatMemory
 from bot.telegram.splitting import split_html, utf16_len
 from index.errors import UserError
 from index.settings import Settings
+from ingest.watch import Freshness
 
 if TYPE_CHECKING:
     from index.answer import Answerer
@@ -95,8 +96,11 @@ def _lang(update: Update) -> str:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say what the archive holds and how to ask (/start and /help)."""
-    stats = await asyncio.to_thread(_state(context).index.stats)
-    await _message(update).reply_html(render_help(stats, _lang(update)))
+    state = _state(context)
+    stats = await asyncio.to_thread(state.index.stats)
+    settings = state.settings
+    watched = Freshness.of(settings, settings.watch_sources) if settings.watch_sources else None
+    await _message(update).reply_html(render_help(stats, _lang(update), watched))
 
 
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

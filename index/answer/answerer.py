@@ -14,11 +14,11 @@ from index.answer.citations import resolve_citations
 from index.answer.extractive import extractive_answer, rank_sentences
 from index.answer.followups import recent_turns, standalone_question
 from index.answer.kinds import wants_explanation
-from index.answer.reading import SpanReader, candidates, reader_answer
+from index.answer.reading import SpanReader, candidates, latest_first, reader_answer
 from index.answer.refusal import dont_know
 from index.answer.smalltalk import is_small_talk, small_talk_reply
 from index.records import Answer, Turn
-from index.retrieval import Filters, Retrieval, question_language
+from index.retrieval import Filters, Retrieval, asks_current_state, question_language
 from index.settings import Settings
 
 if TYPE_CHECKING:
@@ -123,6 +123,9 @@ class Answerer:
         """The reader decides whether the archive answers; facts get its span, while why,
         how and summaries get the sentence the span sits in."""
         found = candidates(question, retrieval, self.reader, self.settings)
+        if retrieval.date_range is None and asks_current_state(focus):
+            s = self.settings
+            found = latest_first(found, s.reader_state_slack, s.reader_refusal_threshold)
         answer = reader_answer(
             question,
             language,

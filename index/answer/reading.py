@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 from index.answer.citations import quote_bounds
@@ -49,6 +50,17 @@ def candidates(
         if span is not None
     ]
     return sorted(found, key=lambda c: -c.score)
+
+
+def latest_first(found: Sequence[Candidate], slack: float, floor: float) -> list[Candidate]:
+    """For a question about how things stand: among the spans within `slack` of the best and
+    not below `floor`, the one from the most recently published article first (undated ones
+    count as oldest)."""
+    close = [c for c in found if c.score >= max(found[0].score - slack, floor)]
+    if not close:
+        return list(found)
+    latest = max(close, key=lambda c: (c.passage.published_at or date.min, c.score))
+    return [latest, *(c for c in found if c is not latest)]
 
 
 def reader_answer(

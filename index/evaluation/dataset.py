@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ class QAItem:
     answer_spans: list[tuple[int, int]] = field(default_factory=list)
     type: str = ""
     unanswerable: bool = False
+    as_of: date | None = None  # the question's "today"; None: the run's reference date
 
 
 @dataclass(frozen=True)
@@ -84,4 +86,14 @@ def _qa_item(raw: Any) -> QAItem:
         answer_spans=spans,
         type=str(raw.get("type") or ""),
         unanswerable=unanswerable,
+        as_of=_as_of(raw.get("as_of")),
     )
+
+
+def _as_of(value: object) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"'as_of' {value!r} is not an ISO date (YYYY-MM-DD)") from None

@@ -21,6 +21,7 @@ from index.evaluation.metrics import (
     token_f1,
 )
 from index.records import Answer, Passage
+from index.retrieval import Filters
 from index.settings import Settings
 from index.text import strip_markers
 
@@ -55,6 +56,7 @@ class QuestionResult:
         return {
             "id": self.item.id,
             "question": self.item.question,
+            "as_of": self.item.as_of.isoformat() if self.item.as_of else None,
             "type": self.item.type,
             "unanswerable": self.item.unanswerable,
             "evidence_ids": self.item.evidence_ids,
@@ -81,10 +83,11 @@ def evaluate_item(
     result = QuestionResult(item)
     try:
         started = time.perf_counter()
-        passages = index.search(item.question, k * CHUNKS_PER_ARTICLE)
+        filters = Filters(as_of=item.as_of)
+        passages = index.search(item.question, k * CHUNKS_PER_ARTICLE, filters)
         result.retrieval_ms = (time.perf_counter() - started) * 1000
         if answerer is not None:
-            timed = answerer.answer_timed(item.question)
+            timed = answerer.answer_timed(item.question, as_of=item.as_of)
             # What a user waits for: the answerer's own retrieval, then the answer.
             result.retrieval_ms, result.answer_ms = timed.retrieval_ms, timed.answer_ms
             _score_answer(result, timed.answer)
@@ -172,12 +175,16 @@ def evaluation_config(
             "dense_candidates": settings.dense_candidates,
             "lexical_candidates": settings.lexical_candidates,
             "max_passages_per_article": settings.max_passages_per_article,
+            "recency_weight": settings.recency_weight,
+            "recency_half_life_days": settings.recency_half_life_days,
         },
+        "as_of": settings.as_of.isoformat() if settings.as_of else None,
         "answer_k": settings.answer_k,
         "refusal_threshold": settings.refusal_threshold,
         "reader": {
             "passages": settings.reader_passages,
             "retrieval_weight": settings.reader_retrieval_weight,
             "refusal_threshold": settings.reader_refusal_threshold,
+            "state_slack": settings.reader_state_slack,
         },
     }

@@ -3,12 +3,14 @@
 from index.retrieval.dates import DateRange, find_date_range
 from index.retrieval.hybrid import Filters, HybridRetriever, Retrieval
 from index.retrieval.language import detect_language, question_language
+from index.retrieval.recency import asks_current_state
 
 __all__ = [
     "DateRange",
     "Filters",
     "HybridRetriever",
     "Retrieval",
+    "asks_current_state",
     "detect_language",
     "find_date_range",
     "question_language",

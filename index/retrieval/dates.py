@@ -40,6 +40,13 @@ _MONTH_ROWS = (
 )  # fmt: skip
 _MONTHS = _table(*_MONTH_ROWS)
 _EN_MONTHS = [row.split()[1] for row in _MONTH_ROWS]
+
+
+def month_number(name: str) -> int | None:
+    """1-12 for a French or English month name, lower case without accents ("fevrier")."""
+    return _MONTHS.get(name)
+
+
 _WEEKDAYS = _table(
     "lundi monday", "mardi tuesday", "mercredi wednesday", "jeudi thursday", "vendredi friday",
     "samedi saturday", "dimanche sunday", first=0,

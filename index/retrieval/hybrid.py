@@ -16,6 +16,7 @@ from index.records import Passage
 from index.retrieval.dates import DateRange, find_date_range
 from index.retrieval.fusion import by_article_support, diversify, weighted_rrf
 from index.retrieval.language import question_language
+from index.retrieval.recency import boosted, names_a_year, not_after, within
 from index.settings import Settings
 from index.storage import ChunkStore, LexicalIndex, published_range
 
@@ -31,6 +32,7 @@ class Retrieval:
     language: str
     passages: list[Passage]
     date_range: DateRange | None = None
+    today: date | None = None  # the reference date the question was asked on
 
 
 @dataclass(frozen=True)
@@ -61,11 +63,26 @@ class HybridRetriever:
             return Retrieval(question, language, [])
         today = filters.as_of or self.settings.as_of or date.today()
         date_range = find_date_range(question, today)
+        # Articles from after the question's "today" are never evidence; the filter is only
+        # set when the archive holds some, since a filtered search costs more.
+        limit: tuple[int, int] | None = not_after(today)
+        if limit is not None and self.lexical.latest_published() <= limit[1]:
+            limit = None
         vector = self._embedder().embed_query(question)
-        rankings = self._rankings(question, language, vector, filters.sources, date_range)
+        rankings = self._rankings(question, language, vector, filters.sources, date_range, limit)
         fused = weighted_rrf(rankings, self.settings.rrf_k)
+        if date_range is None and not names_a_year(question):
+            # No period asked: the state of things on the reference date, recent news first.
+            ids = [cid for cid, _ in fused]
+            fused = boosted(
+                fused,
+                self.lexical.published(ids),
+                today,
+                self.settings.recency_half_life_days,
+                self.settings.recency_weight,
+            )
         chosen = self._choose(fused, vector, k)
-        return Retrieval(question, language, chosen, date_range)
+        return Retrieval(question, language, chosen, date_range, today)
 
     def _rankings(
         self,
@@ -74,14 +91,16 @@ class HybridRetriever:
         vector: np.ndarray,
         sources: Sequence[str],
         date_range: DateRange | None,
+        limit: tuple[int, int] | None,
     ) -> list[tuple[float, list[str]]]:
-        """(weight, chunk ids best first) from each side, and again within the asked period."""
+        """(weight, chunk ids best first) from each side, and again within the asked period;
+        never a chunk published outside `limit`."""
         s = self.settings
         words = _topic_words(question, date_range)
-        periods: list[tuple[int, int] | None] = [None]
+        periods: list[tuple[int, int] | None] = [limit]
         if date_range is not None:
             # The same searches restricted to the asked period: a second vote for in-range chunks.
-            periods.append(published_range(date_range.start, date_range.end))
+            periods.append(within(published_range(date_range.start, date_range.end), limit))
         rankings: list[tuple[float, list[str]]] = []
         for period in periods:
             dense = self.store.search(vector, s.dense_candidates, sources, period)

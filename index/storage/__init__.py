@@ -3,7 +3,7 @@
 from index.storage.chroma import ArticleWrite, ChunkStore, article_key, chunk_id
 from index.storage.client import open_client, write_lock
 from index.storage.lexical import LexicalHit, LexicalIndex, lexical_folder
-from index.storage.metadata import published_range, reserved_key
+from index.storage.metadata import published_range, reserved_key, timestamp
 
 __all__ = [
     "ArticleWrite",
@@ -16,5 +16,6 @@ __all__ = [
     "open_client",
     "published_range",
     "reserved_key",
+    "timestamp",
     "write_lock",
 ]

@@ -6,6 +6,7 @@ chunks that changed; the BM25 matrix (bm25s) is rebuilt from those stored tokens
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import re
@@ -119,6 +120,23 @@ class LexicalIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [LexicalHit(ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def latest_published(self) -> int:
+        """The newest publication timestamp among the chunks (-1: none dated)."""
+        with self._lock:
+            self._load()
+            return int(self._ts.max()) if len(self._ts) else -1
+
+    def published(self, ids: Sequence[str]) -> list[int]:
+        """Each chunk's publication timestamp (-1: undated or unknown), in the order given."""
+        with self._lock:
+            self._load()
+            known, stamps = self._ids, self._ts
+            out = []
+            for cid in ids:
+                at = bisect.bisect_left(known, cid)  # ids are kept sorted (ORDER BY id)
+                out.append(int(stamps[at]) if at < len(known) and known[at] == cid else -1)
+            return out
 
     def _load(self) -> bm25s.BM25 | None:
         """The BM25 matrix for the current tokens: from disk if fresh, else rebuilt and saved."""

@@ -1,0 +1,73 @@
+"""News time in the ranking: nothing from after the question's "today", recent news first.
+
+A question that names no period ("Qui est le Premier ministre ?") is about the state of things
+on its reference date, so articles close before that date count more. The boost is bounded
+(score x (1 + weight x 2^(-age / half-life))) rather than a plain decay: a plain decay ranks a
+two-year-old archive by date alone, while a bounded one only tips near-equal candidates, and
+fades to nothing for an archive far older than the reference date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from index.storage import timestamp
+from index.text import fold
+
+DAY_S = 86_400
+# "Qui est", "quel est le", "who is", "what is the current", "actuel": the answer is whatever
+# holds on the reference date, so the latest article that answers is the one to trust.
+_STATE = re.compile(
+    r"^\s*(?:qui|quel(?:le)?s?|who|what|which)\s+(?:est|sont|is|are)\b"
+    r"|\b(?:actuel(?:le)?s?|en\s+ce\s+moment|current(?:ly)?|now|right\s+now|nowadays|"
+    r"aujourd'hui|today|dernier(?:e|s|es)?\s+(?:vainqueur|gagnant|laureat|elu|president)|"
+    r"latest|most\s+recent)\b"
+)
+_YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)")
+
+
+def asks_current_state(question: str) -> bool:
+    """Whether the question asks how things stand now (and names no year)."""
+    folded = fold(question)
+    return bool(_STATE.search(folded)) and not _YEAR.search(folded)
+
+
+def names_a_year(question: str) -> bool:
+    """Whether it names a year ("Eurovision 2016"): then it is not pushed toward recent news."""
+    return bool(_YEAR.search(question))
+
+
+def not_after(today: date) -> tuple[int, int]:
+    """Publication timestamps up to `today`, undated articles (stored as -1) included."""
+    return -1, timestamp(today)
+
+
+def within(period: tuple[int, int], limit: tuple[int, int] | None) -> tuple[int, int]:
+    """The part of `period` that `limit` allows."""
+    if limit is None:
+        return period
+    return max(period[0], limit[0]), min(period[1], limit[1])
+
+
+def boosted(
+    fused: Sequence[tuple[str, float]],
+    published: Sequence[int],
+    today: date,
+    half_life_days: float,
+    weight: float,
+) -> list[tuple[str, float]]:
+    """The fused (id, score) list with recent chunks boosted, best first; undated ones unboosted.
+
+    `published` holds each chunk's publication timestamp (-1: undated), in `fused` order."""
+    if weight <= 0 or not fused:
+        return list(fused)
+    now = timestamp(today)
+    out = []
+    for (cid, score), ts in zip(fused, published, strict=True):
+        if ts >= 0:
+            age_days = max(0.0, (now - ts) / DAY_S)
+            score *= 1.0 + weight * 0.5 ** (age_days / half_life_days)
+        out.append((cid, score))
+    return sorted(out, key=lambda pair: -pair[1])

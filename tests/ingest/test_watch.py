@@ -1,0 +1,148 @@
+"""`newsqa watch` keeps the archive current: conditional requests against a real loopback feed
+server, folders by file changes, one broken source beside good ones, state across restarts.
+
+Over the fake encoder and a real embedded Chroma: what is fetched, embedded and skipped does
+not depend on the model. The bot answering from a watched article is in tests/bot/telegram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from index.engine import NewsIndex
+from index.errors import UserError
+from index.settings import load_settings
+from ingest.watch import Watcher, WatchState
+from tests.conftest import sample_records
+from tests.fakes.encoder import BagOfWordsEncoder
+from tests.fakes.live_feed import LiveFeed, live_feed
+
+
+@pytest.fixture()
+def feed() -> Iterator[LiveFeed]:
+    with live_feed() as served:
+        yield served
+
+
+def story(n: int) -> tuple[str, str, str]:
+    """A sample article as a full-text feed item (long enough not to be fetched again)."""
+    record = sample_records(1, start=n)[0]
+    return str(record["title"]), str(record["published_at"]), str(record["text"])
+
+
+def embedded(index: NewsIndex) -> int:
+    encoder = index.embedder.encoder
+    assert isinstance(encoder, BagOfWordsEncoder)
+    return len(encoder.encoded)
+
+
+def test_an_unchanged_feed_is_answered_304_and_nothing_is_embedded(
+    fake_index: NewsIndex, feed: LiveFeed
+) -> None:
+    feed.add(*story(0))
+    feed.add(*story(1))
+    watcher = Watcher(fake_index.settings, fake_index, [feed.url])
+    first = watcher.round()
+    assert (first.new, first.changed, first.failed) == (2, 0, [])
+    texts = embedded(fake_index)
+
+    second = watcher.round()
+    assert feed.answers == [200, 304]
+    assert (second.new, second.changed, second.unchanged_sources) == (0, 0, 1)
+    assert embedded(fake_index) == texts
+    assert "0 new, 0 changed, 0 failed, 1 sources unchanged" in second.line()
+
+
+def test_items_added_later_are_ingested_alone_and_found(
+    fake_index: NewsIndex, feed: LiveFeed
+) -> None:
+    feed.add(*story(0))
+    watcher = Watcher(fake_index.settings, fake_index, [feed.url])
+    watcher.round()
+    before, chunks = embedded(fake_index), fake_index.store.count()
+    title, day, text = story(5)
+    feed.add(title, day, text)
+
+    later = watcher.round()
+    assert (later.new, later.changed) == (1, 0)
+    new_chunks = fake_index.store.count() - chunks
+    assert new_chunks > 0 and embedded(fake_index) - before == new_chunks  # only the new item
+    found = fake_index.search(title, 3)
+    assert found and found[0].title == title
+
+
+def test_a_broken_feed_fails_alone_and_backs_off(fake_index: NewsIndex, feed: LiveFeed) -> None:
+    feed.add(*story(0))
+    now = [1_000_000.0]
+    watcher = Watcher(
+        fake_index.settings, fake_index, [feed.broken_url, feed.url], clock=lambda: now[0]
+    )
+    first = watcher.round()
+    assert first.new == 1
+    assert [f.origin for f in first.failed] == [feed.broken_url]
+    assert "HTTP 500" in first.failed[0].reason
+    assert f"failed: {feed.broken_url}: HTTP 500" in first.line()
+
+    waiting = watcher.round()  # within the back-off the broken feed is left alone
+    assert (waiting.waiting, waiting.failed) == (1, [])
+    now[0] += fake_index.settings.watch_interval + 1
+    retried = watcher.round()
+    assert len(retried.failed) == 1
+    state = watcher.state.sources[feed.broken_url]
+    assert state.failures == 2
+    # The wait doubles after each failure in a row.
+    assert state.retry_at - now[0] == pytest.approx(2 * fake_index.settings.watch_interval)
+
+
+def test_a_restarted_watcher_asks_conditionally(fake_index: NewsIndex, feed: LiveFeed) -> None:
+    feed.add(*story(0))
+    Watcher(fake_index.settings, fake_index, [feed.url]).round()
+    saved = WatchState.load(fake_index.settings)
+    assert saved.sources[feed.url].etag and saved.last_round
+
+    again = Watcher(fake_index.settings, fake_index, [feed.url]).round()
+    assert feed.answers == [200, 304] and again.unchanged_sources == 1
+
+
+def test_a_folder_yields_its_new_and_changed_files_only(
+    fake_index: NewsIndex, tmp_path: Path
+) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    first = folder / "a.txt"
+    first.write_text("Séisme en Italie\n" + story(0)[2], encoding="utf-8")
+    watcher = Watcher(fake_index.settings, fake_index, [str(folder)])
+    assert watcher.round().new == 1
+    texts = embedded(fake_index)
+
+    unchanged = watcher.round()
+    assert (unchanged.new, unchanged.changed, unchanged.unchanged_sources) == (0, 0, 1)
+    assert embedded(fake_index) == texts
+
+    (folder / "b.md").write_text(
+        "---\ntitle: Élection\ndate: 2017-05-07\n---\n" + story(3)[2], encoding="utf-8"
+    )
+    first.write_text("Séisme en Italie\n" + story(0)[2] + "\n\nMise à jour : bilan.", "utf-8")
+    later = watcher.round()
+    assert (later.new, later.changed) == (1, 1)
+    dated = fake_index.search("Élection", 1)
+    assert dated and str(dated[0].published_at) == "2017-05-07"
+
+
+def test_a_missing_folder_is_a_failure_not_a_crash(fake_index: NewsIndex, tmp_path: Path) -> None:
+    report = Watcher(fake_index.settings, fake_index, [str(tmp_path / "nowhere")]).round()
+    assert report.failed and "no such file or folder" in report.failed[0].reason
+
+
+def test_intervals_read_with_units(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSQA_WATCH_INTERVAL", "15m")
+    monkeypatch.setenv("NEWSQA_WATCH_SOURCES", "https://example.org/rss, ./inbox")
+    settings = load_settings()
+    assert settings.watch_interval == 900
+    assert settings.watch_sources == ["https://example.org/rss", "./inbox"]
+    monkeypatch.setenv("NEWSQA_WATCH_INTERVAL", "soon")
+    with pytest.raises(UserError, match="NEWSQA_WATCH_INTERVAL"):
+        load_settings()
