@@ -62,15 +62,18 @@ class Settings(BaseSettings):
     # after it is evidence.
     as_of: date | None = None
     # Questions that name no period favour articles published shortly before the reference
-    # date: score x (1 + weight x 2^(-age / half-life)). Chosen on data/temporal/tune.jsonl.
-    recency_weight: float = Field(1.0, ge=0)
-    recency_half_life_days: float = Field(14.0, gt=0)
+    # date: score x (1 + weight x 2^(-age / half-life)). Chosen on data/temporal/tune.jsonl
+    # (bench/recency_grid.py).
+    recency_weight: float = Field(2.0, ge=0)
+    recency_half_life_days: float = Field(30.0, gt=0)
 
     # Answers.
     # reader: the trained span reader (sentence answers for why/how); extractive: sentences.
     answer_backend: Literal["reader", "extractive", "openai", "llamacpp"] = "reader"
     answer_k: int = Field(5, ge=1)
     reader_passages: int = Field(4, ge=1)
+    # The reader reads each passage's title before it; a span may come from the title.
+    reader_titles: bool = True
     reader_retrieval_weight: float = Field(32.0, ge=0)
     reader_refusal_threshold: float = 23.8
     # "Qui est le Premier ministre ?": of the spans scoring within this of the best, the one

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from index.answer.citations import quote_bounds
 from index.answer.refusal import dont_know
-from index.reading import Span
+from index.reading import Span, title_head
 from index.records import Answer, Citation, Passage
 from index.retrieval import Retrieval
 from index.settings import Settings
@@ -26,7 +26,9 @@ _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 
 
 class SpanReader(Protocol):
-    def read(self, question: str, passages: Sequence[str]) -> list[Span | None]: ...
+    def read(
+        self, question: str, passages: Sequence[str], titles: Sequence[str] = ()
+    ) -> list[Span | None]: ...
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,8 @@ def candidates(
     years = set(_YEAR.findall(question))
     passages = [p for p in retrieval.passages if _speaks_of(p, years)]
     passages = passages[: settings.reader_passages]
-    spans = reader.read(question, [p.text for p in passages])
+    titles = [p.title for p in passages] if settings.reader_titles else []
+    spans = reader.read(question, [p.text for p in passages], titles)
     found = [
         Candidate(p, span, span.margin + settings.reader_retrieval_weight * p.score)
         for p, span in zip(passages, spans, strict=True)
@@ -86,8 +89,15 @@ def reader_answer(
             evidence=best.score if best else 0.0,
         )
     passage, span = best.passage, best.span
-    text = strip_markers(passage.text[span.start : span.end]).strip()
-    a, b = _sentence_around(passage, span)
+    if span.in_title:
+        # Found in the title ("Turquie : tentative de coup d'État"): the title is no part of
+        # the text, so the quote is the passage's opening sentence, which news writes to say
+        # what the title says.
+        text = strip_markers(title_head(passage.title)[span.start : span.end]).strip()
+        a, b = _sentence_around(passage, Span(0, 1, span.score, span.null))
+    else:
+        text = strip_markers(passage.text[span.start : span.end]).strip()
+        a, b = _sentence_around(passage, span)
     a, b = quote_bounds(passage.text, a, b)
     quote = passage.text[a:b]
     citation = Citation(1, passage, quote, passage.start + a, passage.start + b)

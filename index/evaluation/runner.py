@@ -29,7 +29,24 @@ if TYPE_CHECKING:
     from index.answer import Answerer
 
 log = logging.getLogger(__name__)
-CHUNKS_PER_ARTICLE = 4  # chunks fetched per wanted article, so dedup still leaves k articles
+CHUNKS_PER_ARTICLE = 4
+# Settings that cannot change a figure (places, secrets, the bot's own), left out of reports.
+NOT_FIGURES = {
+    "data_dir",
+    "cache_dir",
+    "llm_api_key",
+    "telegram_token",
+    "telegram_base_url",
+    "telegram_allowed_users",
+    "telegram_allowed_chats",
+    "telegram_questions_per_minute",
+    "telegram_webhook_url",
+    "telegram_webhook_listen",
+    "telegram_webhook_port",
+    "corpus_attribution",
+    "watch_interval",
+    "watch_sources",
+}  # chunks fetched per wanted article, so dedup still leaves k articles
 
 
 @dataclass
@@ -187,4 +204,6 @@ def evaluation_config(
             "refusal_threshold": settings.reader_refusal_threshold,
             "state_slack": settings.reader_state_slack,
         },
+        # Everything else that can move a figure, so that `--compare` can name what changed.
+        "settings": settings.model_dump(mode="json", exclude=NOT_FIGURES),
     }

@@ -23,7 +23,7 @@ from index.embedding.onnx_int8 import (
     token_capped_batches,
 )
 from index.reading.network import WEIGHTS, load_full
-from index.reading.spans import Span, best_span
+from index.reading.spans import Span, best_span, title_head
 from index.reading.windows import Specials, Window, windows
 
 log = logging.getLogger(__name__)
@@ -77,15 +77,22 @@ class Reader:
         self.session = cpu_session(folder / MODEL_FILE, threads)
         self._run_options = shrinking_run_options()
 
-    def read(self, question: str, passages: Sequence[str]) -> list[Span | None]:
-        cut = [windows(self.tokenizer, question, text) for text in passages]
+    def read(
+        self, question: str, passages: Sequence[str], titles: Sequence[str] = ()
+    ) -> list[Span | None]:
+        """Each passage's best span. A passage's title, when given, is read before it: news
+        titles often hold the answer ("Turquie : tentative de coup d'État")."""
+        heads = [title_head(t) for t in titles] if titles else [""] * len(passages)
+        texts = [head + text for head, text in zip(heads, passages, strict=True)]
+        cut = [windows(self.tokenizer, question, text) for text in texts]
         logits = self._logits([w for own in cut for w in own])
         found: list[Span | None] = []
         at = 0
-        for text, own in zip(passages, cut, strict=True):
+        for text, head, own in zip(texts, heads, cut, strict=True):
             rows = logits[at : at + len(own)]
             at += len(own)
-            found.append(best_span(text, own, rows[:, :, 0], rows[:, :, 1]))
+            span = best_span(text, own, rows[:, :, 0], rows[:, :, 1])
+            found.append(span.without_head(len(head)) if span is not None else None)
         return found
 
     def _logits(self, batch: list[Window]) -> np.ndarray:

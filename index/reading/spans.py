@@ -7,7 +7,7 @@ start score plus its end score, and the null score is the same pair taken at `<s
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -25,11 +25,30 @@ class Span:
     end: int
     score: float  # start + end score of the span
     null: float  # the no-answer score of the window it came from
+    in_title: bool = False  # the offsets are into the passage's title, not its text
 
     @property
     def margin(self) -> float:
         """How much the span beats "no answer"; below zero the reader prefers no answer."""
         return self.score - self.null
+
+    def without_head(self, head: int) -> Span:
+        """Offsets of a span read in `title_head(title) + text`, back into the text, or into
+        the title (`in_title`) when the span starts there."""
+        if head == 0:
+            return self
+        if self.start >= head:
+            return replace(self, start=self.start - head, end=self.end - head)
+        return replace(self, end=min(self.end, head - len(TITLE_END)), in_title=True)
+
+
+TITLE_END = ".\n"
+
+
+def title_head(title: str) -> str:
+    """What the reader reads before a passage: its title, closed as a sentence."""
+    title = " ".join(title.split())
+    return title.rstrip(".") + TITLE_END if title else ""
 
 
 def best_span(

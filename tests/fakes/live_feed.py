@@ -1,6 +1,7 @@
 """A news feed on 127.0.0.1 whose items a test adds between rounds, served the way real feed
 servers answer conditional requests: an ETag and a Last-Modified on every 200, and a bare 304
-when the client's If-None-Match still matches. `/feed/N` is item N's own page; `/broken` always answers 500."""
+when the client's If-None-Match still matches. `/feed/N` is item N's own page; `/broken` always
+answers 500."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import hashlib
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from email.utils import format_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 

@@ -156,3 +156,31 @@ def test_bad_inputs_are_failures_with_reasons_and_good_ones_survive(tmp_path: Pa
     assert "cannot read" in reasons["loop.txt"]
     assert "no such file" in reasons["missing.txt"]
     assert "unsupported file type '.pdf'" in reasons["notes.pdf"]
+
+
+def test_text_files_take_their_date_from_front_matter_or_a_leading_date_line(
+    tmp_path: Path,
+) -> None:
+    front = tmp_path / "note.md"
+    front.write_text(
+        "---\ntitle: Séisme\ndate: 2016-08-24\nsource: Notes\n---\nLa terre a tremblé."
+    )
+    line = tmp_path / "depeche.txt"
+    line.write_text("Grève à la SNCF\n7 octobre 2016 – Les trains ne circulent pas.\n")
+    english = tmp_path / "wire.txt"
+    english.write_text("Strike\nPublished on October 7, 2016\nNo trains today.\n")
+    deep = tmp_path / "undated.txt"
+    deep.write_text("Souvenirs\nUn texte.\nIl parle du 7 octobre 2016, plus bas.\n")
+    broken = tmp_path / "broken.md"
+    broken.write_text("---\ntitle: [unclosed\n---\nLe texte reste lisible.\n")
+    articles, failures = _read([str(p) for p in (front, line, english, deep, broken)])
+    assert not failures
+    by_origin = {Path(a.origin).name: a for a in articles}
+    note = by_origin["note.md"]
+    assert (note.title, note.source, note.text) == ("Séisme", "Notes", "La terre a tremblé.")
+    assert note.published_at == date(2016, 8, 24)
+    assert by_origin["depeche.txt"].published_at == date(2016, 10, 7)
+    assert by_origin["wire.txt"].published_at == date(2016, 10, 7)
+    assert by_origin["undated.txt"].published_at is None  # a date deep in the text is the story's
+    assert by_origin["broken.md"].published_at is None
+    assert "Le texte reste lisible." in by_origin["broken.md"].text

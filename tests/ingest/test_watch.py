@@ -16,8 +16,8 @@ from index.engine import NewsIndex
 from index.errors import UserError
 from index.settings import load_settings
 from ingest.watch import Watcher, WatchState
-from tests.conftest import sample_records
-from tests.fakes.encoder import BagOfWordsEncoder
+from tests.conftest import make_settings, sample_records
+from tests.fakes.encoder import BagOfWordsEncoder, fake_embedder
 from tests.fakes.live_feed import LiveFeed, live_feed
 
 
@@ -146,3 +146,22 @@ def test_intervals_read_with_units(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSQA_WATCH_INTERVAL", "soon")
     with pytest.raises(UserError, match="NEWSQA_WATCH_INTERVAL"):
         load_settings()
+
+
+def test_a_server_front_end_sees_a_watch_round_without_restarting(
+    tmp_path: Path, feed: LiveFeed, chroma_server: tuple[str, int]
+) -> None:
+    host, port = chroma_server
+    server = {"chroma_host": host, "chroma_port": port, "collection": "watched"}
+    # The watcher and a bot are two processes on one server, each with its own data folder.
+    watching = NewsIndex.open(make_settings(tmp_path / "w", **server), embedder=fake_embedder())
+    serving = NewsIndex.open(make_settings(tmp_path / "r", **server), embedder=fake_embedder())
+    feed.add(*story(0))
+    watcher = Watcher(watching.settings, watching, [feed.url])
+    watcher.round()
+    assert serving.search(story(0)[0], 1)[0].title == story(0)[0]
+    title = story(9)[0]
+    assert all(p.title != title for p in serving.search(title, 3))
+    feed.add(*story(9))
+    assert watcher.round().new == 1
+    assert serving.search(title, 1)[0].title == title

@@ -136,9 +136,17 @@ def test_eval_metrics_reports_and_compare(tmp_path: Path) -> None:
     assert report["latency_ms"]["answer"]["p50"] > 0
     assert report["config"]["answerer"] == "extractive"
     assert (tmp_path / "run1" / "plots.png").stat().st_size > 10_000
-    assert markdown_rows((tmp_path / "run1" / "report.md").read_text())["hit@5"] == "0.667"
+    written = (tmp_path / "run1" / "report.md").read_text()
+    assert markdown_rows(written)["hit@5"] == "0.667"
+    # The failures are named, each with its question, what was expected and what came back.
+    assert "## Gold article not in the top 10 (1)" in written
+    miss = next(line for line in written.splitlines() if line.startswith("| q3 |"))
+    assert rows[2]["question"] in miss
+    if rows[3]["refused"] is False:
+        assert "## Unanswerable but answered (1)" in written
 
-    # Second run: same corpus (reused, nothing embedded), q1's gold moved away: a flip.
+    # Second run: same corpus (reused, nothing embedded), q1's gold moved away: a flip; and
+    # a stricter refusal threshold, a setting the comparison must name.
     second = run_cli(
         "eval",
         str(_qa(tmp_path, seed_gold="elsewhere")),
@@ -148,14 +156,25 @@ def test_eval_metrics_reports_and_compare(tmp_path: Path) -> None:
         str(tmp_path / "run2"),
         "--compare",
         str(tmp_path / "run1" / "report.json"),
-        env=env,
+        env=env | {"NEWSQA_REFUSAL_THRESHOLD": "2.0"},
     )
     assert second.returncode == 0, second.stderr
     assert "0 added, 0 updated, 2 unchanged" in second.stderr
     compared = json.loads((tmp_path / "run2" / "report.json").read_text())["compare"]
-    assert compared["hit_to_miss"] == ["q1"] and compared["miss_to_hit"] == []
-    assert compared["deltas"]["hit@1"] == pytest.approx(-1 / 3, abs=1e-3)
-    assert "hit@5 lost: q1" in second.stdout
+    assert compared["flips"]["hit@5"] == {"lost": ["q1"], "gained": []}
+    hit1 = compared["metrics"]["hit@1"]
+    assert (hit1["old"], hit1["new"]) == (pytest.approx(1 / 3, abs=1e-3), 0.0)
+    assert hit1["delta"] == pytest.approx(-1 / 3, abs=1e-3)
+    assert compared["settings"]["refusal_threshold"] == {"old": 0.94, "new": 2.0}
+    assert compared["settings"]["settings.refusal_threshold"] == {"old": 0.94, "new": 2.0}
+    # Nothing clears the threshold now: every answer became a refusal, each named.
+    answered_before = {r["id"] for r in rows if r["refused"] is False}
+    newly_refused = compared["flips"]["refused"]["gained"]
+    assert newly_refused and set(newly_refused) == answered_before
+    assert "hit@5 flipped to false: q1; to true: none" in second.stdout
+    assert "refusal_threshold 0.94 -> 2.0" in second.stdout
+    compared_md = (tmp_path / "run2" / "report.md").read_text()
+    assert "| hit@1 | 0.333 | 0.000 | -0.333 |" in compared_md
 
 
 def test_eval_user_mistakes_are_one_line(tmp_path: Path, newsqa: Newsqa) -> None:

@@ -148,7 +148,9 @@ class StringReader:
     def __init__(self, answer: str, margin: float) -> None:
         self.answer, self.margin = answer, margin
 
-    def read(self, question: str, passages: Sequence[str]) -> list[Span | None]:
+    def read(
+        self, question: str, passages: Sequence[str], titles: Sequence[str] = ()
+    ) -> list[Span | None]:
         return [
             Span(t.index(self.answer), t.index(self.answer) + len(self.answer), self.margin, 0.0)
             if self.answer in t

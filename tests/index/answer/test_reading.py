@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from index.answer.reading import candidates, reader_answer
-from index.reading import Span
+from index.answer.reading import candidates, latest_first, reader_answer
+from index.reading import Span, title_head
 from index.records import Passage
 from index.retrieval import Retrieval
 from tests.conftest import make_passage, make_settings
@@ -28,7 +28,9 @@ class Finder:
     def __init__(self, margins: dict[str, float]) -> None:
         self.margins = margins
 
-    def read(self, question: str, passages: Sequence[str]) -> list[Span | None]:
+    def read(
+        self, question: str, passages: Sequence[str], titles: Sequence[str] = ()
+    ) -> list[Span | None]:
         found: list[Span | None] = []
         for text in passages:
             hits = [(a, m) for a, m in self.margins.items() if a in text]
@@ -107,3 +109,49 @@ def test_a_question_about_a_year_is_not_answered_from_another_years_news(tmp_pat
     same_year = candidates("Qui a gagné l'Eurovision 2016 ?", r, reader, s)
     named = retrieval(make_passage("En 2023, " + eurovision, "later", published_at=None))
     assert same_year and candidates("Qui a gagné l'Eurovision 2023 ?", named, reader, s)
+
+
+def test_a_state_question_takes_the_latest_close_answer(tmp_path: Path) -> None:
+    s = make_settings(tmp_path, reader_retrieval_weight=0.0, reader_refusal_threshold=1.0)
+    older = make_passage(
+        "Manuel Valls est Premier ministre.", "pm-2016", published_at=date(2016, 5, 1)
+    )
+    newer = make_passage("Bernard Cazeneuve est Premier ministre.", "pm-2017",
+                         published_at=date(2017, 1, 10))  # fmt: skip
+    r = retrieval(older, newer)
+    found = candidates("q", r, Finder({"Manuel Valls": 6.0, "Bernard Cazeneuve": 4.0}), s)
+    assert found[0].span.margin == 6.0  # the reader alone prefers the older article
+    latest = latest_first(found, slack=3.0, floor=s.reader_refusal_threshold)
+    assert reader_answer("q", "fr", r, latest, s).span == "Bernard Cazeneuve"
+    # Beyond the slack, or below the refusal threshold, the surer span stays first.
+    assert latest_first(found, slack=1.0, floor=1.0)[0].passage.article_id == "pm-2016"
+    assert latest_first(found, slack=3.0, floor=5.0)[0].passage.article_id == "pm-2016"
+
+
+class TitleFinder(Finder):
+    """Finds its answers in the titles it is given."""
+
+    def read(
+        self, question: str, passages: Sequence[str], titles: Sequence[str] = ()
+    ) -> list[Span | None]:
+        found: list[Span | None] = []
+        for title in titles:
+            head = title_head(title)
+            hits = [a for a in self.margins if a in head]
+            start = head.index(hits[0]) if hits else 0
+            span = Span(start, start + len(hits[0]), self.margins[hits[0]], 0.0, in_title=True)
+            found.append(span if hits else None)
+        return found
+
+
+def test_an_answer_found_in_the_title_quotes_the_opening_sentence(tmp_path: Path) -> None:
+    s = make_settings(tmp_path, reader_refusal_threshold=0.0)
+    coup = make_passage(
+        "Une partie de l'armée a tenté de prendre le pouvoir. Le président a résisté.",
+        "coup",
+        title="Turquie : tentative de coup d'État",
+    )
+    r = retrieval(coup)
+    answer = reader_answer("q", "fr", r, candidates("q", r, TitleFinder({"Turquie": 4.0}), s), s)
+    assert answer.text == "Turquie [1]" and answer.span == "Turquie"
+    assert answer.citations[0].quote == "Une partie de l'armée a tenté de prendre le pouvoir."

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from index.reading import title_head
 from index.reading.runtime import Reader, ensure_reader
 from tests.conftest import SEED, cache_sharing_e5
 
@@ -64,3 +65,17 @@ def test_an_unrelated_passage_gives_no_answer(reader: Reader) -> None:
         "Qui remplace Pete Hegseth à la réunion du groupe de contact ?", [unrelated]
     )
     assert span is None or span.margin < 0
+
+
+def test_a_title_is_read_with_its_passage_and_can_hold_the_answer(reader: Reader) -> None:
+    title = "Turquie : tentative de coup d'État"
+    passage = (
+        "Dans la nuit de vendredi à samedi, une partie de l'armée a tenté de prendre le pouvoir. "
+        "Le président a appelé la population à descendre dans la rue."
+    )
+    question = "Dans quel pays y a-t-il eu une tentative de coup d'État ?"
+    (blind,) = reader.read(question, [passage])
+    (seeing,) = reader.read(question, [passage], [title])
+    assert blind is None or "Turquie" not in passage[blind.start : blind.end]
+    assert seeing is not None and seeing.in_title
+    assert title_head(title)[seeing.start : seeing.end] == "Turquie"

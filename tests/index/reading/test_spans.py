@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from index.reading.spans import MAX_ANSWER_TOKENS, best_span
+from index.reading.spans import MAX_ANSWER_TOKENS, Span, best_span, title_head
 from index.reading.windows import Window
 
 TEXT = "Le prix revient à Yoshinori Ohsumi, biologiste japonais."
@@ -82,3 +82,15 @@ def test_balanced_brackets_and_abbreviations_are_kept() -> None:
     s[0, HEAD + 3], e[0, HEAD + 4] = 5.0, 5.0
     span = best_span(text, [w], s, e)
     assert span is not None and text[span.start : span.end] == "Washington (D.C.)"
+
+
+def test_a_span_read_after_a_title_is_placed_in_the_text_or_the_title() -> None:
+    head = title_head("Turquie :  tentative de coup d'État.")
+    assert head == "Turquie : tentative de coup d'État.\n"
+    in_text = Span(len(head) + 3, len(head) + 9, 5.0, 1.0).without_head(len(head))
+    assert (in_text.start, in_text.end, in_text.in_title) == (3, 9, False)
+    in_title = Span(0, 7, 5.0, 1.0).without_head(len(head))
+    assert in_title.in_title and head[in_title.start : in_title.end] == "Turquie"
+    across = Span(10, len(head) + 4, 5.0, 1.0).without_head(len(head))
+    assert across.in_title and across.end == len(head) - 2  # cut where the title ends
+    assert Span(2, 5, 1.0, 0.0).without_head(0) == Span(2, 5, 1.0, 0.0)

@@ -1,0 +1,105 @@
+"""Every question has a "today": nothing published after it is evidence, recent news comes first
+when no period is named, an explicit period wins, undated articles are never filtered out.
+
+Over the bag-of-words fake and a real embedded Chroma: these are rules of the ranking, not of
+the model. The same four stories about one topic, published two months apart, and one undated.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from index.engine import NewsIndex
+from index.evaluation import load_qa
+from index.evaluation.runner import evaluate_item
+from index.retrieval import Filters, asks_current_state
+from ingest.pipeline import Ingestor
+from tests.conftest import write_jsonl
+
+TOPIC = "Le conseil municipal de Vernon élit son nouveau maire après un long débat public."
+DAYS = ("2016-03-10", "2016-05-10", "2016-07-10", "2016-09-10")
+
+
+@pytest.fixture()
+def dated(fake_index: NewsIndex, tmp_path: Path) -> NewsIndex:
+    records = [
+        {
+            "id": f"vernon-{day}",
+            "title": f"Vernon : un nouveau maire ({n})",
+            "text": f"{TOPIC} Le maire numéro {n} prend ses fonctions.",
+            "published_at": day,
+            "source": "Local",
+        }
+        for n, day in enumerate(DAYS, 1)
+    ]
+    corpus = write_jsonl(tmp_path / "dated.jsonl", records)
+    undated = tmp_path / "undated.txt"
+    undated.write_text(f"Vernon : archives du maire\n{TOPIC} Notes sans date.\n", "utf-8")
+    Ingestor(fake_index.settings, fake_index).run([str(corpus), str(undated)])
+    fake_index.sync_lexical()
+    return fake_index
+
+
+def published(index: NewsIndex, question: str, as_of: date) -> list[str]:
+    passages = index.search(question, 5, Filters(as_of=as_of))
+    return [p.published_at.isoformat() if p.published_at else "undated" for p in passages]
+
+
+def test_articles_after_the_reference_date_are_never_evidence(dated: NewsIndex) -> None:
+    days = published(dated, "Qui est le maire de Vernon ?", date(2016, 6, 1))
+    assert days and all(d == "undated" or d <= "2016-06-01" for d in days)
+    assert "undated" in days  # an undated article is never dropped by the date filter
+
+
+def test_with_no_period_named_the_latest_before_today_comes_first(dated: NewsIndex) -> None:
+    assert published(dated, "Qui est le maire de Vernon ?", date(2016, 9, 12))[0] == "2016-09-10"
+    assert published(dated, "Qui est le maire de Vernon ?", date(2016, 5, 20))[0] == "2016-05-10"
+
+
+def test_an_explicit_period_wins_over_recency(dated: NewsIndex) -> None:
+    question = "Qui a été élu maire de Vernon en mars 2016 ?"
+    assert published(dated, question, date(2016, 9, 12))[0] == "2016-03-10"
+
+
+def test_a_question_naming_a_year_is_not_pushed_toward_recent_news(dated: NewsIndex) -> None:
+    # A lone year is no period for the date parser, yet the question is not about "now": it is
+    # ranked as with recency switched off, while the same words without the year are not.
+    flat = NewsIndex(dated.settings.model_copy(update={"recency_weight": 0.0}), dated.store,
+                     dated.embedder)  # fmt: skip
+    today = Filters(as_of=date(2016, 9, 12))
+
+    def order(index: NewsIndex, question: str) -> list[str]:
+        return [p.chunk_id for p in index.search(question, 5, today)]
+
+    assert order(dated, "Maire de Vernon 2016 ?") == order(flat, "Maire de Vernon 2016 ?")
+    assert order(dated, "Maire de Vernon ?") != order(flat, "Maire de Vernon ?")
+
+
+def test_state_questions_are_told_apart() -> None:
+    for question in ("Qui est le Premier ministre ?", "Who is the president?",
+                     "Quel est le prix actuel du pétrole ?"):  # fmt: skip
+        assert asks_current_state(question), question
+    for question in ("Qui a gagné l'Eurovision 2016 ?", "Pourquoi le pont s'est-il effondré ?"):
+        assert not asks_current_state(question), question
+
+
+def test_eval_lines_carry_their_own_today(dated: NewsIndex, tmp_path: Path) -> None:
+    lines = [
+        {"id": "early", "question": "Qui est le maire de Vernon ?", "as_of": "2016-04-01",
+         "evidence_ids": ["vernon-2016-03-10"]},
+        {"id": "late", "question": "Qui est le maire de Vernon ?", "as_of": "2016-09-11",
+         "evidence_ids": ["vernon-2016-09-10"]},
+        {"id": "bad", "question": "Qui ?", "as_of": "hier", "evidence_ids": ["x"]},
+    ]  # fmt: skip
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    items, bad = load_qa(qa)
+    assert [b.line for b in bad] == [3] and "ISO date" in bad[0].reason
+    for item in items:
+        result = evaluate_item(dated, item, 5)
+        assert result.hit_rank == 1, item.id
+        assert result.as_json()["as_of"] == item.as_of.isoformat()  # type: ignore[union-attr]
