@@ -5,6 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
 
 import chromadb.errors
 
@@ -12,7 +15,7 @@ from index.embedding import Embedder, model_label
 from index.records import CorpusStats, Passage
 from index.retrieval import Filters, HybridRetriever, Retrieval
 from index.settings import Settings
-from index.storage import ChunkStore, LexicalIndex, lexical_folder
+from index.storage import ChunkStore, LexicalIndex, lexical_folder, write_lock
 
 log = logging.getLogger(__name__)
 RETRY_PAUSES_S = (0.0, 0.5, 2.0)  # before each new try of a search that met a write
@@ -51,12 +54,7 @@ class NewsIndex:
     def lexical(self) -> LexicalIndex:
         """The BM25 side, brought up to date with the collection when first used."""
         if self._lexical is None:
-            server = (
-                f"{self.settings.chroma_host}:{self.settings.chroma_port}"
-                if self.settings.uses_chroma_server
-                else None
-            )
-            folder = lexical_folder(self.settings.data_dir, self.store.name, server)
+            folder = lexical_folder(self.settings.data_dir, self.store.name, self._server())
             self._lexical = LexicalIndex(folder)
             self._lexical.sync(self.store)
         return self._lexical
@@ -127,4 +125,39 @@ class NewsIndex:
         return self.retrieve(question, k, filters).passages
 
     def stats(self) -> CorpusStats:
-        return self.store.stats()
+        """What the archive holds, with this process's disk use, model and precision."""
+        with self._lock:
+            self._catch_up()
+            found = self.store.stats()
+        places = [lexical_folder(self.settings.data_dir, self.store.name, self._server())]
+        if not self.settings.uses_chroma_server:
+            places.append(self.settings.chroma_dir)  # shared by the collections it holds
+        return replace(
+            found,
+            disk_bytes=sum(_size(p) for p in places),
+            model=self.model_name,
+            precision=self.settings.embed_precision,
+        )
+
+    def forget(
+        self, ids: Sequence[str] = (), urls: Sequence[str] = (), sources: Sequence[str] = ()
+    ) -> dict[str, tuple[str, int]]:
+        """Remove the articles with these ids, URLs or sources; returns what was removed
+        (id -> title, passages). The BM25 side follows at once."""
+        with write_lock(self.settings), self._lock:
+            found = self.store.find_articles(ids, urls, sources)
+            for article_id in found:
+                self.store.delete_article(article_id)
+        self.sync_lexical()
+        return found
+
+    def _server(self) -> str | None:
+        s = self.settings
+        return f"{s.chroma_host}:{s.chroma_port}" if s.uses_chroma_server else None
+
+
+def _size(path: Path) -> int:
+    """Bytes of the files under `path` (0 when it is not there)."""
+    if path.is_file():
+        return path.stat().st_size
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 Scalar = str | int | float | bool
 
@@ -100,11 +100,28 @@ class Turn:
 
 
 @dataclass(frozen=True)
+class SourceStats:
+    """One source's share of the archive."""
+
+    name: str
+    articles: int
+    chunks: int
+    first_date: date | None
+    last_date: date | None
+
+
+@dataclass(frozen=True)
 class CorpusStats:
-    """What the index holds, for help texts."""
+    """What the index holds: for `newsqa stats` and the bot's /help."""
 
     articles: int
     chunks: int
     first_date: date | None
     last_date: date | None
     sources: tuple[str, ...] = ()
+    per_source: tuple[SourceStats, ...] = ()
+    languages: tuple[tuple[str, int], ...] = ()  # (language, articles), most first
+    last_write: datetime | None = None  # the last ingest (or forget) into this collection
+    disk_bytes: int | None = None  # what this process's data folder holds for it
+    model: str = ""
+    precision: str = ""

@@ -19,6 +19,7 @@ from bot.cli.common import (
     parse_date,
     settings_of,
 )
+from bot.cli.helptext import plain_help_types
 from index.errors import UserError
 from index.offline import go_offline
 from index.settings import load_settings
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from index.records import Answer, Turn
     from ingest.watch import RoundReport
 
+plain_help_types()
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -34,7 +36,8 @@ app = typer.Typer(
     help="Ask a news archive questions and get cited answers.",
 )
 AsOf = Annotated[
-    str | None, typer.Option("--as-of", help="date for 'yesterday', 'last week'… (YYYY-MM-DD)")
+    str | None,
+    typer.Option("--as-of", metavar="DATE", help="date for 'yesterday', 'last week'… (YYYY-MM-DD)"),
 ]
 CHAT_TEXTS = {
     "fr": {
@@ -48,6 +51,7 @@ CHAT_TEXTS = {
         "words": "Ask a question in words (/quit to leave).",
     },
 }
+OWN_LOGGERS = ("index", "ingest", "bot", "newsqa")
 INTERRUPTED = "interrupted: re-run the same command to finish; nothing is duplicated"
 
 
@@ -72,10 +76,12 @@ def _setup(
 ) -> None:
     """Build the settings once, for every command; keep libraries offline before they load."""
     logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+        level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    # --verbose is for newsqa's own steps; libraries (llama-index logs ~100 lines a question at
+    # DEBUG) keep to their warnings.
+    for own in OWN_LOGGERS:
+        logging.getLogger(own).setLevel(logging.DEBUG if verbose else logging.INFO)
     for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
@@ -89,8 +95,12 @@ def _setup(
 @app.command()
 def ingest(
     ctx: typer.Context,
-    paths: Annotated[list[str], typer.Argument(help="files, folders or http(s) URLs")],
-    source: Annotated[str, typer.Option(help="source name for these articles")] = "",
+    paths: Annotated[
+        list[str], typer.Argument(metavar="PATH", help="files, folders or http(s) URLs")
+    ],
+    source: Annotated[
+        str, typer.Option(metavar="NAME", help="source name for these articles")
+    ] = "",
     prune: Annotated[bool, typer.Option(help="remove articles absent from these inputs")] = False,
     strict: Annotated[bool, typer.Option(help="exit 1 when any input fails")] = False,
 ) -> None:
@@ -116,13 +126,20 @@ def watch(
     ctx: typer.Context,
     sources: Annotated[
         list[str] | None,
-        typer.Argument(help="feeds, article URLs, folders (default: NEWSQA_WATCH_SOURCES)"),
+        typer.Argument(
+            metavar="SOURCE", help="feeds, article URLs, folders (default: NEWSQA_WATCH_SOURCES)"
+        ),
     ] = None,
     every: Annotated[
         str | None,
-        typer.Option(help="time between rounds: 90s, 15m, 1h (default: NEWSQA_WATCH_INTERVAL)"),
+        typer.Option(
+            metavar="INTERVAL",
+            help="time between rounds: 90s, 15m, 1h (default: NEWSQA_WATCH_INTERVAL)",
+        ),
     ] = None,
-    source: Annotated[str, typer.Option(help="source name for these articles")] = "",
+    source: Annotated[
+        str, typer.Option(metavar="NAME", help="source name for these articles")
+    ] = "",
     once: Annotated[bool, typer.Option(help="one round, then exit")] = False,
 ) -> None:
     """Keep the archive current: poll sources and ingest what is new or changed."""
@@ -158,10 +175,58 @@ def _print_round(report: RoundReport) -> None:
 
 
 @app.command()
+def stats(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """What the archive holds: articles and passages per source, dates, languages, size."""
+    from bot.cli.render import format_stats, stats_json
+
+    index = open_index(settings_of(ctx))
+    found = index.stats()
+    if as_json:
+        typer.echo(json.dumps(stats_json(found, index.store.name), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(format_stats(found, index.store.name))
+
+
+@app.command()
+def forget(
+    ctx: typer.Context,
+    articles: Annotated[
+        list[str] | None, typer.Argument(help="article ids or URLs", metavar="ID_OR_URL")
+    ] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", metavar="NAME", help="every article of this source (repeatable)"),
+    ] = None,
+) -> None:
+    """Remove articles from the archive, by id, URL or source."""
+    from ingest.identity import canonical_url
+
+    given = articles or []
+    if not given and not source:
+        fail("say what to forget: article ids or URLs, or --source NAME")
+    urls = [a for a in given if a.startswith(("http://", "https://"))]
+    ids = [a for a in given if a not in urls] + [canonical_url(u) for u in urls]
+    index = open_index(settings_of(ctx))
+    gone = index.forget(ids, urls, source or ())
+    if not gone:
+        fail("no stored article matches: see `newsqa stats` and `newsqa search`")
+    passages = sum(n for _, n in gone.values())
+    typer.echo(f"forgot {len(gone)} articles ({passages} passages):")
+    for article_id, (title, _) in sorted(gone.items()):
+        typer.echo(f"  {article_id}  {title}")
+
+
+@app.command()
 def search(
     ctx: typer.Context,
-    question: Annotated[str, typer.Argument(help="what to look for")],
-    k: Annotated[int, typer.Option("-k", "--top-k", min=1, help="how many passages")] = 5,
+    question: Annotated[str, typer.Argument(metavar="QUESTION", help="what to look for")],
+    k: Annotated[
+        int,
+        typer.Option("-k", "--top-k", min=1, metavar="N", help="how many passages (at least 1)"),
+    ] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Print the passages closest to a question."""
@@ -177,11 +242,14 @@ def search(
 @app.command()
 def ask(
     ctx: typer.Context,
-    question: Annotated[str, typer.Argument(help="a question in French or English")],
+    question: Annotated[
+        str, typer.Argument(metavar="QUESTION", help="a question in French or English")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     as_of: AsOf = None,
     source: Annotated[
-        list[str] | None, typer.Option("--source", help="only this source (repeatable)")
+        list[str] | None,
+        typer.Option("--source", metavar="NAME", help="only this source (repeatable)"),
     ] = None,
 ) -> None:
     """Answer a question with numbered citations, or say that the archive does not know."""
@@ -239,7 +307,15 @@ def _turn(answer: Answer) -> Turn:
 
 @app.command()
 def bot(ctx: typer.Context) -> None:
-    """Serve the archive in Telegram (NEWSQA_TELEGRAM_TOKEN; long polling or webhook)."""
+    """Serve the archive in Telegram.
+
+    Needs NEWSQA_TELEGRAM_TOKEN (from @BotFather). Optional: NEWSQA_TELEGRAM_ALLOWED_USERS and
+    NEWSQA_TELEGRAM_ALLOWED_CHATS (ids, comma-separated; empty answers everyone),
+    NEWSQA_TELEGRAM_WEBHOOK_URL (a webhook instead of long polling, with
+    NEWSQA_TELEGRAM_WEBHOOK_LISTEN and _PORT), NEWSQA_TELEGRAM_QUESTIONS_PER_MINUTE,
+    NEWSQA_WATCH_SOURCES and NEWSQA_WATCH_INTERVAL (keep the archive current while serving),
+    NEWSQA_ANSWER_BACKEND. Set them in the environment or in .env (see .env.example).
+    """
     from bot.telegram import run_bot
 
     run_bot(settings_of(ctx))
@@ -248,19 +324,30 @@ def bot(ctx: typer.Context) -> None:
 @app.command("eval")
 def evaluate(
     ctx: typer.Context,
-    qa_file: Annotated[Path, typer.Argument(help="QA pairs, one JSON object per line")],
+    qa_file: Annotated[
+        Path, typer.Argument(metavar="QA_FILE", help="QA pairs, one JSON object per line")
+    ],
     corpus: Annotated[
         Path | None,
-        typer.Option(help="ingest this JSONL corpus first, into a collection of its own"),
+        typer.Option(
+            metavar="FILE", help="ingest this JSONL corpus first, into a collection of its own"
+        ),
     ] = None,
     k: Annotated[
-        int, typer.Option("-k", "--top-k", min=1, help="articles retrieved per question")
+        int,
+        typer.Option(
+            "-k", "--top-k", min=1, metavar="N", help="articles retrieved per question (at least 1)"
+        ),
     ] = 10,
     out: Annotated[
-        Path, typer.Option(help="folder for report.json, results.jsonl, report.md")
+        Path, typer.Option(metavar="DIR", help="folder for report.json, results.jsonl, report.md")
     ] = Path("eval-out"),
-    limit: Annotated[int, typer.Option(min=0, help="first N questions only (0: all)")] = 0,
-    compare: Annotated[Path | None, typer.Option(help="an earlier report.json")] = None,
+    limit: Annotated[
+        int, typer.Option(min=0, metavar="N", help="first N questions only (0: all)")
+    ] = 0,
+    compare: Annotated[
+        Path | None, typer.Option(metavar="REPORT", help="an earlier report.json")
+    ] = None,
     answers: Annotated[
         bool, typer.Option(help="also answer each question and score the answers")
     ] = True,

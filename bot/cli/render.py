@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.dates import human_date
 from bot.sources import grouped
-from index.records import Answer, Citation, Passage
+from index.records import Answer, Citation, CorpusStats, Passage
 
 if TYPE_CHECKING:
     from ingest.pipeline import IngestReport
@@ -145,3 +145,67 @@ def _byline(p: Passage, language: str) -> str:
     day = human_date(p.published_at, language) if p.published_at else undated
     source = f"{p.source}, " if p.source else ""
     return f"{p.title} ({source}{day})"
+
+
+def format_stats(stats: CorpusStats, collection: str) -> str:
+    """`newsqa stats`: the archive at a glance, then one row per source."""
+
+    def span(first: object, last: object) -> str:
+        return f"{first} to {last}" if first and last else "undated"
+
+    rows = [
+        ("collection", collection),
+        ("articles", str(stats.articles)),
+        ("passages", str(stats.chunks)),
+        ("dates", span(stats.first_date, stats.last_date)),
+        ("languages", ", ".join(f"{lang} {n}" for lang, n in stats.languages) or "-"),
+        (
+            "last ingest",
+            stats.last_write.astimezone().strftime("%Y-%m-%d %H:%M") if stats.last_write else "-",
+        ),
+        ("on disk", _megabytes(stats.disk_bytes)),
+        ("embedding model", f"{stats.model} ({stats.precision})"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    lines = [f"{name:<{width}}  {value}" for name, value in rows]
+    if stats.per_source:
+        name_width = max(len("source"), *(len(s.name) for s in stats.per_source))
+        lines += ["", f"{'source':<{name_width}}  {'articles':>8}  {'passages':>8}  dates"]
+        lines += [
+            f"{s.name:<{name_width}}  {s.articles:>8}  {s.chunks:>8}  "
+            f"{span(s.first_date, s.last_date)}"
+            for s in stats.per_source
+        ]
+    return "\n".join(lines)
+
+
+def stats_json(stats: CorpusStats, collection: str) -> dict[str, Any]:
+    def day(value: object) -> str | None:
+        return str(value) if value else None
+
+    return {
+        "collection": collection,
+        "articles": stats.articles,
+        "passages": stats.chunks,
+        "first_date": day(stats.first_date),
+        "last_date": day(stats.last_date),
+        "languages": dict(stats.languages),
+        "last_ingest": stats.last_write.isoformat() if stats.last_write else None,
+        "disk_bytes": stats.disk_bytes,
+        "embed_model": stats.model,
+        "embed_precision": stats.precision,
+        "sources": [
+            {
+                "name": s.name,
+                "articles": s.articles,
+                "passages": s.chunks,
+                "first_date": day(s.first_date),
+                "last_date": day(s.last_date),
+            }
+            for s in stats.per_source
+        ],
+    }
+
+
+def _megabytes(size: int | None) -> str:
+    return "-" if size is None else f"{size / 1024 / 1024:.1f} MB"

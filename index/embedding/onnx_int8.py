@@ -41,7 +41,9 @@ def ensure_int8(location: str, cache_dir: Path) -> Path:
     folder = int8_dir(cache_dir, location)
     if not (folder / META_FILE).is_file():
         log.info("preparing the int8 embedding model (once, about a minute)")
-    return build_once(folder, META_FILE, lambda work: _export(location, work))
+    return build_once(
+        folder, META_FILE, lambda work: build_int8(_export, (location, work), work / MODEL_FILE)
+    )
 
 
 def build_once(folder: Path, marker: str, build: Callable[[Path], None]) -> Path:
@@ -68,14 +70,43 @@ def build_once(folder: Path, marker: str, build: Callable[[Path], None]) -> Path
     return folder
 
 
-def export_int8(
+def build_int8(export: Callable[..., None], args: tuple[Any, ...], out_file: Path) -> None:
+    """Run `export(*args)`, which writes `fp32_file(out_file)`, then quantize that graph into
+    `out_file`: each step in a process of its own.
+
+    Together in one process they peaked at 3.9 GB (torch's model and trace, then the quantizer's
+    copies of a 470 MB graph, never all handed back); apart, each step peaks near 2.6 GB and
+    frees it all when its process ends."""
+    in_child(export, *args)
+    in_child(quantize_int8, fp32_file(out_file), out_file)
+    fp32_file(out_file).unlink()
+
+
+def fp32_file(out_file: Path) -> Path:
+    return out_file.with_suffix(".fp32.onnx")
+
+
+def in_child(target: Callable[..., None], *args: Any) -> None:
+    """`target(*args)` in a fresh Python process (spawned: nothing of this one is copied)."""
+    import multiprocessing
+
+    child = multiprocessing.get_context("spawn").Process(target=target, args=args)
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise RuntimeError(
+            f"preparing the int8 model failed in a child process (exit {child.exitcode}): "
+            "see the lines above; the cache folder is left as it was"
+        )
+
+
+def export_fp32(
     module: Any, sample: tuple[Any, Any], output: tuple[str, dict[int, str]], out_file: Path
 ) -> None:
-    """A torch module taking (input_ids, attention_mask) exported to ONNX, then quantized to
-    int8 into `out_file`; batch and token axes stay dynamic."""
+    """A torch module taking (input_ids, attention_mask) exported to ONNX (fp32) at `out_file`;
+    batch and token axes stay dynamic."""
     import torch
 
-    fp32_file = out_file.with_suffix(".fp32.onnx")
     name, axes = output
     with warnings.catch_warnings(), torch.inference_mode():
         # The TorchScript exporter is deprecated in favour of torch.export, which needs
@@ -84,7 +115,7 @@ def export_int8(
         torch.onnx.export(
             module,
             sample,
-            str(fp32_file),
+            str(out_file),
             input_names=["input_ids", "attention_mask"],
             output_names=[name],
             dynamic_axes={
@@ -95,8 +126,6 @@ def export_int8(
             opset_version=17,
             dynamo=False,
         )
-    quantize_int8(fp32_file, out_file)
-    fp32_file.unlink()
 
 
 def quantize_int8(fp32_file: Path, out_file: Path) -> None:
@@ -138,6 +167,7 @@ def shrinking_run_options() -> Any:
 
 
 def _export(location: str, out: Path) -> None:
+    """The fp32 graph, tokenizer and metadata into `out` (run in a child process)."""
     import torch
     from sentence_transformers import SentenceTransformer
 
@@ -163,11 +193,11 @@ def _export(location: str, out: Path) -> None:
         padding=True,
         return_tensors="pt",
     )
-    export_int8(
+    export_fp32(
         SentenceVectors(),
         (sample["input_ids"], sample["attention_mask"]),
         ("sentence_embedding", {0: "batch"}),
-        out / MODEL_FILE,
+        fp32_file(out / MODEL_FILE),
     )
     model.tokenizer.save_pretrained(str(out))
     meta = {

@@ -65,8 +65,12 @@ def compare(
 
 
 def settings_diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The configuration values that differ, by dotted name: {name: {"old": .., "new": ..}}."""
-    flat_old, flat_new = _flat(old), _flat(new)
+    """The configuration values that differ, by dotted name: {name: {"old": .., "new": ..}}.
+
+    A section one report lacks altogether (written by an older newsqa) is not compared."""
+    shared = set(old) & set(new)
+    flat_old = _flat({k: v for k, v in old.items() if k in shared})
+    flat_new = _flat({k: v for k, v in new.items() if k in shared})
     return {
         name: {"old": flat_old.get(name), "new": flat_new.get(name)}
         for name in sorted(set(flat_old) | set(flat_new))

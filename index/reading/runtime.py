@@ -15,9 +15,11 @@ import numpy as np
 
 from index.embedding.e5_bundle import ensure_derived
 from index.embedding.onnx_int8 import (
+    build_int8,
     build_once,
     cpu_session,
-    export_int8,
+    export_fp32,
+    fp32_file,
     padded,
     shrinking_run_options,
     token_capped_batches,
@@ -44,10 +46,15 @@ def ensure_reader(cache_dir: Path, weights: Path = WEIGHTS) -> Path:
     folder = reader_dir(cache_dir, weights)
     if not (folder / META_FILE).is_file():
         log.info("preparing the answer reader (once, about a minute)")
-    return build_once(folder, META_FILE, lambda work: _export(cache_dir, weights, work))
+    return build_once(
+        folder,
+        META_FILE,
+        lambda work: build_int8(_export, (cache_dir, weights, work), work / MODEL_FILE),
+    )
 
 
 def _export(cache_dir: Path, weights: Path, out: Path) -> None:
+    """The reader's fp32 graph, tokenizer and metadata into `out` (run in a child process)."""
     import torch
 
     model_dir = ensure_derived(cache_dir)
@@ -56,8 +63,11 @@ def _export(cache_dir: Path, weights: Path, out: Path) -> None:
         reader = load_full(model_dir, weights)
     sample_ids = torch.tensor([[0, 1500, 2, 2, 3000, 4000, 2], [0, 1500, 2, 2, 3000, 2, 1]])
     sample_mask = (sample_ids != 1).long()
-    export_int8(
-        reader, (sample_ids, sample_mask), ("logits", {0: "batch", 1: "tokens"}), out / MODEL_FILE
+    export_fp32(
+        reader,
+        (sample_ids, sample_mask),
+        ("logits", {0: "batch", 1: "tokens"}),
+        fp32_file(out / MODEL_FILE),
     )
     shutil.copy(model_dir / "tokenizer.json", out / "tokenizer.json")
     meta = {"weights": str(weights), "recipe": RECIPE}

@@ -9,13 +9,13 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from index.errors import IndexMismatch, StoreUnavailable
-from index.records import Article, Chunk, CorpusStats, Passage, StoredArticle
+from index.records import Article, Chunk, CorpusStats, Passage, SourceStats, StoredArticle
 from index.settings import Settings
 from index.storage.client import RefuseToEmbed, open_client
 from index.storage.metadata import (
@@ -118,6 +118,11 @@ class LexicalSource:
     published_ts: int
 
 
+def _date_span(metas: Sequence[dict[str, Any]]) -> tuple[date | None, date | None]:
+    days = sorted(d for m in metas if (d := str(m.get("published_at") or "")))
+    return (date.fromisoformat(days[0]), date.fromisoformat(days[-1])) if days else (None, None)
+
+
 def chunk_id(article_id: str, index: int) -> str:
     digest = hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:16]
     return f"{digest}-{index:04d}"
@@ -151,11 +156,22 @@ class ChunkStore:
         if self._state is None:
             return
         self.own_writes = uuid.uuid4().hex
+        at = datetime.now(UTC).isoformat(timespec="seconds")
         self._state.upsert(
             ids=[self.name],
             embeddings=np.ones((1, 1), np.float32),
-            metadatas=[{"token": self.own_writes}],
+            metadatas=[{"token": self.own_writes, "at": at}],
         )
+
+    def last_write(self) -> datetime | None:
+        """When any process last wrote to the collection (None: never, or before newsqa
+        recorded it)."""
+        if self._state is None:
+            return None
+        found = self._state.get(ids=[self.name], include=["metadatas"])
+        metas = found["metadatas"] or []
+        at = str(metas[0].get("at") or "") if metas else ""
+        return datetime.fromisoformat(at) if at else None
 
     @classmethod
     def open(
@@ -250,19 +266,52 @@ class ChunkStore:
             offset += FETCH_BATCH
 
     def stats(self) -> CorpusStats:
-        """Article and chunk counts, date range and sources of what is stored."""
+        """Counts, dates and languages of what is stored, in all and per source (one read of
+        each article's first chunk)."""
         found = self.collection.get(where={"chunk_index": 0}, include=["metadatas"])
         metas = found["metadatas"] or []
-        days = sorted(str(m.get("published_at") or "") for m in metas)
-        days = [d for d in days if d]
-        sources = sorted({str(m.get("source") or "") for m in metas} - {""})
+        by_source: dict[str, list[dict[str, Any]]] = {}
+        for meta in metas:
+            by_source.setdefault(str(meta.get("source") or ""), []).append(dict(meta))
+        per_source = tuple(
+            SourceStats(
+                name or "(none)",
+                len(group),
+                sum(int_field(m.get("n_chunks"), 1) for m in group),
+                *_date_span(group),
+            )
+            for name, group in sorted(by_source.items())
+        )
+        languages = Counter(str(m.get("lang") or "?") for m in metas).most_common()
+        first, last = _date_span([dict(m) for m in metas])
         return CorpusStats(
             articles=len(metas),
             chunks=self.count(),
-            first_date=date.fromisoformat(days[0]) if days else None,
-            last_date=date.fromisoformat(days[-1]) if days else None,
-            sources=tuple(sources),
+            first_date=first,
+            last_date=last,
+            sources=tuple(s.name for s in per_source if s.name != "(none)"),
+            per_source=per_source,
+            languages=tuple(languages),
+            last_write=self.last_write(),
         )
+
+    def find_articles(
+        self, ids: Sequence[str] = (), urls: Sequence[str] = (), sources: Sequence[str] = ()
+    ) -> dict[str, tuple[str, int]]:
+        """Stored articles with one of these ids, URLs or sources: id -> (title, chunks)."""
+        wanted: list[dict[str, Any]] = []
+        for key, values in (("article_id", ids), ("url", urls), ("source", sources)):
+            if values:
+                wanted.append({key: {"$in": list(values)}})
+        if not wanted:
+            return {}
+        match = wanted[0] if len(wanted) == 1 else {"$or": wanted}
+        where: Any = {"$and": [{"chunk_index": 0}, match]}
+        found = self.collection.get(where=where, include=["metadatas"])
+        return {
+            str(m["article_id"]): (str(m.get("title") or ""), int_field(m.get("n_chunks"), 1))
+            for m in found["metadatas"] or []
+        }
 
     def replace(self, writes: Sequence[ArticleWrite]) -> WriteResult:
         """Write each article's new version, then drop what is left of its old one.
