@@ -94,3 +94,13 @@ def test_an_unknown_source_is_named_with_the_known_ones(indexed: NewsIndex) -> N
 def test_version() -> None:
     result = run_cli("--version")
     assert result.returncode == 0 and result.stdout.startswith("newsqa 0.")
+
+
+def test_a_refusal_is_the_only_output(indexed: NewsIndex, reader: object) -> None:
+    # The `reader` fixture has the reader prepared in the shared cache, as on a second run.
+    result = run_cli(
+        "ask", "Qui a gagné la Coupe du monde de football 2022 ?", env=_env(indexed, "reader")
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("Je ne sais pas")
+    assert result.stderr == ""  # no library noise, no log line
