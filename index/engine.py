@@ -126,9 +126,7 @@ class NewsIndex:
 
     def stats(self) -> CorpusStats:
         """What the archive holds, with this process's disk use, model and precision."""
-        with self._lock:
-            self._catch_up()
-            found = self.store.stats()
+        found = self.store.stats()  # a read of its own: questions are not held up
         places = [lexical_folder(self.settings.data_dir, self.store.name, self._server())]
         if not self.settings.uses_chroma_server:
             places.append(self.settings.chroma_dir)  # shared by the collections it holds
@@ -158,6 +156,10 @@ class NewsIndex:
 
 def _size(path: Path) -> int:
     """Bytes of the files under `path` (0 when it is not there)."""
-    if path.is_file():
-        return path.stat().st_size
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    total = 0
+    for f in [path, *path.rglob("*")] if path.is_dir() else [path]:
+        try:
+            total += f.stat().st_size if f.is_file() else 0
+        except OSError:  # a journal or temporary file a writer just removed
+            continue
+    return total

@@ -100,6 +100,14 @@ class Turn:
 
 
 @dataclass(frozen=True)
+class Freshness:
+    """How current a watched archive is: sources followed, last round no source failed."""
+
+    sources: int
+    last_round: datetime | None
+
+
+@dataclass(frozen=True)
 class SourceStats:
     """One source's share of the archive."""
 

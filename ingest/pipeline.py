@@ -21,7 +21,7 @@ from index.engine import NewsIndex
 from index.records import Article, Chunk, StoredArticle
 from index.retrieval import detect_language
 from index.settings import Settings
-from index.storage import ArticleWrite, write_lock
+from index.storage import ArticleWrite, ChunkStore, write_lock
 from ingest.chunking import ChunkBudget, chunk_text
 from ingest.identity import content_hash, text_hash
 from ingest.progress import Progress
@@ -118,7 +118,12 @@ class Ingestor:
     def __init__(self, settings: Settings, index: NewsIndex) -> None:
         self.settings = settings
         self.index = index
-        self.store = index.store
+
+    @property
+    def store(self) -> ChunkStore:
+        # The index may reopen its store (after another process wrote): always write to the
+        # one it reads from.
+        return self.index.store
 
     @property
     def embedder(self) -> Embedder:

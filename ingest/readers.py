@@ -176,6 +176,8 @@ def _plain_text(text: str, origin: str, source: str) -> Article:
     plain = split_front_matter(text)
     lines = plain.text.strip().splitlines()
     given_title = str(plain.fields.get("title") or "").strip()
+    if not lines:
+        raise NotText("no text after the front matter")
     if not given_title:
         given_title, lines = lines[0].strip().lstrip("#").strip(), lines[1:]
     published = plain.published

@@ -22,9 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from index.engine import NewsIndex
-from index.records import Article
+from index.records import Article, Freshness
 from index.settings import Settings
-from index.storage import write_lock
 from ingest.fetch import FetchError, Validators, fetch
 from ingest.pipeline import Ingestor, IngestReport
 from ingest.readers import Failure, Source, list_folder, read_file, read_page
@@ -40,6 +39,7 @@ class SourceState:
     etag: str = ""
     last_modified: str = ""
     files: dict[str, list[int]] = field(default_factory=dict)  # path -> [mtime_ns, size]
+    articles: dict[str, list[str]] = field(default_factory=dict)  # path -> the ids it gave
     last_ok: str = ""  # ISO time of the last round this source was read without error
     failures: int = 0  # in a row
     retry_at: float = 0.0  # epoch seconds; before it, the source is left alone
@@ -63,7 +63,7 @@ class WatchState:
             return cls(sources, str(raw.get("last_round") or ""))
         except FileNotFoundError:
             return cls()
-        except (OSError, ValueError, TypeError) as exc:  # a torn or foreign file: start over
+        except (OSError, ValueError, TypeError, AttributeError) as exc:  # torn or foreign
             log.warning("watch state unreadable (%s): every source is read again", exc)
             return cls()
 
@@ -87,7 +87,8 @@ class RoundReport:
     changed: int = 0
     unchanged_sources: int = 0  # said "not modified", or no file changed
     waiting: int = 0  # backing off after errors
-    failed: list[Failure] = field(default_factory=list)
+    sources_failed: int = 0  # could not be read at all this round
+    failed: list[Failure] = field(default_factory=list)  # sources, files and articles
     seconds: float = 0.0
 
     def line(self) -> str:
@@ -141,7 +142,7 @@ class Watcher:
                 state.last_ok = _now_iso()
         if report.new or report.changed:
             self.index.sync_lexical()  # the next question sees the new articles
-        if not report.failed:
+        if not report.sources_failed:  # a bad file inside a source is that file's trouble
             self.state.last_round = _now_iso()
         self.state.save(self.settings)
         report.seconds = time.perf_counter() - started
@@ -153,20 +154,23 @@ class Watcher:
         stop: threading.Event,
         rounds: int | None = None,
         on_round: Callable[[RoundReport], None] | None = None,
-    ) -> None:
-        """Rounds every `every_s` seconds until `stop` is set (or `rounds` are done)."""
-        done = 0
+    ) -> RoundReport | None:
+        """Rounds every `every_s` seconds until `stop` is set (or `rounds` are done); the last
+        round's report (None if it failed as a whole)."""
+        done, last = 0, None
         while not stop.is_set():
             try:
-                report = self.round()
+                last = self.round()
             except Exception:  # the index itself failed (disk full, server down): retry later
                 log.exception("watch round failed: trying again in %g s", every_s)
+                last = None
             else:
-                (on_round or (lambda r: log.info("%s", r.line())))(report)
+                (on_round or (lambda r: log.info("%s", r.line())))(last)
             done += 1
             if rounds is not None and done >= rounds:
-                return
+                break
             stop.wait(every_s)
+        return last
 
     def _poll(self, source: str, state: SourceState, report: RoundReport) -> None:
         if source.startswith(("http://", "https://")):
@@ -190,8 +194,10 @@ class Watcher:
         done = self._ingest([Source(url, items)], report)
         if not (done.added or done.updated):
             report.unchanged_sources += 1
-        # Remembered only once ingested: an interrupted round fetches the page again.
-        state.etag, state.last_modified = page.validators.etag, page.validators.last_modified
+        # Remembered only once everything is in: after an interrupted round, or an entry that
+        # failed (a teaser whose page did not load), the next round reads the feed again.
+        if not reasons and not done.failures:
+            state.etag, state.last_modified = page.validators.etag, page.validators.last_modified
 
     def _poll_path(self, path: Path, state: SourceState, report: RoundReport) -> None:
         if path.is_dir():
@@ -214,32 +220,32 @@ class Watcher:
                 changed.append(file)
         units = [Source(str(f), read_file(f, self.settings, self.source_name)) for f in changed]
         done = self._ingest(units, report) if units else IngestReport()
-        rewritten = {str(f) for f in changed if str(f) in state.files}
-        if rewritten and not done.failures:
-            self._drop_old_versions(units, rewritten, report)
+        # A file that could not be read waits until it changes; one whose write failed (the
+        # store's trouble, not the file's) is tried again next round.
+        write_failed = {f.origin.split(" (id ", 1)[0] for f in done.failures if " (id " in f.origin}
+        self._replace_old_versions(units, write_failed, state, report)
         if not (done.added or done.updated):
             report.unchanged_sources += 1
-        # A file that failed is tried again next round.
-        failed = {f.origin for f in done.failures}
-        state.files = {f: v for f, v in seen.items() if f not in failed}
+        state.files = {f: v for f, v in seen.items() if f not in write_failed}
 
-    def _drop_old_versions(
-        self, units: list[Source], rewritten: set[str], report: RoundReport
+    def _replace_old_versions(
+        self, units: list[Source], write_failed: set[str], state: SourceState, report: RoundReport
     ) -> None:
         """A text file's article id comes from its text, so an edited file reads as a new
-        article: the one its earlier version gave is removed, and the edit counts as a change."""
-        current = {
-            item.id
-            for unit in units
-            if unit.origin in rewritten
-            for item in unit.items
-            if isinstance(item, Article)
-        }
-        with write_lock(self.settings):
-            for known in self.index.store.stored_articles().values():
-                if known.origin in rewritten and known.id not in current:
-                    self.index.store.delete_article(known.id)
-                    report.new, report.changed = max(0, report.new - 1), report.changed + 1
+        article: the ones its earlier version gave are removed (unless another file still
+        gives them), and the edit counts as a change, not as something new."""
+        replaced: list[str] = []
+        for unit in units:
+            if unit.origin in write_failed or any(isinstance(i, Failure) for i in unit.items):
+                continue
+            now = [item.id for item in unit.items if isinstance(item, Article)]
+            before = state.articles.get(unit.origin, [])
+            claimed = {a for p, ids in state.articles.items() if p != unit.origin for a in ids}
+            replaced += [a for a in before if a not in now and a not in claimed]
+            state.articles[unit.origin] = now
+        if replaced:
+            gone = len(self.index.forget(ids=replaced))
+            report.new, report.changed = max(0, report.new - gone), report.changed + gone
 
     def _ingest(self, units: list[Source], report: RoundReport) -> IngestReport:
         done = self._ingestor.ingest(units)
@@ -249,6 +255,7 @@ class Watcher:
         return done
 
     def _failed(self, source: str, state: SourceState, reason: str, report: RoundReport) -> None:
+        report.sources_failed += 1
         state.failures += 1
         state.error = reason
         wait = min(self.settings.watch_interval * 2 ** (state.failures - 1), MAX_BACKOFF_S)
@@ -260,18 +267,14 @@ class _SourceFailed(RuntimeError):
     """The source as a whole could not be read this round."""
 
 
-@dataclass(frozen=True)
-class Freshness:
-    """How current a watched archive is: sources followed, last round with no failure."""
-
-    sources: int
-    last_round: datetime | None
-
-    @classmethod
-    def of(cls, settings: Settings, sources: Sequence[str]) -> Freshness:
-        state = WatchState.load(settings)
+def freshness(settings: Settings, sources: Sequence[str]) -> Freshness:
+    """How current the watched archive is, from the saved state."""
+    state = WatchState.load(settings)
+    try:
         last = datetime.fromisoformat(state.last_round) if state.last_round else None
-        return cls(len(set(sources)), last)
+    except ValueError:
+        last = None
+    return Freshness(len(set(sources)), last)
 
 
 def _now_iso() -> str:

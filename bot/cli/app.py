@@ -162,10 +162,12 @@ def watch(
     watcher = Watcher(settings, open_index(settings), wanted, source)
     typer.echo(f"watching {len(watcher.sources)} sources every {every_s:g} s (Ctrl-C stops)")
     try:
-        watcher.run(every_s, threading.Event(), 1 if once else None, _print_round)
+        last = watcher.run(every_s, threading.Event(), 1 if once else None, _print_round)
     except KeyboardInterrupt:
         typer.echo("stopped: the next run resumes from the saved state", err=True)
         raise typer.Exit(130) from None
+    if last is None or last.failed:  # for cron: --once says whether its round went cleanly
+        raise typer.Exit(1)
 
 
 def _print_round(report: RoundReport) -> None:

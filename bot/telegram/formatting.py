@@ -13,9 +13,8 @@ from urllib.parse import urlsplit
 
 from bot.dates import human_date, human_time
 from bot.sources import grouped
-from index.records import Answer, Citation, CorpusStats, Passage
+from index.records import Answer, Citation, CorpusStats, Freshness, Passage
 from index.text import MARKER
-from ingest.watch import Freshness
 
 # Longer URLs are shown as text only: a 5,000-character link cannot be split across messages.
 MAX_LINK_CHARS = 2048
@@ -41,8 +40,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "corpus": "Je réponds à partir de {articles} articles ({chunks} passages){span}{sources}.",
         "span": ", du {first} au {last}",
         "fresh": "Article le plus récent : {last}.",
-        "watched": "Tenu à jour ({sources} sources suivies), dernière relève le {when}.",
-        "not_yet": "Tenu à jour ({sources} sources suivies), première relève en cours.",
+        "watched": "Tenu à jour ({followed}), dernière relève le {when}.",
+        "not_yet": "Tenu à jour ({followed}), première relève en cours.",
+        "followed": "{n} source suivie|{n} sources suivies",
         "from": ", de {sources}",
         "help": (
             "Posez une question en une phrase, en français ou en anglais : je cherche dans les "
@@ -75,8 +75,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "corpus": "I answer from {articles} articles ({chunks} passages){span}{sources}.",
         "span": ", from {first} to {last}",
         "fresh": "Latest article: {last}.",
-        "watched": "Kept current ({sources} sources followed), last round on {when}.",
-        "not_yet": "Kept current ({sources} sources followed), first round running.",
+        "watched": "Kept current ({followed}), last round on {when}.",
+        "not_yet": "Kept current ({followed}), first round running.",
+        "followed": "{n} source followed|{n} sources followed",
         "from": ", from {sources}",
         "help": (
             "Ask a question in one sentence, in French or English: I search the articles and "
@@ -215,11 +216,13 @@ def render_help(stats: CorpusStats, lang: str, freshness: Freshness | None = Non
     if stats.last_date:
         corpus += " " + text(lang, "fresh", last=human_date(stats.last_date, lang))
     if freshness is not None and freshness.sources:
+        one, many = text(lang, "followed", n=freshness.sources).split("|")
+        followed = one if freshness.sources == 1 else many
         if freshness.last_round is None:
-            corpus += " " + text(lang, "not_yet", sources=freshness.sources)
+            corpus += " " + text(lang, "not_yet", followed=followed)
         else:
             when = human_time(freshness.last_round, lang)
-            corpus += " " + text(lang, "watched", sources=freshness.sources, when=when)
+            corpus += " " + text(lang, "watched", followed=followed, when=when)
     examples = "\n".join(f"• {escape_text(q)}" for q in EXAMPLES[lang])
     return (
         f"{escape_text(corpus)}\n\n{sentence(lang, 'help')}\n\n"

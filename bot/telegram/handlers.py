@@ -35,11 +35,11 @@ from bot.telegram.memory import ChatMemory
 from bot.telegram.splitting import split_html, utf16_len
 from index.errors import UserError
 from index.settings import Settings
-from ingest.watch import Freshness
 
 if TYPE_CHECKING:
     from index.answer import Answerer
     from index.engine import NewsIndex
+    from index.records import Freshness
 
 logger = logging.getLogger(__name__)
 
@@ -98,9 +98,16 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say what the archive holds and how to ask (/start and /help)."""
     state = _state(context)
     stats = await asyncio.to_thread(state.index.stats)
-    settings = state.settings
-    watched = Freshness.of(settings, settings.watch_sources) if settings.watch_sources else None
+    watched = await asyncio.to_thread(_freshness, state.settings)
     await _message(update).reply_html(render_help(stats, _lang(update), watched))
+
+
+def _freshness(settings: Settings) -> Freshness | None:
+    if not settings.watch_sources:
+        return None
+    from ingest.watch import freshness
+
+    return freshness(settings, settings.watch_sources)
 
 
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

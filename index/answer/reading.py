@@ -90,11 +90,13 @@ def reader_answer(
         )
     passage, span = best.passage, best.span
     if span.in_title:
-        # Found in the title ("Turquie : tentative de coup d'État"): the title is no part of
-        # the text, so the quote is the passage's opening sentence, which news writes to say
-        # what the title says.
+        # Found in the title ("Turquie : tentative de coup d'État"), which is no part of the
+        # text: the quote is the passage's sentence naming the answer, else its opening one
+        # (news writes its first sentence to say what the title says).
         text = strip_markers(title_head(passage.title)[span.start : span.end]).strip()
-        a, b = _sentence_around(passage, Span(0, 1, span.score, span.null))
+        named = passage.text.lower().find(text.lower()) if text else -1
+        at = Span(max(named, 0), max(named, 0) + 1, span.score, span.null)
+        a, b = _sentence_around(passage, at)
     else:
         text = strip_markers(passage.text[span.start : span.end]).strip()
         a, b = _sentence_around(passage, span)

@@ -67,8 +67,13 @@ def compare(
 def settings_diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The configuration values that differ, by dotted name: {name: {"old": .., "new": ..}}.
 
-    A section one report lacks altogether (written by an older newsqa) is not compared."""
+    A section one report lacks altogether (written by an older newsqa) is not compared; when
+    both hold the full `settings`, the curated sections that repeat them are left out."""
     shared = set(old) & set(new)
+    if "settings" in shared:
+        shared = {k for k in shared if k == "settings" or not isinstance(new[k], dict)}
+        shared -= {"answer_k", "refusal_threshold", "chunk_tokens", "chunk_overlap_tokens"}
+        shared -= {"embed_precision", "as_of", "llm_model"}
     flat_old = _flat({k: v for k, v in old.items() if k in shared})
     flat_new = _flat({k: v for k, v in new.items() if k in shared})
     return {

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from index.answer import Answerer
 
 log = logging.getLogger(__name__)
-CHUNKS_PER_ARTICLE = 4
+CHUNKS_PER_ARTICLE = 4  # chunks fetched per wanted article, so dedup still leaves k articles
 # Settings that cannot change a figure (places, secrets, the bot's own), left out of reports.
 NOT_FIGURES = {
     "data_dir",
@@ -46,7 +46,7 @@ NOT_FIGURES = {
     "corpus_attribution",
     "watch_interval",
     "watch_sources",
-}  # chunks fetched per wanted article, so dedup still leaves k articles
+}
 
 
 @dataclass

@@ -32,14 +32,16 @@ class Span:
         """How much the span beats "no answer"; below zero the reader prefers no answer."""
         return self.score - self.null
 
-    def without_head(self, head: int) -> Span:
+    def without_head(self, head: int) -> Span | None:
         """Offsets of a span read in `title_head(title) + text`, back into the text, or into
-        the title (`in_title`) when the span starts there."""
+        the title (`in_title`) when the span starts there; None when only the title's closing
+        punctuation is left."""
         if head == 0:
             return self
         if self.start >= head:
             return replace(self, start=self.start - head, end=self.end - head)
-        return replace(self, end=min(self.end, head - len(TITLE_END)), in_title=True)
+        end = min(self.end, head - len(TITLE_END))
+        return replace(self, end=end, in_title=True) if end > self.start else None
 
 
 TITLE_END = ".\n"

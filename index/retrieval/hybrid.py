@@ -61,11 +61,13 @@ class HybridRetriever:
         language = question_language(question)
         if not question.strip() or self.store.count() == 0:
             return Retrieval(question, language, [])
-        today = filters.as_of or self.settings.as_of or date.today()
+        given = filters.as_of or self.settings.as_of
+        today = given or date.today()
         date_range = find_date_range(question, today)
         # Articles from after the question's "today" are never evidence; the filter is only
-        # set when the archive holds some, since a filtered search costs more.
-        limit: tuple[int, int] | None = not_after(today)
+        # set when the archive holds some, since a filtered search costs more. Feeds date in
+        # UTC: without a given date, one day of grace keeps this evening's news west of UTC.
+        limit: tuple[int, int] | None = not_after(today, 0 if given else 1)
         if limit is not None and self.lexical.latest_published() <= limit[1]:
             limit = None
         vector = self._embedder().embed_query(question)

@@ -3,15 +3,16 @@
 A question that names no period ("Qui est le Premier ministre ?") is about the state of things
 on its reference date, so articles close before that date count more. The boost is bounded
 (score x (1 + weight x 2^(-age / half-life))) rather than a plain decay: a plain decay ranks a
-two-year-old archive by date alone, while a bounded one only tips near-equal candidates, and
-fades to nothing for an archive far older than the reference date.
+two-year-old archive by date alone, while a bounded one reorders within a factor of 1 + weight
+(with the defaults, a chunk of today can pass one ranked about tenth), and fades to nothing for
+an archive far older than the reference date.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from index.storage import timestamp
 from index.text import fold
@@ -21,7 +22,7 @@ DAY_S = 86_400
 # holds on the reference date, so the latest article that answers is the one to trust.
 _STATE = re.compile(
     r"^\s*(?:qui|quel(?:le)?s?|who|what|which)\s+(?:est|sont|is|are)\b"
-    r"|\b(?:actuel(?:le)?s?|en\s+ce\s+moment|current(?:ly)?|now|right\s+now|nowadays|"
+    r"|\b(?:actuel(?:le)?s?|actuellement|maintenant|en\s+ce\s+moment|current(?:ly)?|now|nowadays|"
     r"aujourd'hui|today|dernier(?:e|s|es)?\s+(?:vainqueur|gagnant|laureat|elu|president)|"
     r"latest|most\s+recent)\b"
 )
@@ -39,9 +40,10 @@ def names_a_year(question: str) -> bool:
     return bool(_YEAR.search(question))
 
 
-def not_after(today: date) -> tuple[int, int]:
-    """Publication timestamps up to `today`, undated articles (stored as -1) included."""
-    return -1, timestamp(today)
+def not_after(today: date, grace_days: int = 0) -> tuple[int, int]:
+    """Publication timestamps up to `today` (and `grace_days` after), undated articles (stored
+    as -1) included."""
+    return -1, timestamp(today + timedelta(days=grace_days))
 
 
 def within(period: tuple[int, int], limit: tuple[int, int] | None) -> tuple[int, int]:

@@ -130,6 +130,43 @@ def test_a_folder_yields_its_new_and_changed_files_only(
     assert (later.new, later.changed) == (1, 1)
     dated = fake_index.search("Élection", 1)
     assert dated and str(dated[0].published_at) == "2017-05-07"
+    # The edited file's earlier version is gone: one article per file.
+    origins = sorted(Path(a.origin).name for a in fake_index.store.stored_articles().values())
+    assert origins == ["a.txt", "b.md"]
+
+
+def test_an_edit_beside_a_bad_file_still_replaces_and_a_shared_text_stays(
+    fake_index: NewsIndex, tmp_path: Path
+) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4 not read")
+    (folder / "empty.md").write_text("---\ntitle: Rien\n---\n", encoding="utf-8")
+    text = "Inondations\n" + story(2)[2]
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    (folder / "copy.txt").write_text(text, encoding="utf-8")  # the same article twice
+    (folder / "b.txt").write_text("Séisme\n" + story(4)[2], encoding="utf-8")
+    watcher = Watcher(fake_index.settings, fake_index, [str(folder)])
+    first = watcher.round()
+    reasons = {Path(f.origin).name: f.reason for f in first.failed}
+    assert set(reasons) == {"scan.pdf", "empty.md"}
+    assert "no text after the front matter" in reasons["empty.md"]
+    assert first.new == 2  # a.txt and b.txt; copy.txt is a duplicate of a.txt
+    assert watcher.round().failed == []  # bad files wait until they change
+
+    (folder / "b.txt").write_text("Séisme\n" + story(4)[2] + "\nBilan revu.", "utf-8")
+    (folder / "a.txt").write_text("Inondations\n" + story(2)[2] + "\nDécrue.", "utf-8")
+    later = watcher.round()
+    # b.txt's edit replaces its article; a.txt's earlier text is still copy.txt's, so it stays
+    # and a.txt's new text is one more article.
+    assert (later.new, later.changed) == (1, 1)
+    documents = fake_index.store.collection.get(include=["documents"])["documents"] or []
+    stored = fake_index.store.stored_articles()
+    assert len(stored) == 3
+    by_file = {Path(a.origin).name for a in stored.values()}
+    assert by_file == {"a.txt", "b.txt"}  # copy.txt's text was stored once, under a.txt
+    assert sum(d.endswith("Décrue.") for d in documents) == 1
+    assert sum(d.endswith("Bilan revu.") for d in documents) == 1
 
 
 def test_a_missing_folder_is_a_failure_not_a_crash(fake_index: NewsIndex, tmp_path: Path) -> None:

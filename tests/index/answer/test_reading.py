@@ -135,12 +135,14 @@ class TitleFinder(Finder):
         self, question: str, passages: Sequence[str], titles: Sequence[str] = ()
     ) -> list[Span | None]:
         found: list[Span | None] = []
-        for title in titles:
+        for title in titles or [""] * len(passages):
             head = title_head(title)
             hits = [a for a in self.margins if a in head]
-            start = head.index(hits[0]) if hits else 0
-            span = Span(start, start + len(hits[0]), self.margins[hits[0]], 0.0, in_title=True)
-            found.append(span if hits else None)
+            if not hits:
+                found.append(None)
+                continue
+            start = head.index(hits[0])
+            found.append(Span(start, start + len(hits[0]), self.margins[hits[0]], 0.0, True))
         return found
 
 

@@ -87,10 +87,16 @@ def test_balanced_brackets_and_abbreviations_are_kept() -> None:
 def test_a_span_read_after_a_title_is_placed_in_the_text_or_the_title() -> None:
     head = title_head("Turquie :  tentative de coup d'État.")
     assert head == "Turquie : tentative de coup d'État.\n"
-    in_text = Span(len(head) + 3, len(head) + 9, 5.0, 1.0).without_head(len(head))
-    assert (in_text.start, in_text.end, in_text.in_title) == (3, 9, False)
-    in_title = Span(0, 7, 5.0, 1.0).without_head(len(head))
-    assert in_title.in_title and head[in_title.start : in_title.end] == "Turquie"
-    across = Span(10, len(head) + 4, 5.0, 1.0).without_head(len(head))
-    assert across.in_title and across.end == len(head) - 2  # cut where the title ends
+
+    def placed(start: int, end: int) -> Span | None:
+        return Span(start, end, 5.0, 1.0).without_head(len(head))
+
+    in_text = placed(len(head) + 3, len(head) + 9)
+    assert in_text is not None and (in_text.start, in_text.end, in_text.in_title) == (3, 9, False)
+    in_title = placed(0, 7)
+    assert in_title is not None and in_title.in_title
+    assert head[in_title.start : in_title.end] == "Turquie"
+    across = placed(10, len(head) + 4)
+    assert across is not None and across.in_title and across.end == len(head) - 2  # title's end
+    assert placed(len(head) - 2, len(head) + 1) is None  # nothing but the title's full stop
     assert Span(2, 5, 1.0, 0.0).without_head(0) == Span(2, 5, 1.0, 0.0)

@@ -77,6 +77,7 @@ def test_a_question_naming_a_year_is_not_pushed_toward_recent_news(dated: NewsIn
 
     assert order(dated, "Maire de Vernon 2016 ?") == order(flat, "Maire de Vernon 2016 ?")
     assert order(dated, "Maire de Vernon ?") != order(flat, "Maire de Vernon ?")
+    assert not asks_current_state("Qui est le maire de Vernon en 2016 ?")  # a year: not now
 
 
 def test_state_questions_are_told_apart() -> None:
