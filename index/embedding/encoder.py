@@ -6,6 +6,7 @@ import ctypes
 import logging
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -75,6 +76,9 @@ class Embedder:
         self.batch_size = batch_size
         self._query_prompt = "query" if "query" in encoder.prompts else None
         self._passage_prompt = "passage" if "passage" in encoder.prompts else None
+        # One call at a time: the bot's background watcher embeds while questions do, and
+        # transformers' fast tokenizer refuses concurrent use ("Already borrowed").
+        self._lock = threading.Lock()
         self.prompt_tokens = self.count_tokens(encoder.prompts.get("passage") or "")
 
     @classmethod
@@ -97,10 +101,13 @@ class Embedder:
 
     def count_tokens(self, text: str) -> int:
         """Tokens of `text` alone, without the special tokens around a sequence."""
-        return self.encoder.token_counts([text])[0]
+        return self.token_counts([text])[0]
 
     def token_counts(self, texts: Sequence[str]) -> list[int]:
-        return self.encoder.token_counts(texts) if texts else []
+        if not texts:
+            return []
+        with self._lock:
+            return self.encoder.token_counts(texts)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, self._passage_prompt)
@@ -112,7 +119,8 @@ class Embedder:
     def _encode(self, texts: Sequence[str], prompt_name: str | None) -> np.ndarray:
         # Whitespace is folded so a text embeds the same however it was laid out.
         cleaned = [" ".join(t.split()) for t in texts]
-        return self.encoder.encode(cleaned, prompt_name, self.batch_size)
+        with self._lock:
+            return self.encoder.encode(cleaned, prompt_name, self.batch_size)
 
 
 def model_label(settings: Settings) -> str:

@@ -9,15 +9,16 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from index.errors import IndexMismatch, StoreUnavailable
-from index.records import Article, Chunk, CorpusStats, Passage, SourceStats, StoredArticle
+from index.records import Article, Chunk, CorpusStats, Passage, StoredArticle
 from index.settings import Settings
 from index.storage.client import RefuseToEmbed, open_client
+from index.storage.inventory import archive_stats, find_articles
 from index.storage.metadata import (
     ALSO_SEPARATOR,
     article_metadata,
@@ -116,11 +117,6 @@ class LexicalSource:
     lang: str
     source: str
     published_ts: int
-
-
-def _date_span(metas: Sequence[dict[str, Any]]) -> tuple[date | None, date | None]:
-    days = sorted(d for m in metas if (d := str(m.get("published_at") or "")))
-    return (date.fromisoformat(days[0]), date.fromisoformat(days[-1])) if days else (None, None)
 
 
 def chunk_id(article_id: str, index: int) -> str:
@@ -266,52 +262,14 @@ class ChunkStore:
             offset += FETCH_BATCH
 
     def stats(self) -> CorpusStats:
-        """Counts, dates and languages of what is stored, in all and per source (one read of
-        each article's first chunk)."""
-        found = self.collection.get(where={"chunk_index": 0}, include=["metadatas"])
-        metas = found["metadatas"] or []
-        by_source: dict[str, list[dict[str, Any]]] = {}
-        for meta in metas:
-            by_source.setdefault(str(meta.get("source") or ""), []).append(dict(meta))
-        per_source = tuple(
-            SourceStats(
-                name or "(none)",
-                len(group),
-                sum(int_field(m.get("n_chunks"), 1) for m in group),
-                *_date_span(group),
-            )
-            for name, group in sorted(by_source.items())
-        )
-        languages = Counter(str(m.get("lang") or "?") for m in metas).most_common()
-        first, last = _date_span([dict(m) for m in metas])
-        return CorpusStats(
-            articles=len(metas),
-            chunks=self.count(),
-            first_date=first,
-            last_date=last,
-            sources=tuple(s.name for s in per_source if s.name != "(none)"),
-            per_source=per_source,
-            languages=tuple(languages),
-            last_write=self.last_write(),
-        )
+        """Counts, dates and languages of what is stored, in all and per source."""
+        return archive_stats(self.collection, self.last_write())
 
     def find_articles(
         self, ids: Sequence[str] = (), urls: Sequence[str] = (), sources: Sequence[str] = ()
     ) -> dict[str, tuple[str, int]]:
         """Stored articles with one of these ids, URLs or sources: id -> (title, chunks)."""
-        wanted: list[dict[str, Any]] = []
-        for key, values in (("article_id", ids), ("url", urls), ("source", sources)):
-            if values:
-                wanted.append({key: {"$in": list(values)}})
-        if not wanted:
-            return {}
-        match = wanted[0] if len(wanted) == 1 else {"$or": wanted}
-        where: Any = {"$and": [{"chunk_index": 0}, match]}
-        found = self.collection.get(where=where, include=["metadatas"])
-        return {
-            str(m["article_id"]): (str(m.get("title") or ""), int_field(m.get("n_chunks"), 1))
-            for m in found["metadatas"] or []
-        }
+        return find_articles(self.collection, ids, urls, sources)
 
     def replace(self, writes: Sequence[ArticleWrite]) -> WriteResult:
         """Write each article's new version, then drop what is left of its old one.
