@@ -10,6 +10,7 @@ restarted watcher does not fetch everything again.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -67,10 +68,24 @@ class WatchState:
             log.warning("watch state unreadable (%s): every source is read again", exc)
             return cls()
 
-    def save(self, settings: Settings) -> None:
-        """Written aside, then renamed: a crash leaves the old state, never half of one."""
+    def save(self, settings: Settings, mine: Sequence[str] | None = None) -> None:
+        """Written aside, then renamed: a crash leaves the old state, never half of one.
+
+        With `mine`, only those sources are taken from here and the others from the file, under
+        a lock: the bot's poller and a `newsqa watch` may share a data folder."""
         path = self.path(settings)
         path.parent.mkdir(parents=True, exist_ok=True)
+        with (path.parent / "state.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if mine is not None:
+                on_disk = WatchState.load(settings)
+                on_disk.sources.update({k: self.sources[k] for k in mine if k in self.sources})
+                on_disk.last_round = self.last_round or on_disk.last_round
+                on_disk._write(path)
+            else:
+                self._write(path)
+
+    def _write(self, path: Path) -> None:
         data = {"sources": {k: asdict(v) for k, v in self.sources.items()}}
         data["last_round"] = self.last_round  # type: ignore[assignment]
         handle, aside = tempfile.mkstemp(dir=path.parent, prefix=".state-")
@@ -144,7 +159,7 @@ class Watcher:
             self.index.sync_lexical()  # the next question sees the new articles
         if not report.sources_failed:  # a bad file inside a source is that file's trouble
             self.state.last_round = _now_iso()
-        self.state.save(self.settings)
+        self.state.save(self.settings, self.sources)
         report.seconds = time.perf_counter() - started
         return report
 

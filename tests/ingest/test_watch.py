@@ -202,3 +202,18 @@ def test_a_server_front_end_sees_a_watch_round_without_restarting(
     feed.add(*story(9))
     assert watcher.round().new == 1
     assert serving.search(title, 1)[0].title == title
+
+
+def test_two_watchers_on_one_data_folder_keep_each_others_state(
+    fake_index: NewsIndex, feed: LiveFeed, tmp_path: Path
+) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Séisme\n" + story(0)[2], encoding="utf-8")
+    feed.add(*story(1))
+    by_bot = Watcher(fake_index.settings, fake_index, [feed.url])
+    by_cli = Watcher(fake_index.settings, fake_index, [str(folder)])
+    by_bot.round()
+    by_cli.round()  # saved after the bot's round, from a state loaded before it
+    saved = WatchState.load(fake_index.settings)
+    assert saved.sources[feed.url].etag and saved.sources[str(folder)].files
