@@ -30,6 +30,9 @@ def _start_ingest(data_dir: Path, corpus: Path) -> subprocess.Popen[str]:
         text=True,
         env=env,
         stdin=subprocess.DEVNULL,
+        # A suite started in the background (`make test &`) hands its children SIGINT ignored,
+        # which Python then keeps: give the command Ctrl-C as a terminal would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
