@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from index.engine import NewsIndex
 from index.records import Article, Freshness
@@ -86,8 +87,10 @@ class WatchState:
                 self._write(path)
 
     def _write(self, path: Path) -> None:
-        data = {"sources": {k: asdict(v) for k, v in self.sources.items()}}
-        data["last_round"] = self.last_round  # type: ignore[assignment]
+        data: dict[str, Any] = {
+            "sources": {k: asdict(v) for k, v in self.sources.items()},
+            "last_round": self.last_round,
+        }
         handle, aside = tempfile.mkstemp(dir=path.parent, prefix=".state-")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(data, out, ensure_ascii=False, indent=1)
