@@ -18,11 +18,9 @@ from index.answer.citations import quote_bounds
 from index.answer.refusal import dont_know
 from index.reading import Span, title_head
 from index.records import Answer, Citation, Passage
-from index.retrieval import Retrieval
+from index.retrieval import Retrieval, years_named
 from index.settings import Settings
 from index.text import sentence_spans, strip_markers
-
-_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 
 
 class SpanReader(Protocol):
@@ -42,7 +40,7 @@ def candidates(
     question: str, retrieval: Retrieval, reader: SpanReader, settings: Settings
 ) -> list[Candidate]:
     """The best span of each of the top passages that can speak of the years asked, best first."""
-    years = set(_YEAR.findall(question))
+    years = years_named(question)
     passages = [p for p in retrieval.passages if _speaks_of(p, years)]
     passages = passages[: settings.reader_passages]
     titles = [p.title for p in passages] if settings.reader_titles else []
@@ -94,12 +92,11 @@ def reader_answer(
         # text: the quote is the passage's sentence naming the answer, else its opening one
         # (news writes its first sentence to say what the title says).
         text = strip_markers(title_head(passage.title)[span.start : span.end]).strip()
-        named = passage.text.lower().find(text.lower()) if text else -1
-        at = Span(max(named, 0), max(named, 0) + 1, span.score, span.null)
-        a, b = _sentence_around(passage, at)
+        named = max(passage.text.lower().find(text.lower()) if text else -1, 0)
+        a, b = _sentence_around(passage, named, named + 1)
     else:
         text = strip_markers(passage.text[span.start : span.end]).strip()
-        a, b = _sentence_around(passage, span)
+        a, b = _sentence_around(passage, span.start, span.end)
     a, b = quote_bounds(passage.text, a, b)
     quote = passage.text[a:b]
     citation = Citation(1, passage, quote, passage.start + a, passage.start + b)
@@ -127,10 +124,10 @@ def _speaks_of(passage: Passage, years: set[str]) -> bool:
     return any(re.search(rf"(?<!\d){y}(?!\d)", passage.text) for y in years)
 
 
-def _sentence_around(passage: Passage, span: Span) -> tuple[int, int]:
-    """The sentence(s) of the passage that hold the span."""
+def _sentence_around(passage: Passage, start: int, end: int) -> tuple[int, int]:
+    """The sentence(s) of the passage that hold the text from `start` to `end`."""
     spans = sentence_spans(passage.text, passage.lang or "fr") or [(0, len(passage.text))]
-    holding = [(a, b) for a, b in spans if a < span.end and b > span.start]
+    holding = [(a, b) for a, b in spans if a < end and b > start]
     if not holding:
-        return span.start, span.end
+        return start, end
     return holding[0][0], holding[-1][1]

@@ -3,7 +3,7 @@
 from index.retrieval.dates import DateRange, find_date_range
 from index.retrieval.hybrid import Filters, HybridRetriever, Retrieval
 from index.retrieval.language import detect_language, question_language
-from index.retrieval.recency import asks_current_state
+from index.retrieval.recency import asks_current_state, years_named
 
 __all__ = [
     "DateRange",
@@ -14,4 +14,5 @@ __all__ = [
     "detect_language",
     "find_date_range",
     "question_language",
+    "years_named",
 ]

@@ -16,7 +16,7 @@ from index.records import Passage
 from index.retrieval.dates import DateRange, find_date_range
 from index.retrieval.fusion import by_article_support, diversify, weighted_rrf
 from index.retrieval.language import question_language
-from index.retrieval.recency import boosted, names_a_year, not_after, within
+from index.retrieval.recency import boosted, not_after, within, years_named
 from index.settings import Settings
 from index.storage import ChunkStore, LexicalIndex, published_range
 
@@ -32,7 +32,6 @@ class Retrieval:
     language: str
     passages: list[Passage]
     date_range: DateRange | None = None
-    today: date | None = None  # the reference date the question was asked on
 
 
 @dataclass(frozen=True)
@@ -67,13 +66,12 @@ class HybridRetriever:
         # Articles from after the question's "today" are never evidence; the filter is only
         # set when the archive holds some, since a filtered search costs more. Feeds date in
         # UTC: without a given date, one day of grace keeps this evening's news west of UTC.
-        limit: tuple[int, int] | None = not_after(today, 0 if given else 1)
-        if limit is not None and self.lexical.latest_published() <= limit[1]:
-            limit = None
+        allowed = not_after(today, 0 if given else 1)
+        limit = allowed if self.lexical.latest_published() > allowed[1] else None
         vector = self._embedder().embed_query(question)
         rankings = self._rankings(question, language, vector, filters.sources, date_range, limit)
         fused = weighted_rrf(rankings, self.settings.rrf_k)
-        if date_range is None and not names_a_year(question):
+        if date_range is None and not years_named(question):
             # No period asked: the state of things on the reference date, recent news first.
             ids = [cid for cid, _ in fused]
             fused = boosted(
@@ -84,7 +82,7 @@ class HybridRetriever:
                 self.settings.recency_weight,
             )
         chosen = self._choose(fused, vector, k)
-        return Retrieval(question, language, chosen, date_range, today)
+        return Retrieval(question, language, chosen, date_range)
 
     def _rankings(
         self,

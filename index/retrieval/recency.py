@@ -31,13 +31,13 @@ _YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)")
 
 def asks_current_state(question: str) -> bool:
     """Whether the question asks how things stand now (and names no year)."""
-    folded = fold(question)
-    return bool(_STATE.search(folded)) and not _YEAR.search(folded)
+    return bool(_STATE.search(fold(question))) and not years_named(question)
 
 
-def names_a_year(question: str) -> bool:
-    """Whether it names a year ("Eurovision 2016"): then it is not pushed toward recent news."""
-    return bool(_YEAR.search(question))
+def years_named(text: str) -> set[str]:
+    """The years a question names ("Eurovision 2016"): such a question is about that year,
+    not pushed toward recent news nor answered from another year's."""
+    return set(_YEAR.findall(text))
 
 
 def not_after(today: date, grace_days: int = 0) -> tuple[int, int]:

@@ -66,6 +66,7 @@ class LexicalIndex:
         self._ids: list[str] = []
         self._sources = np.array([], dtype=object)
         self._ts = np.array([], dtype=np.int64)
+        self._latest = -1
         self._built_version = -1
         self._lock = threading.RLock()
 
@@ -125,7 +126,7 @@ class LexicalIndex:
         """The newest publication timestamp among the chunks (-1: none dated)."""
         with self._lock:
             self._load()
-            return int(self._ts.max()) if len(self._ts) else -1
+            return self._latest
 
     def published(self, ids: Sequence[str]) -> list[int]:
         """Each chunk's publication timestamp (-1: undated or unknown), in the order given."""
@@ -158,6 +159,7 @@ class LexicalIndex:
         self._ids = [row[0] for row in rows]
         self._sources = np.array([row[1] for row in rows], dtype=object)
         self._ts = np.array([row[2] for row in rows], dtype=np.int64)
+        self._latest = int(self._ts.max()) if len(self._ts) else -1  # read on every question
         self._built_version = version
         return self._bm25
 
