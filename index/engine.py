@@ -31,7 +31,9 @@ class NewsIndex:
         self.store = store
         self.model_name = model_label(settings)
         self._embedder = embedder
-        self._lexical: LexicalIndex | None = None
+        folder = lexical_folder(settings.data_dir, store.name, self._server())
+        self._lexical = LexicalIndex(folder)
+        store.journal = self._lexical  # every write through this index reaches the BM25 side
         self._retriever: HybridRetriever | None = None
         self._lock = threading.RLock()
         self._seen_writes: str | None = None  # the store's write token when last caught up
@@ -52,20 +54,14 @@ class NewsIndex:
 
     @property
     def lexical(self) -> LexicalIndex:
-        """The BM25 side, brought up to date with the collection when first used."""
-        if self._lexical is None:
-            folder = lexical_folder(self.settings.data_dir, self.store.name, self._server())
-            self._lexical = LexicalIndex(folder)
-            self._lexical.sync(self.store)
+        """The BM25 side, checked against the collection when first used."""
+        self._lexical.ready(self.store)
         return self._lexical
 
     def sync_lexical(self) -> int:
-        """After an ingest: tokenize the chunks that changed. Returns how many did."""
+        """Take in writes the BM25 side did not hear of (another machine's, an older
+        newsqa's, a process that died mid-write). Returns the chunks that changed."""
         with self._lock:
-            if self._lexical is None:
-                self._seen_writes = self.store.writes()
-                _ = self.lexical
-                return 0
             return self._resync()
 
     def _catch_up(self) -> None:
@@ -82,7 +78,7 @@ class NewsIndex:
     def _resync(self) -> int:
         """Take the store's current write token as seen and bring BM25 in line with it."""
         self._seen_writes = self.store.writes()
-        return self._lexical.sync(self.store) if self._lexical is not None else 0
+        return self._lexical.catch_up(self.store)
 
     def _reopen(self) -> None:
         if not self.settings.uses_chroma_server:
@@ -90,6 +86,7 @@ class NewsIndex:
             self.store = ChunkStore.open(
                 self.settings, self.model_name, collection=self.store.name, fresh=True
             )
+            self.store.journal = self._lexical
             self._retriever = None
 
     @property

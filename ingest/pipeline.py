@@ -36,6 +36,9 @@ CHUNKER_VERSION = "1"
 # at most one group of work.
 GROUP_CHUNKS = 256
 SLICE_BATCHES = 4  # batches per embedding call, i.e. per progress step
+# Articles read before the store is asked which of them it holds (one read for them all, by
+# chunk id: an ingest never reads what the archive holds beyond the articles it was given).
+LOOKUP_ARTICLES = 500
 
 
 Verdict = Literal["added", "updated", "unchanged", "duplicate"]
@@ -90,12 +93,14 @@ class _Planned:
 class _Run:
     """What one ingest knows of the index and has decided so far."""
 
-    stored: dict[str, StoredArticle]
+    stored: dict[str, StoredArticle]  # the inputs' articles the store holds (all: with prune)
     report: IngestReport = field(default_factory=IngestReport)
     plans: list[_Planned] = field(default_factory=list)
     seen: dict[str, str] = field(default_factory=dict)  # article ids read -> text hash
     failed_files: set[str] = field(default_factory=set)
     owner_of_text: dict[str, str] = field(default_factory=dict)  # text hash -> article id
+    owners: dict[str, StoredArticle] = field(default_factory=dict)  # stored owners of texts
+    looked_up: set[str] = field(default_factory=set)  # article ids and text hashes asked
 
     def __post_init__(self) -> None:
         self.owner_of_text |= {s.text_hash: s.id for s in self.stored.values()}
@@ -147,7 +152,9 @@ class Ingestor:
 
     def _run(self, units: Iterable[Source], prune: bool, progress: Progress) -> IngestReport:
         started = time.perf_counter()
-        run = _Run(self.store.stored_articles())
+        # Pruning needs every stored article; otherwise only the inputs' are read.
+        run = _Run(self.store.stored_articles() if prune else {})
+        waiting: list[Article] = []
         for unit in units:
             run.report.files_read += 1
             for item in unit.items:
@@ -157,7 +164,11 @@ class Ingestor:
                     run.failed_files.add(unit.origin)
                     continue
                 article = item if item.lang else replace(item, lang=detect_language(item.text))
-                self._take(article, run)
+                waiting.append(article)
+                if len(waiting) >= LOOKUP_ARTICLES:
+                    self._take_all(waiting, run, prune)
+                    waiting = []
+        self._take_all(waiting, run, prune)
         if run.plans:
             writing = time.perf_counter()
             self._write(run.plans, run.report, progress)
@@ -166,6 +177,26 @@ class Ingestor:
             run.report.pruned = self._prune(run.stored, set(run.seen), run.failed_files)
         run.report.seconds = time.perf_counter() - started
         return run.report
+
+    def _take_all(self, articles: list[Article], run: _Run, everything_known: bool) -> None:
+        if not everything_known:
+            self._look_up(articles, run)
+        for article in articles:
+            self._take(article, run)
+
+    def _look_up(self, articles: list[Article], run: _Run) -> None:
+        """Read what the store holds of these articles, and which stored articles carry their
+        texts, in one read each."""
+        ids = list(dict.fromkeys(a.id for a in articles if a.id not in run.looked_up))
+        digests = [text_hash(a.text) for a in articles]
+        texts = list(dict.fromkeys(d for d in digests if d not in run.looked_up))
+        run.looked_up.update(ids, texts)
+        run.stored |= self.store.articles(ids)
+        for digest, owner in self.store.text_owners(texts).items():
+            run.owners.setdefault(owner.id, owner)
+            run.owner_of_text.setdefault(digest, owner.id)
+        for known in run.stored.values():
+            run.owner_of_text.setdefault(known.text_hash, known.id)
 
     def _take(self, article: Article, run: _Run) -> None:
         """Count the article under its verdict, and plan its writing if it is new or changed."""
@@ -183,7 +214,8 @@ class Ingestor:
         run.report.count(verdict)
         if verdict == "duplicate" and article.id not in run.seen:
             owner = run.owner_of_text[digest]
-            if article.id not in (run.stored[owner].also_ids if owner in run.stored else ()):
+            known = run.stored.get(owner) or run.owners.get(owner)
+            if article.id not in (known.also_ids if known else ()):
                 self._note_duplicate(owner, article, run.plans)
         elif verdict in ("added", "updated"):
             run.plans.append(self._plan(verdict, article, signature, digest))

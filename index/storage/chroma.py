@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
 import uuid
@@ -18,7 +17,9 @@ from index.errors import IndexMismatch, StoreUnavailable
 from index.records import Article, Chunk, CorpusStats, Passage, StoredArticle
 from index.settings import Settings
 from index.storage.client import RefuseToEmbed, open_client
+from index.storage.ids import article_key, chunk_id
 from index.storage.inventory import archive_stats, find_articles
+from index.storage.lexical import LexicalChange, LexicalSource
 from index.storage.metadata import (
     ALSO_SEPARATOR,
     article_metadata,
@@ -32,6 +33,8 @@ from index.storage.metadata import (
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
+
+    from index.storage.lexical import LexicalIndex
 
 log = logging.getLogger(__name__)
 FETCH_BATCH = 2000  # ids per Chroma read when paging through the collection
@@ -106,29 +109,6 @@ def _rows(write: ArticleWrite) -> _Rows:
     return _Rows(ids, np.asarray(write.vectors, np.float32), metadatas, documents)
 
 
-@dataclass(frozen=True)
-class LexicalSource:
-    """What the BM25 side needs of a stored chunk."""
-
-    chunk_id: str
-    content_hash: str
-    text: str
-    title: str
-    lang: str
-    source: str
-    published_ts: int
-
-
-def chunk_id(article_id: str, index: int) -> str:
-    digest = hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:16]
-    return f"{digest}-{index:04d}"
-
-
-def article_key(chunk_id_: str) -> str:
-    """What the chunks of one article share in their ids (a digest of the article id)."""
-    return chunk_id_.rsplit("-", 1)[0]
-
-
 class ChunkStore:
     """The index: one Chroma collection of chunks, each with its article's metadata."""
 
@@ -139,6 +119,8 @@ class ChunkStore:
         self.vector_store = ChromaVectorStore(chroma_collection=collection)
         self._state = state
         self.own_writes = ""  # the last write token this process wrote
+        # Told of every write, so that the BM25 side follows without reading the store.
+        self.journal: LexicalIndex | None = None
 
     def writes(self) -> str:
         """A token that changes whenever any process writes to the collection ('' if none)."""
@@ -148,10 +130,15 @@ class ChunkStore:
         metas = found["metadatas"] or []
         return str(metas[0].get("token") or "") if metas else ""
 
-    def _wrote(self) -> None:
+    def _wrote(self, change: LexicalChange | None = None, writer: str = "") -> None:
+        """A write is done: the BM25 side takes it in, then the write token changes (a reader
+        that sees the new token finds the BM25 side already holding the write)."""
+        token = uuid.uuid4().hex
+        if self.journal is not None:
+            self.journal.apply(change or LexicalChange(), token, writer)
         if self._state is None:
             return
-        self.own_writes = uuid.uuid4().hex
+        self.own_writes = token
         at = datetime.now(UTC).isoformat(timespec="seconds")
         self._state.upsert(
             ids=[self.name],
@@ -235,21 +222,7 @@ class ChunkStore:
             versions.setdefault(key, Counter())[str(meta.get("content_hash") or "")] += 1
             if meta.get("chunk_index") == 0:
                 firsts[key] = meta
-        articles = {}
-        for key, meta in firsts.items():
-            n_chunks = int_field(meta.get("n_chunks"), 0)
-            content_hash = str(meta.get("content_hash") or "")
-            also = str(meta.get("also_ids") or "")
-            articles[key] = StoredArticle(
-                id=key,
-                content_hash=content_hash,
-                text_hash=str(meta.get("text_hash") or ""),
-                n_chunks=n_chunks,
-                origin=str(meta.get("origin") or ""),
-                also_ids=tuple(x for x in also.split(ALSO_SEPARATOR) if x),
-                complete=versions[key] == Counter({content_hash: n_chunks}),
-            )
-        return articles
+        return {key: _stored(meta, versions[key]) for key, meta in firsts.items()}
 
     def _all_metadata(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """(chunk id, metadata) of every chunk, read a page at a time."""
@@ -285,6 +258,7 @@ class ChunkStore:
                 result.failed.append((write.article, problem))
             else:
                 ready.append((write, rows))
+        writer = self._begin([write.article.id for write, _ in ready])
         try:
             self._upsert([rows for _, rows in ready])
             written = ready
@@ -300,9 +274,23 @@ class ChunkStore:
         for write, rows in written:
             self._drop_old_chunks(write.article.id, len(rows.ids))
             result.chunks += len(rows.ids)
-        if written:
-            self._wrote()
+        change = LexicalChange(
+            articles=tuple(write.article.id for write, _ in written),
+            chunks=tuple(
+                _lexical_source(cid, doc, meta)
+                for _, rows in written
+                for cid, doc, meta in zip(rows.ids, rows.documents, rows.metadatas, strict=True)
+            ),
+        )
+        if written or writer:
+            self._wrote(change, writer)
         return result
+
+    def _begin(self, article_ids: Sequence[str]) -> str:
+        if self.journal is None or not article_ids:
+            return ""
+        self.journal.ready(self)
+        return self.journal.begin(article_ids)
 
     def _upsert(self, batches: Sequence[_Rows]) -> None:
         rows = _Rows.join(batches)
@@ -321,14 +309,17 @@ class ChunkStore:
         self.collection.delete(where=where)
 
     def delete_article(self, article_id: str) -> None:
+        writer = self._begin([article_id])
         self.collection.delete(where={"article_id": article_id})
-        self._wrote()
+        self._wrote(LexicalChange(articles=(article_id,)), writer)
 
     def record_duplicate(self, article_id: str, other: Article) -> None:
         """Note on the stored article that `other` carries the same text."""
         found = self.collection.get(where={"article_id": article_id}, include=["metadatas"])
         if not found["ids"]:
             return
+        if self.journal is not None:
+            self.journal.ready(self)
         updated = []
         for meta in found["metadatas"] or []:
             meta = dict(meta)
@@ -394,12 +385,84 @@ class ChunkStore:
             )
             docs, metas = page["documents"] or [], page["metadatas"] or []
             for cid, doc, meta in zip(page["ids"], docs, metas, strict=True):
-                yield LexicalSource(
-                    chunk_id=cid,
-                    content_hash=str(meta.get("content_hash") or ""),
-                    text=doc or "",
-                    title=str(meta.get("title") or ""),
-                    lang=str(meta.get("lang") or "fr"),
-                    source=str(meta.get("source") or ""),
-                    published_ts=int_field(meta.get("published_ts"), -1),
-                )
+                yield _lexical_source(cid, doc, dict(meta))
+
+    def lexical_sources_of(self, article_ids: Sequence[str]) -> Iterator[LexicalSource]:
+        """Text and filter fields of every chunk these articles have in the store now."""
+        for start in range(0, len(article_ids), FETCH_BATCH // 10):
+            wanted = list(article_ids[start : start + FETCH_BATCH // 10])
+            where: Any = {"article_id": {"$in": wanted}}
+            page = self.collection.get(where=where, include=["documents", "metadatas"])
+            docs, metas = page["documents"] or [], page["metadatas"] or []
+            for cid, doc, meta in zip(page["ids"], docs, metas, strict=True):
+                yield _lexical_source(cid, doc, dict(meta))
+
+    def articles(self, article_ids: Sequence[str]) -> dict[str, StoredArticle]:
+        """The stored versions of these articles (those the store holds), read by chunk id:
+        their first chunks, then every chunk they should have and the one after."""
+        firsts = self._get_metadata([chunk_id(a, 0) for a in article_ids])
+        wanted: list[str] = []
+        for meta in firsts.values():
+            n = int_field(meta.get("n_chunks"), 0)
+            wanted += [chunk_id(str(meta["article_id"]), i) for i in range(1, n + 1)]
+        chunks = firsts | self._get_metadata(wanted)
+        found = {}
+        for meta in firsts.values():
+            key = str(meta["article_id"])
+            mine = [
+                m for cid, m in chunks.items() if article_key(cid) == article_key(chunk_id(key, 0))
+            ]
+            found[key] = _stored(meta, Counter(str(m.get("content_hash") or "") for m in mine))
+        return found
+
+    def text_owners(self, text_hashes: Sequence[str]) -> dict[str, StoredArticle]:
+        """Stored articles with one of these texts, by text hash (one article per text)."""
+        owners: dict[str, StoredArticle] = {}
+        for start in range(0, len(text_hashes), FETCH_BATCH // 10):
+            wanted = list(text_hashes[start : start + FETCH_BATCH // 10])
+            where: Any = {"$and": [{"text_hash": {"$in": wanted}}, {"chunk_index": 0}]}
+            page = self.collection.get(where=where, include=["metadatas"])
+            for meta in page["metadatas"] or []:
+                known = _stored(dict(meta), None)
+                owners.setdefault(known.text_hash, known)
+        return owners
+
+    def _get_metadata(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), FETCH_BATCH):
+            page = self.collection.get(
+                ids=list(ids[start : start + FETCH_BATCH]), include=["metadatas"]
+            )
+            found |= {
+                cid: dict(m) for cid, m in zip(page["ids"], page["metadatas"] or [], strict=True)
+            }
+        return found
+
+
+def _lexical_source(cid: str, doc: str | None, meta: dict[str, Any]) -> LexicalSource:
+    return LexicalSource(
+        chunk_id=cid,
+        content_hash=str(meta.get("content_hash") or ""),
+        text=doc or "",
+        title=str(meta.get("title") or ""),
+        lang=str(meta.get("lang") or "fr"),
+        source=str(meta.get("source") or ""),
+        published_ts=int_field(meta.get("published_ts"), -1),
+    )
+
+
+def _stored(first: dict[str, Any], versions: Counter[str] | None) -> StoredArticle:
+    """An article as its first chunk describes it; `versions` counts its chunks by content
+    hash (None: not read, the article counts as complete)."""
+    n_chunks = int_field(first.get("n_chunks"), 0)
+    content_hash = str(first.get("content_hash") or "")
+    also = str(first.get("also_ids") or "")
+    return StoredArticle(
+        id=str(first.get("article_id") or ""),
+        content_hash=content_hash,
+        text_hash=str(first.get("text_hash") or ""),
+        n_chunks=n_chunks,
+        origin=str(first.get("origin") or ""),
+        also_ids=tuple(x for x in also.split(ALSO_SEPARATOR) if x),
+        complete=versions is None or versions == Counter({content_hash: n_chunks}),
+    )

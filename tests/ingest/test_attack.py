@@ -233,17 +233,18 @@ def test_prune_spares_what_could_not_be_read(
     assert any("invalid JSON" in r for r in reasons) and any("cannot list" in r for r in reasons)
 
 
-def test_a_torn_bm25_cache_is_rebuilt(tmp_path: Path, fake_index: NewsIndex) -> None:
+def test_a_torn_bm25_segment_is_rebuilt(tmp_path: Path, fake_index: NewsIndex) -> None:
     ingest(fake_index, write_jsonl(tmp_path / "news.jsonl", sample_records(8)))
     question = str(sample_records(8)[2]["title"])
     expected = fake_index.search(question, 3)[0].article_id
-    saved = fake_index.lexical.folder / "bm25"
-    for name in ("newsqa.json", "vocab.index.json"):
-        (saved / name).write_text("")
+    hits = fake_index.lexical.search(question, "fr", 5)
+    (segment,) = fake_index.lexical.segment_dir.iterdir()
+    (segment / "meta.json").write_text("")
 
     reopened = NewsIndex.open(fake_index.settings, embedder=fake_index.embedder)
     assert reopened.search(question, 3)[0].article_id == expected
-    assert json.loads((saved / "newsqa.json").read_text())["version"] >= 1
+    assert reopened.lexical.search(question, "fr", 5) == hits
+    assert json.loads((segment / "meta.json").read_text())["format"] == 1  # saved again
 
 
 def test_explicit_paths_that_cannot_be_read_are_failures(
@@ -328,7 +329,7 @@ def test_an_empty_bm25_array_file_is_rebuilt(tmp_path: Path, fake_index: NewsInd
     ingest(fake_index, write_jsonl(tmp_path / "news.jsonl", sample_records(8)))
     question = str(sample_records(8)[2]["title"])
     expected = fake_index.search(question, 3)[0].article_id
-    for array in (fake_index.lexical.folder / "bm25").glob("*.npy"):
+    for array in fake_index.lexical.segment_dir.glob("*/*.npy"):
         array.write_bytes(b"")  # what a power cut can leave
     reopened = NewsIndex.open(fake_index.settings, embedder=fake_index.embedder)
     assert reopened.search(question, 3)[0].article_id == expected

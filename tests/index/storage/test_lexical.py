@@ -1,21 +1,25 @@
-"""The BM25 side: kept in step with the Chroma collection, rebuilt when its parameters change.
+"""The BM25 side: each write reaches it as a change, its segments score as one index would,
+and what it did not hear of (another process, a death mid-write, an older format) is found.
 
 BM25 reads words, not vectors, so these run over the fake encoder.
 """
 
 from __future__ import annotations
 
-import json
+import multiprocessing
+import sqlite3
 from pathlib import Path
 
 import bm25s
+import numpy as np
 import pytest
 
 from index.engine import NewsIndex
-from index.storage import article_key, chunk_id
-from index.storage.lexical import BM25_B, BM25_K1, LexicalHit, LexicalIndex
+from index.storage import ChunkStore, article_key, chunk_id
+from index.storage.lexical import BM25_B, BM25_K1, LexicalHit
 from index.text import tokenize
 from ingest.pipeline import Ingestor
+from ingest.progress import Progress
 from tests.conftest import sample_records, write_jsonl
 
 VALENCE, EBOLA, DELPECH = (str(r["id"]) for r in sample_records(3))
@@ -27,50 +31,177 @@ def articles_of(hits: list[LexicalHit]) -> list[str]:
     return [by_key[article_key(hit.chunk_id)] for hit in hits]
 
 
-def test_lexical_side_follows_ingest_incrementally(fake_index: NewsIndex, tmp_path: Path) -> None:
+def ingest(index: NewsIndex, path: Path, prune: bool = False) -> None:
+    Ingestor(index.settings, index).run([str(path)], "", prune, Progress())
+
+
+def no_full_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on, reading every chunk of the store fails the test."""
+
+    def whole_store(self: ChunkStore) -> dict[str, str]:
+        raise AssertionError("the whole store was read")
+
+    monkeypatch.setattr(ChunkStore, "content_hashes", whole_store)
+    monkeypatch.setattr(ChunkStore, "stored_articles", whole_store)
+
+
+def test_ingest_reaches_the_word_index_without_reading_the_store(
+    fake_index: NewsIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     records = sample_records(3)
     corpus = write_jsonl(tmp_path / "c.jsonl", records)
-    Ingestor(fake_index.settings, fake_index).run([str(corpus)])
-    total = fake_index.store.count()
-    assert fake_index.sync_lexical() == 0  # first use synced everything already
-    assert fake_index.lexical.count() == total
-    assert fake_index.sync_lexical() == 0  # nothing changed, nothing re-tokenized
+    ingest(fake_index, corpus)
+    assert fake_index.lexical.count() == fake_index.store.count()
     assert articles_of(fake_index.lexical.search("Delpech", "fr", 3)) == [DELPECH]
 
+    no_full_reads(monkeypatch)
     records[0] = records[0] | {"text": str(records[0]["text"]) + " Un paragraphe ajouté."}
-    write_jsonl(corpus, records[:2])  # Valence changed, Delpech gone
-    Ingestor(fake_index.settings, fake_index).run([str(corpus)], prune=True)
-    assert fake_index.sync_lexical() >= 2
+    write_jsonl(corpus, records)
+    ingest(fake_index, corpus)  # Valence changed, the others unchanged
+    assert fake_index.sync_lexical() == 0  # nothing was left to take in
     assert fake_index.lexical.count() == fake_index.store.count()
     assert articles_of(fake_index.lexical.search("paragraphe ajouté", "fr", 3)) == [VALENCE]
+
+    fake_index.forget(ids=[DELPECH])
     assert fake_index.lexical.search("Delpech", "fr", 3) == []
+    assert fake_index.lexical.count() == fake_index.store.count()
 
 
-def test_bm25_saved_with_other_parameters_is_rebuilt(fake_index: NewsIndex, tmp_path: Path) -> None:
-    # An index saved by an older newsqa (bm25s defaults k1=1.5, b=0.75) must not keep ranking
-    # with them: its scores must become those of the current parameters.
-    corpus = write_jsonl(tmp_path / "c.jsonl", sample_records(3))
-    Ingestor(fake_index.settings, fake_index).run([str(corpus)])
-    query = "Ebola épidémie OMS Afrique"
-    current = fake_index.lexical.search(query, "fr", 5)
-    assert articles_of(current)[0] == EBOLA
+def test_segments_score_as_one_bm25s_index(fake_index: NewsIndex, tmp_path: Path) -> None:
+    # Several ingests make several segments, one article is removed, another rewritten: the
+    # scores must still be those of bm25s over the live chunks, with the same parameters.
+    records = sample_records(12)
+    for i in range(0, 12, 3):
+        ingest(fake_index, write_jsonl(tmp_path / f"part{i}.jsonl", records[i : i + 3]))
+    changed = records[4] | {"text": str(records[4]["text"]) + " Épidémie, encore."}
+    ingest(fake_index, write_jsonl(tmp_path / "changed.jsonl", [changed]))
+    fake_index.forget(ids=[str(records[7]["id"])])
+    lexical = fake_index.lexical
+    assert len(lexical.segment_sizes()) >= 2
 
-    saved = fake_index.lexical.folder / "bm25"
-    meta = json.loads((saved / "newsqa.json").read_text())
-    assert (meta["k1"], meta["b"]) == (BM25_K1, BM25_B)
-    rows = fake_index.lexical.db.execute("SELECT id, tokens FROM chunks ORDER BY id").fetchall()
-    old = bm25s.BM25(k1=1.5, b=0.75)
-    old.index([tokens.split() for _, tokens in rows], show_progress=False)
-    old.save(str(saved), show_progress=False)
-    (saved / "newsqa.json").write_text(json.dumps(meta | {"k1": 1.5, "b": 0.75}))
-    # Kept as saved, the old matrix would score the best chunk otherwise.
-    old_scores = old.get_scores(tokenize(query))
-    best = [cid for cid, _ in rows].index(current[0].chunk_id)
-    assert float(old_scores[best]) != pytest.approx(current[0].score)
+    rows = lexical.db.execute("SELECT id, tokens FROM chunks ORDER BY id").fetchall()
+    reference = bm25s.BM25(k1=BM25_K1, b=BM25_B)
+    reference.index([tokens.split() for _, tokens in rows], show_progress=False)
+    for query in ("épidémie Ebola Afrique", "élection président", "Delpech chanteur mort"):
+        expected = reference.get_scores(tokenize(query))
+        best = np.argsort(-expected, kind="stable")[:5]
+        hits = lexical.search(query, "fr", 5)
+        assert [h.chunk_id for h in hits] == [rows[i][0] for i in best if expected[i] > 0]
+        assert [h.score for h in hits] == pytest.approx(
+            [float(expected[i]) for i in best][: len(hits)], rel=1e-5
+        )
 
-    reopened = LexicalIndex(fake_index.lexical.folder)
-    rebuilt = reopened.search(query, "fr", 5)
-    assert [h.chunk_id for h in rebuilt] == [h.chunk_id for h in current]
-    assert [h.score for h in rebuilt] == pytest.approx([h.score for h in current])
-    assert json.loads((saved / "newsqa.json").read_text()) == meta  # saved again, current
-    reopened.close()
+
+def test_small_segments_are_merged_as_they_pile_up(fake_index: NewsIndex, tmp_path: Path) -> None:
+    records = sample_records(24)
+    question = str(records[5]["title"])
+    for i, record in enumerate(records):
+        ingest(fake_index, write_jsonl(tmp_path / f"one{i}.jsonl", [record]))
+    sizes = fake_index.lexical.segment_sizes()
+    assert len(sizes) <= 4  # not 24: each new one joined the one before once big enough
+    assert sum(live for _, live in sizes) == fake_index.store.count()
+    first = fake_index.lexical.search(question, "fr", 5)
+    assert articles_of_any(first)[0] == str(records[5]["id"])
+    files = {p.name for p in fake_index.lexical.segment_dir.iterdir()}
+    assert len(files) == len(sizes)  # merged-away segments are gone from disk
+
+
+def articles_of_any(hits: list[LexicalHit]) -> list[str]:
+    keys = {article_key(chunk_id(str(r["id"]), 0)): str(r["id"]) for r in sample_records(24)}
+    return [keys[article_key(h.chunk_id)] for h in hits]
+
+
+def test_another_process_write_is_picked_up_without_a_full_read(
+    fake_index: NewsIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest(fake_index, write_jsonl(tmp_path / "a.jsonl", sample_records(2)))
+    assert fake_index.lexical.search("Delpech", "fr", 3) == []
+    other = NewsIndex.open(fake_index.settings, embedder=fake_index.embedder)
+    ingest(other, write_jsonl(tmp_path / "b.jsonl", sample_records(1, start=2)))
+    no_full_reads(monkeypatch)
+    assert fake_index.search("Delpech", 3)[0].article_id == DELPECH  # notices the write
+    assert articles_of(fake_index.lexical.search("Delpech", "fr", 3)) == [DELPECH]
+
+
+def test_a_write_it_never_heard_of_is_found_by_comparing(
+    fake_index: NewsIndex, tmp_path: Path
+) -> None:
+    ingest(fake_index, write_jsonl(tmp_path / "a.jsonl", sample_records(2)))
+    # A store opened apart from any index (no journal): as another machine's writes look.
+    stranger = ChunkStore.open(fake_index.settings, fake_index.model_name)
+    assert stranger.journal is None
+    stranger.delete_article(EBOLA)
+    assert fake_index.sync_lexical() > 0
+    assert fake_index.lexical.count() == fake_index.store.count()
+    assert "Ebola" not in " ".join(
+        r[0] for r in fake_index.lexical.db.execute("SELECT tokens FROM chunks")
+    )
+
+
+def _exit() -> None:
+    return None
+
+
+def test_a_write_whose_process_died_is_read_back(fake_index: NewsIndex, tmp_path: Path) -> None:
+    ingest(fake_index, write_jsonl(tmp_path / "a.jsonl", sample_records(2)))
+    dead = multiprocessing.get_context("spawn").Process(target=_exit)
+    dead.start()
+    dead.join()
+    # The dead process had noted its write, written Delpech to Chroma, and died before the
+    # BM25 side heard of it (and before the write token changed).
+    writer = fake_index.lexical.begin([DELPECH])
+    fake_index.lexical.db.execute("UPDATE pending SET pid = ? WHERE writer = ?", (dead.pid, writer))
+    deaf = NewsIndex.open(fake_index.settings, embedder=fake_index.embedder)
+    deaf.store.journal = None
+    token = deaf.store.writes()
+    ingest(deaf, write_jsonl(tmp_path / "b.jsonl", sample_records(1, start=2)))
+    deaf.store._state.upsert(  # type: ignore[union-attr]
+        ids=[deaf.store.name], embeddings=np.ones((1, 1), np.float32), metadatas=[{"token": token}]
+    )
+
+    reopened = NewsIndex.open(fake_index.settings, embedder=fake_index.embedder)
+    assert articles_of(reopened.lexical.search("Delpech", "fr", 3)) == [DELPECH]
+    assert reopened.lexical.db.execute("SELECT COUNT(*) FROM pending").fetchone()[0] == 0
+
+
+def test_an_index_of_the_older_format_is_rebuilt(fake_index: NewsIndex, tmp_path: Path) -> None:
+    ingest(fake_index, write_jsonl(tmp_path / "a.jsonl", sample_records(3)))
+    expected = fake_index.lexical.search("Ebola épidémie", "fr", 3)
+    folder = fake_index.lexical.folder
+    fake_index.lexical.close()
+    for name in folder.iterdir():
+        if name.is_file():
+            name.unlink()
+    old = sqlite3.connect(folder / "tokens.sqlite3")  # schema 1, as session 7 left it
+    old.executescript(
+        "CREATE TABLE chunks (id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, tokens TEXT "
+        "NOT NULL, source TEXT NOT NULL, published_ts INTEGER NOT NULL);"
+        "CREATE TABLE state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+        "INSERT INTO state VALUES ('version', 3);"
+    )
+    old.commit()
+    old.close()
+    reopened = NewsIndex.open(fake_index.settings, embedder=fake_index.embedder)
+    assert reopened.lexical.search("Ebola épidémie", "fr", 3) == expected
+
+
+WIDE = "France monde pays ans premier président"
+
+
+def test_source_and_date_filters(fake_index: NewsIndex, tmp_path: Path) -> None:
+    records = sample_records(6)
+    for i, r in enumerate(records):
+        r["source"] = "A" if i % 2 else "B"
+    ingest(fake_index, write_jsonl(tmp_path / "a.jsonl", records[:3]))
+    ingest(fake_index, write_jsonl(tmp_path / "b.jsonl", records[3:]))
+    everything = fake_index.lexical.search(WIDE, "fr", 50)
+    by_source = fake_index.lexical.search(WIDE, "fr", 50, sources=["A"])
+    assert 0 < len(by_source) < len(everything)
+    sources = dict(fake_index.lexical.db.execute("SELECT id, source FROM chunks").fetchall())
+    assert {sources[h.chunk_id] for h in by_source} == {"A"}
+    stamps = fake_index.lexical.published([h.chunk_id for h in everything])
+    middle = sorted(stamps)[len(stamps) // 2]
+    dated = fake_index.lexical.search(WIDE, "fr", 50, published=(0, middle))
+    assert dated and all(
+        s <= middle for s in fake_index.lexical.published([h.chunk_id for h in dated])
+    )
