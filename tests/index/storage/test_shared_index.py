@@ -100,3 +100,44 @@ def test_a_second_embedded_writer_waits_then_stops_with_a_message(tmp_path: Path
         holder.join()
     with write_lock(settings, wait_s=1):  # free again once the first writer is done
         pass
+
+
+def test_front_ends_answer_while_an_ingest_writes_to_one_server(
+    tmp_path: Path, chroma_server: tuple[str, int]
+) -> None:
+    """Two front ends on one data folder and one Chroma server keep searching while an ingest
+    writes batch after batch: no search fails, and each batch is found once it is written."""
+    host, port = chroma_server
+    server = {"chroma_host": host, "chroma_port": port, "collection": "busy"}
+    settings = make_settings(tmp_path / "shared", **server)
+    writer = NewsIndex.open(settings, embedder=fake_embedder())
+    fronts = [NewsIndex.open(settings, embedder=fake_embedder()) for _ in range(2)]
+    records = tagged(sample_records(12), 0)
+    ingest(writer, write_jsonl(tmp_path / "first.jsonl", records[:2]))
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def ask_loop(index: NewsIndex) -> None:
+        while not stop.is_set():
+            try:
+                index.search("Ebola OMS épidémie", 3)
+            except BaseException as exc:  # the test reports any failure
+                errors.append(exc)
+                return
+
+    loops = [threading.Thread(target=ask_loop, args=(f,)) for f in fronts]
+    for loop in loops:
+        loop.start()
+    try:
+        for start in range(2, 12, 2):
+            ingest(
+                writer, write_jsonl(tmp_path / f"batch{start}.jsonl", records[start : start + 2])
+            )
+            for front in fronts:
+                for n in (start, start + 1):
+                    assert front.search(word(n), 1)[0].article_id == records[n]["id"]
+    finally:
+        stop.set()
+        for loop in loops:
+            loop.join(timeout=30)
+    assert errors == []
