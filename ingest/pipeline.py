@@ -191,11 +191,12 @@ class Ingestor:
         digests = [text_hash(a.text) for a in articles]
         texts = list(dict.fromkeys(d for d in digests if d not in run.looked_up))
         run.looked_up.update(ids, texts)
-        run.stored |= self.store.articles(ids)
+        found = self.store.articles(ids)
+        run.stored |= found
         for digest, owner in self.store.text_owners(texts).items():
             run.owners.setdefault(owner.id, owner)
             run.owner_of_text.setdefault(digest, owner.id)
-        for known in run.stored.values():
+        for known in found.values():  # earlier batches' articles are there already
             run.owner_of_text.setdefault(known.text_hash, known.id)
 
     def _take(self, article: Article, run: _Run) -> None:

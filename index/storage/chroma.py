@@ -405,15 +405,15 @@ class ChunkStore:
         for meta in firsts.values():
             n = int_field(meta.get("n_chunks"), 0)
             wanted += [chunk_id(str(meta["article_id"]), i) for i in range(1, n + 1)]
-        chunks = firsts | self._get_metadata(wanted)
-        found = {}
-        for meta in firsts.values():
-            key = str(meta["article_id"])
-            mine = [
-                m for cid, m in chunks.items() if article_key(cid) == article_key(chunk_id(key, 0))
-            ]
-            found[key] = _stored(meta, Counter(str(m.get("content_hash") or "") for m in mine))
-        return found
+        versions: dict[str, Counter[str]] = {}  # article key -> its chunks by content hash
+        for cid, meta in (firsts | self._get_metadata(wanted)).items():
+            versions.setdefault(article_key(cid), Counter())[
+                str(meta.get("content_hash") or "")
+            ] += 1
+        return {
+            str(meta["article_id"]): _stored(meta, versions[article_key(cid)])
+            for cid, meta in firsts.items()
+        }
 
     def text_owners(self, text_hashes: Sequence[str]) -> dict[str, StoredArticle]:
         """Stored articles with one of these texts, by text hash (one article per text)."""
