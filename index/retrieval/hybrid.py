@@ -14,6 +14,7 @@ import numpy as np
 from index.embedding import Embedder
 from index.records import Passage
 from index.retrieval.dates import DateRange, find_date_range
+from index.retrieval.dense import dense_ids
 from index.retrieval.fusion import by_article_support, diversify, weighted_rrf
 from index.retrieval.language import question_language
 from index.retrieval.recency import boosted, not_after, within, years_named
@@ -58,7 +59,7 @@ class HybridRetriever:
     def retrieve(self, question: str, k: int, filters: Filters | None = None) -> Retrieval:
         filters = filters or Filters()
         language = question_language(question)
-        if not question.strip() or self.store.count() == 0:
+        if not question.strip() or self.lexical.live() == 0:
             return Retrieval(question, language, [])
         given = filters.as_of or self.settings.as_of
         today = given or date.today()
@@ -103,8 +104,8 @@ class HybridRetriever:
             periods.append(within(published_range(date_range.start, date_range.end), limit))
         rankings: list[tuple[float, list[str]]] = []
         for period in periods:
-            dense = self.store.search(vector, s.dense_candidates, sources, period)
-            rankings.append((s.dense_weight, [p.chunk_id for p in dense]))
+            dense = dense_ids(self.store, self.lexical, vector, s.dense_candidates, sources, period)
+            rankings.append((s.dense_weight, dense))
             hits = self.lexical.search(words, language, s.lexical_candidates, sources, period)
             rankings.append((s.lexical_weight, [h.chunk_id for h in hits]))
         return rankings

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -27,7 +26,6 @@ from index.storage.metadata import (
     int_field,
     join_unique,
     passage_from_metadata,
-    where_clause,
 )
 
 if TYPE_CHECKING:
@@ -39,6 +37,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 FETCH_BATCH = 2000  # ids per Chroma read when paging through the collection
 STATE_COLLECTION = "newsqa-state"
+# Chroma's search among a few given ids walks much of the graph (60 ms for 25 ids of 100k);
+# reading that many vectors and scoring them here is exact and faster (1 ms for 25, 23 for 1,000).
+EXACT_UP_TO = 1000
 
 
 @dataclass(frozen=True)
@@ -329,33 +330,25 @@ class ChunkStore:
         self.collection.update(ids=found["ids"], metadatas=updated)  # type: ignore[arg-type]
         self._wrote()
 
-    def search(
-        self,
-        vector: np.ndarray,
-        k: int,
-        sources: Sequence[str] = (),
-        published: tuple[int, int] | None = None,
-    ) -> list[Passage]:
-        """Nearest chunks by cosine similarity, optionally only from some sources or a range of
-        publication timestamps (see `published_range`)."""
-        from llama_index.core.vector_stores.types import VectorStoreQuery
-
-        if self.count() == 0:
+    def nearest(self, vector: np.ndarray, k: int, among: Sequence[str] | None = None) -> list[str]:
+        """Ids of the `k` chunks nearest to `vector` by cosine, best first; with `among`, only
+        those chunks. Ids alone: texts are fetched later for the few fused winners."""
+        if k <= 0 or (among is not None and not among):
             return []
-        query = VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k)
-        where = where_clause(sources, published)
-        result = (
-            self.vector_store.query(query, where=where) if where else self.vector_store.query(query)
+        if among is not None and len(among) <= EXACT_UP_TO:
+            got = self.collection.get(ids=list(among), include=["embeddings"])
+            if not got["ids"]:
+                return []
+            cosines = np.asarray(got["embeddings"], dtype=np.float32) @ vector.astype(np.float32)
+            best = np.argsort(-cosines, kind="stable")[:k]
+            return [got["ids"][i] for i in best]
+        found = self.collection.query(
+            query_embeddings=[vector.astype(np.float32).tolist()],
+            n_results=k,
+            ids=list(among) if among is not None else None,
+            include=["distances"],
         )
-        passages = []
-        for node, similarity in zip(result.nodes or [], result.similarities or [], strict=True):
-            meta = node.metadata
-            if "article_id" not in meta:
-                continue  # deleted by another process a moment ago: its vector outlived it
-            # ChromaVectorStore reports exp(-distance); with cosine distance that inverts exactly.
-            cosine = 1.0 + math.log(similarity) if similarity > 0 else -1.0
-            passages.append(passage_from_metadata(node.node_id, node.get_content(), meta, cosine))
-        return passages
+        return list(found["ids"][0]) if found["ids"] else []
 
     def passages(self, ids: Sequence[str], vector: np.ndarray) -> list[Passage]:
         """The chunks with these ids, in that order, scored by cosine to `vector` (one read)."""

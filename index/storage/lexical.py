@@ -84,6 +84,15 @@ class LexicalChange:
     chunks_gone: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Matching:
+    """Chunks that pass a filter: how many of the `live` ones, and their ids if asked for."""
+
+    count: int
+    live: int
+    ids: list[str] | None
+
+
 @dataclass
 class _View:
     """What searches read: the segments with their live rows, and the archive's totals."""
@@ -178,6 +187,10 @@ class LexicalIndex:
     def count(self) -> int:
         with self._lock:
             return int(self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+
+    def live(self) -> int:
+        """Chunks a search can find now (no SQL: the segments' counts)."""
+        return self._current().live_rows
 
     def segment_sizes(self) -> list[tuple[int, int]]:
         """(rows, live rows) of each segment, oldest first."""
@@ -454,6 +467,54 @@ class LexicalIndex:
             hits += [(float(scores[r]), seg.chunk_id(int(r))) for r in candidates]
         hits.sort(key=lambda h: (-h[0], h[1]))  # ties by id, as one index over sorted ids did
         return [LexicalHit(cid, score) for score, cid in hits[:k]]
+
+    def matching(
+        self, sources: Sequence[str], published: tuple[int, int] | None, ids_up_to: int
+    ) -> Matching:
+        """The live chunks from these sources within this publication range: how many, and
+        their ids when there are no more than `ids_up_to` (read from the segments' columns,
+        never from Chroma's metadata)."""
+        view = self._current()
+        count, masks = 0, []
+        for seg in view.segments:
+            mask = seg.alive().copy()
+            if sources:
+                wanted = [i for i, s in enumerate(seg.sources) if s in set(sources)]
+                mask &= np.isin(np.asarray(seg.source_codes), wanted)
+            if published is not None:
+                ts = np.asarray(seg.ts)
+                mask &= (ts >= published[0]) & (ts <= published[1])
+            count += int(mask.sum())
+            masks.append(mask)
+        if count > ids_up_to:
+            return Matching(count, view.live_rows, None)
+        ids = [
+            bytes(raw).decode("ascii")
+            for seg, mask in zip(view.segments, masks, strict=True)
+            for raw in np.asarray(seg.ids)[mask]
+        ]
+        return Matching(count, view.live_rows, ids)
+
+    def passing(
+        self, ids: Sequence[str], sources: Sequence[str], published: tuple[int, int] | None
+    ) -> list[str]:
+        """Those of `ids` (in that order) from these sources within this range; a chunk this
+        index does not hold is left out."""
+        if not ids:
+            return []
+        with self._lock:
+            marks = ",".join("?" * len(ids))
+            rows = self.db.execute(
+                f"SELECT id, source, published_ts FROM chunks WHERE id IN ({marks})", list(ids)
+            ).fetchall()
+        wanted = set(sources)
+        ok = {
+            cid
+            for cid, source, ts in rows
+            if (not wanted or source in wanted)
+            and (published is None or published[0] <= ts <= published[1])
+        }
+        return [cid for cid in ids if cid in ok]
 
     def latest_published(self) -> int:
         """The newest publication timestamp among the chunks (-1: none dated)."""

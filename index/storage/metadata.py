@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -98,20 +97,6 @@ def timestamp(day: date | None) -> int:
 def published_range(start: date | None, end: date | None) -> tuple[int, int]:
     """Publication timestamps from `start` to `end` (days, both included; None: open)."""
     return (timestamp(start) if start else 0, timestamp(end) if end else 2**62)
-
-
-def where_clause(
-    sources: Sequence[str], published: tuple[int, int] | None
-) -> dict[str, Any] | None:
-    clauses: list[dict[str, Any]] = []
-    if sources:
-        clauses.append({"source": {"$in": list(sources)}})
-    if published is not None:
-        clauses.append({"published_ts": {"$gte": published[0]}})
-        clauses.append({"published_ts": {"$lte": published[1]}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def int_field(value: object, default: int) -> int:
