@@ -20,6 +20,8 @@ from index.storage import ArticleWrite, published_range, timestamp
 from index.storage import chroma as chroma_store
 from tests.conftest import make_settings
 
+# Each article's vectors, source and publication timestamp.
+Truth = dict[str, tuple[np.ndarray, str, int]]
 ARTICLES = 600  # two chunks each: 1,200 vectors
 SOURCES = [f"source-{i:02d}" for i in range(20)]
 # Vectors in a 12-dimensional subspace, as real embeddings have few effective dimensions: HNSW
@@ -29,12 +31,13 @@ BASIS = np.random.default_rng(3).standard_normal((12, 384)).astype(np.float32)
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[NewsIndex, dict[str, object]]:
+def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[NewsIndex, Truth]:
     """An embedded index of random unit vectors over 20 sources and the years 2010-2019, and
     what each chunk is (vector, source, timestamp) for the exact reference search."""
     rng = np.random.default_rng(7)
     index = NewsIndex.open(make_settings(tmp_path_factory.mktemp("dense") / "data"))
-    writes, truth = [], {}
+    writes: list[ArticleWrite] = []
+    truth: Truth = {}
     for n in range(ARTICLES):
         day = date(2010 + n % 10, 1 + n % 12, 1 + n % 28)
         text = f"Article numéro {n}.\n\nSa seconde partie, numéro {n}."
@@ -56,7 +59,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[NewsIndex, dict[s
 
 
 def exact(
-    truth: dict[str, object],
+    truth: Truth,
     index: NewsIndex,
     vector: np.ndarray,
     k: int,
@@ -67,7 +70,7 @@ def exact(
     from index.storage import chunk_id
 
     scored = []
-    for article_id, (vectors, source, ts) in truth.items():  # type: ignore[misc]
+    for article_id, (vectors, source, ts) in truth.items():
         if sources and source not in sources:
             continue
         if published is not None and not published[0] <= ts <= published[1]:
@@ -95,7 +98,7 @@ def query(seed: int) -> np.ndarray:
     ],
 )
 def test_filtered_dense_search_finds_what_an_exact_search_finds(
-    archive: tuple[NewsIndex, dict[str, object]],
+    archive: tuple[NewsIndex, Truth],
     sources: tuple[str, ...],
     published: tuple[int, int] | None,
     monkeypatch: pytest.MonkeyPatch,
@@ -114,7 +117,7 @@ def test_filtered_dense_search_finds_what_an_exact_search_finds(
 
 
 def test_a_chunk_removed_behind_the_word_index_is_not_an_error(
-    archive: tuple[NewsIndex, dict[str, object]], monkeypatch: pytest.MonkeyPatch
+    archive: tuple[NewsIndex, Truth], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Another process deletes a chunk from Chroma while this one's word index still lists it:
     # Chroma refuses a search among ids it does not hold; the search falls back, never fails.
