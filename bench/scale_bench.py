@@ -8,8 +8,8 @@ of news text: each synthetic article takes the title of a random bundled article
 sentences drawn at random from the whole corpus, in two passages of five; it gets one of 20
 sources and a date in 2010-2020. Vectors are random but clustered (4,096 random centres, each
 passage its centre plus noise, normalized), which HNSW finds no easier than real embeddings.
-The archive is written through the storage layer (Chroma rows as an ingest writes them, the
-word index told of each batch); what is measured at each size goes through `newsqa` itself:
+The archive is written through the storage layer (`ChunkStore.replace`, as an ingest writes,
+the word index told of each batch); what is measured at each size goes through `newsqa` itself:
 - ingest of 100 new articles (`newsqa ingest`, real model): seconds, and the part outside
   embedding (pipeline seconds minus the bare encoder's seconds on the same chunk texts);
 - cold start of `newsqa ask` (a fresh process until its first answer is printed);
@@ -97,8 +97,6 @@ def grow(data_dir: Path, target: int, synthetic: Synthetic) -> float:
     from index.records import Article, Chunk
     from index.settings import Settings
     from index.storage import ArticleWrite
-    from index.storage.chroma import _lexical_source, _rows
-    from index.storage.lexical import LexicalChange
 
     index = NewsIndex.open(Settings(data_dir=data_dir))
     store = index.store
@@ -129,19 +127,7 @@ def grow(data_dir: Path, target: int, synthetic: Synthetic) -> float:
                 ArticleWrite(article, chunks, vectors, f"c-{article.id}", f"t-{article.id}")
             )
             have += len(chunks)
-        # New articles only: Chroma rows written in bulk, then the word index told (what
-        # `ChunkStore.replace` does, less its per-article removal of older versions).
-        rows = [_rows(w) for w in writes]
-        store._upsert(rows)
-        change = LexicalChange(
-            articles=tuple(w.article.id for w in writes),
-            chunks=tuple(
-                _lexical_source(cid, doc, meta)
-                for r in rows
-                for cid, doc, meta in zip(r.ids, r.documents, r.metadatas, strict=True)
-            ),
-        )
-        store._wrote(change)
+        store.replace(writes)  # as an ingest writes them, the word index told
         print(f"  built {have:,} passages ({time.perf_counter() - started:.0f} s)", flush=True)
     return time.perf_counter() - started
 

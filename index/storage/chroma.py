@@ -40,6 +40,7 @@ STATE_COLLECTION = "newsqa-state"
 # Chroma's search among a few given ids walks much of the graph (60 ms for 25 ids of 100k);
 # reading that many vectors and scoring them here is exact and faster (1 ms for 25, 23 for 1,000).
 EXACT_UP_TO = 1000
+TAIL_PROBE = 8  # chunk ids read at a time past an article's last chunk
 
 
 @dataclass(frozen=True)
@@ -272,9 +273,8 @@ class ChunkStore:
                     written.append((write, rows))
                 except Exception as exc:
                     result.failed.append((write.article, f"not stored: {exc}"))
-        for write, rows in written:
-            self._drop_old_chunks(write.article.id, len(rows.ids))
-            result.chunks += len(rows.ids)
+        self._drop_old_chunks({write.article.id: len(rows.ids) for write, rows in written})
+        result.chunks += sum(len(rows.ids) for _, rows in written)
         change = LexicalChange(
             articles=tuple(write.article.id for write, _ in written),
             chunks=tuple(
@@ -304,21 +304,44 @@ class ChunkStore:
                 documents=rows.documents[cut],
             )
 
-    def _drop_old_chunks(self, article_id: str, keep: int) -> None:
-        """Drop chunks of an earlier, longer version (the others were overwritten: same ids)."""
-        where: Any = {"$and": [{"article_id": article_id}, {"chunk_index": {"$gte": keep}}]}
-        self.collection.delete(where=where)
+    def _drop_old_chunks(self, keep: dict[str, int]) -> None:
+        """Drop chunks of earlier, longer versions: those past each article's new chunk count
+        (the others were overwritten, having the same ids)."""
+        old = self._chunks_from(keep)
+        if old:
+            self.collection.delete(ids=old)
+
+    def _chunks_from(self, first: dict[str, int]) -> list[str]:
+        """Ids of the stored chunks of each article numbered `first[article]` and on.
+
+        Chunk ids are numbered, so they are read by id, a few at a time; a where-clause on the
+        article cost 41 ms an article in a 100k-passage collection, and grew with it."""
+        stored: list[str] = []
+        start = dict(first)
+        while start:
+            ids = [chunk_id(a, i) for a, at in start.items() for i in range(at, at + TAIL_PROBE)]
+            found = set(self.collection.get(ids=ids, include=[])["ids"])
+            stored += [cid for cid in ids if cid in found]
+            # A version is written whole, so its chunks are consecutive: read on only past a
+            # probe that was full.
+            start = {
+                a: at + TAIL_PROBE
+                for a, at in start.items()
+                if chunk_id(a, at + TAIL_PROBE - 1) in found
+            }
+        return stored
 
     def delete_article(self, article_id: str) -> None:
         writer = self._begin([article_id])
-        self.collection.delete(where={"article_id": article_id})
+        self._drop_old_chunks({article_id: 0})
         self._wrote(LexicalChange(articles=(article_id,)), writer)
 
     def record_duplicate(self, article_id: str, other: Article) -> None:
         """Note on the stored article that `other` carries the same text."""
-        found = self.collection.get(where={"article_id": article_id}, include=["metadatas"])
-        if not found["ids"]:
+        ids = self._chunks_from({article_id: 0})
+        if not ids:
             return
+        found = self.collection.get(ids=ids, include=["metadatas"])
         if self.journal is not None:
             self.journal.ready(self)
         updated = []

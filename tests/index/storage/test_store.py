@@ -12,6 +12,7 @@ from index.engine import NewsIndex
 from index.errors import IndexMismatch, StoreUnavailable
 from index.storage import ChunkStore
 from ingest.pipeline import Ingestor
+from ingest.progress import Progress
 from tests.conftest import (
     corpus_texts,
     free_port,
@@ -70,3 +71,28 @@ def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
 def test_index_built_with_another_model_is_refused(indexed: NewsIndex) -> None:
     with pytest.raises(IndexMismatch, match="was built with"):
         ChunkStore.open(indexed.settings, "another/model")
+
+
+def test_a_shorter_version_leaves_none_of_the_longer_one(
+    fake_index: NewsIndex, tmp_path: Path
+) -> None:
+    # Old chunks past the new version's end are found by their numbered ids, however many.
+    paragraphs = [
+        f"Paragraphe {i} : " + "la séance du conseil municipal a duré. " * 40 for i in range(30)
+    ]
+    record = {"id": "long-1", "title": "Conseil", "text": "\n\n".join(paragraphs), "lang": "fr"}
+    corpus = write_jsonl(tmp_path / "c.jsonl", [record])
+
+    def stored() -> list[str]:
+        return sorted(fake_index.store.collection.get(include=[])["ids"])
+
+    Ingestor(fake_index.settings, fake_index).run([str(corpus)], "", False, Progress())
+    assert len(stored()) > 2 * 8  # longer than two reads of the tail
+    write_jsonl(corpus, [record | {"text": "\n\n".join(paragraphs[:2])}])
+    Ingestor(fake_index.settings, fake_index).run([str(corpus)], "", False, Progress())
+    short = stored()
+    assert 1 <= len(short) <= 3
+    assert fake_index.lexical.count() == len(short)
+    assert fake_index.store.articles(["long-1"])["long-1"].complete
+    fake_index.forget(ids=["long-1"])
+    assert stored() == []
