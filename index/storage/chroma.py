@@ -7,7 +7,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,6 +27,7 @@ from index.storage.metadata import (
     join_unique,
     passage_from_metadata,
 )
+from index.storage.writelog import LoggedWrite, WriteLog, WriteState
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -119,44 +120,37 @@ class ChunkStore:
 
         self.collection = collection
         self.vector_store = ChromaVectorStore(chroma_collection=collection)
-        self._state = state
+        self.log = WriteLog(state, collection.name) if state is not None else None
         self.own_writes = ""  # the last write token this process wrote
         # Told of every write, so that the BM25 side follows without reading the store.
         self.journal: LexicalIndex | None = None
 
     def writes(self) -> str:
         """A token that changes whenever any process writes to the collection ('' if none)."""
-        if self._state is None:
-            return ""
-        found = self._state.get(ids=[self.name], include=["metadatas"])
-        metas = found["metadatas"] or []
-        return str(metas[0].get("token") or "") if metas else ""
+        return self.log.token() if self.log is not None else ""
+
+    def write_state(self) -> WriteState:
+        return self.log.current() if self.log is not None else WriteState()
+
+    def writes_since(self, at_ms: int) -> list[LoggedWrite]:
+        """Every process's writes logged at `at_ms` or later, oldest first."""
+        return self.log.since(at_ms) if self.log is not None else []
 
     def _wrote(self, change: LexicalChange | None = None, writer: str = "") -> None:
-        """A write is done: the BM25 side takes it in, then the write token changes (a reader
-        that sees the new token finds the BM25 side already holding the write)."""
+        """A write is done: the BM25 side takes it in, then the write is logged and the token
+        changes (a reader that sees the new token finds the BM25 side already holding it)."""
         token = uuid.uuid4().hex
+        change = change or LexicalChange()
         if self.journal is not None:
-            self.journal.apply(change or LexicalChange(), token, writer)
-        if self._state is None:
-            return
-        self.own_writes = token
-        at = datetime.now(UTC).isoformat(timespec="seconds")
-        self._state.upsert(
-            ids=[self.name],
-            embeddings=np.ones((1, 1), np.float32),
-            metadatas=[{"token": self.own_writes, "at": at}],
-        )
+            self.journal.apply(change, token, writer)
+        if self.log is not None:
+            self.own_writes = token
+            self.log.record(token, change.articles)
 
     def last_write(self) -> datetime | None:
         """When any process last wrote to the collection (None: never, or before newsqa
         recorded it)."""
-        if self._state is None:
-            return None
-        found = self._state.get(ids=[self.name], include=["metadatas"])
-        metas = found["metadatas"] or []
-        at = str(metas[0].get("at") or "") if metas else ""
-        return datetime.fromisoformat(at) if at else None
+        return self.log.last_write() if self.log is not None else None
 
     @classmethod
     def open(
@@ -405,13 +399,7 @@ class ChunkStore:
 
     def lexical_sources_of(self, article_ids: Sequence[str]) -> Iterator[LexicalSource]:
         """Text and filter fields of every chunk these articles have in the store now."""
-        for start in range(0, len(article_ids), FETCH_BATCH // 10):
-            wanted = list(article_ids[start : start + FETCH_BATCH // 10])
-            where: Any = {"article_id": {"$in": wanted}}
-            page = self.collection.get(where=where, include=["documents", "metadatas"])
-            docs, metas = page["documents"] or [], page["metadatas"] or []
-            for cid, doc, meta in zip(page["ids"], docs, metas, strict=True):
-                yield _lexical_source(cid, doc, dict(meta))
+        return self.lexical_sources(self._chunks_from({a: 0 for a in article_ids}))
 
     def articles(self, article_ids: Sequence[str]) -> dict[str, StoredArticle]:
         """The stored versions of these articles (those the store holds), read by chunk id:

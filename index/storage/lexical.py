@@ -5,8 +5,9 @@ it changed: its chunks are tokenized and become a new small segment; tokens stay
 file (the authority, from which a torn segment is rebuilt), postings in segment files that a
 serving process maps from disk. Small segments are merged as they pile up, a few large ones
 last (as search engines do), so a question reads a handful of segments however the archive
-grew. Only when the collection was written without this index hearing of it (an older
-newsqa, another machine's data folder, a lost folder) does `catch_up` compare the whole store.
+grew. Writes made through another data folder (another machine) are found in the store's
+write log and read back by article; only when the log does not cover the gap (a new folder,
+an older newsqa, a lost folder) does `catch_up` compare the whole store.
 """
 
 from __future__ import annotations
@@ -51,8 +52,13 @@ SCHEMA = 2  # 1: one bm25s matrix rebuilt after every change
 MERGE_RATIO = 4
 MAX_SEGMENTS = 12
 DEAD_SHARE = 0.5  # a segment with more deleted rows than this is rewritten without them
-APPLIED_KEPT = 1000  # write tokens remembered (any one a store may still show)
+# Write tokens remembered: the store's latest, and those the write log may still list (a big
+# ingest makes one write per batch; a forgotten own write would only be read back again).
+APPLIED_KEPT = 100_000
 SYNC_PART = 20_000  # chunks tokenized at a time when comparing the whole store
+# Logged writes are re-read from this long before the last one taken in: two writers' clocks
+# may differ, and a slow write can be logged after a quicker one that started later.
+LOG_MARGIN_MS = 10 * 60 * 1000
 
 
 @dataclass(frozen=True)
@@ -311,16 +317,68 @@ class LexicalIndex:
             self.catch_up(store)
 
     def catch_up(self, store: ChunkStore) -> int:
-        """Make sure every write the store shows was taken in; returns chunks changed."""
+        """Make sure every write the store shows was taken in; returns chunks changed.
+
+        Writes of processes with another data folder are found in the store's write log and
+        read back article by article; the whole store is compared only when the log does not
+        reach back to the last catch-up (a new folder, an older newsqa, a long absence)."""
         self._ready = True
         changed = self.recover(store)
-        token = store.writes()
+        state = store.write_state()
+        since = self._logged_up_to()
+        if state.log_from_ms is not None and since is not None and since >= state.log_from_ms:
+            return changed + self._follow_log(store, since, state.token)
         with self._lock:
-            known = self.db.execute("SELECT 1 FROM applied WHERE token = ?", (token,)).fetchone()
-        if known is None and (token or store.count()):
+            known = self.db.execute(
+                "SELECT 1 FROM applied WHERE token = ?", (state.token,)
+            ).fetchone()
+        if known is None and (state.token or store.count()):
             log.info("the word index had not seen the last write to '%s': comparing", store.name)
-            changed += self.sync(store, token)
+            changed += self.sync(store, state.token)
+        if state.at_ms is not None or not state.token:
+            self._set_logged_up_to(state.at_ms or 0)  # all written so far is here now
         return changed
+
+    def _follow_log(self, store: ChunkStore, since: int, token: str) -> int:
+        """Take in the logged writes not applied here yet, by reading their articles back."""
+        writes = store.writes_since(since - LOG_MARGIN_MS)
+        applied: set[str] = set()
+        with self._lock:
+            for start in range(0, len(writes), 500):  # under SQLite's limit on parameters
+                part = [w.token for w in writes[start : start + 500]]
+                applied.update(
+                    row[0]
+                    for row in self.db.execute(
+                        f"SELECT token FROM applied WHERE token IN ({','.join('?' * len(part))})",
+                        part,
+                    )
+                )
+        missing = [w for w in writes if w.token not in applied]
+        articles = sorted({a for w in missing for a in w.articles})
+        changed = 0
+        if len(articles) > SYNC_PART:  # most of a large archive rewritten: compare it all
+            changed = self.sync(store, token)
+        elif missing:
+            log.debug("taking in %d writes of other processes", len(missing))
+            chunks = tuple(store.lexical_sources_of(articles))
+            changed = self.apply(LexicalChange(tuple(articles), chunks), "")
+            with self._writing() as db:
+                for w in missing:
+                    db.execute(
+                        "INSERT OR REPLACE INTO applied VALUES (?, ?)", (w.token, self._next(db))
+                    )
+        self._set_logged_up_to(max([since, *(w.at_ms for w in writes)]))
+        return changed
+
+    def _logged_up_to(self) -> int | None:
+        """The time (of the writers' clocks) up to which every logged write is applied here."""
+        with self._lock:
+            row = self.db.execute("SELECT value FROM state WHERE key='log_ms'").fetchone()
+        return None if row is None else int(row[0])
+
+    def _set_logged_up_to(self, at_ms: int) -> None:
+        with self._writing() as db:
+            db.execute("INSERT OR REPLACE INTO state VALUES ('log_ms', ?)", (at_ms,))
 
     def recover(self, store: ChunkStore) -> int:
         """Read back from the store the articles of writes whose process died mid-way."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,6 +150,12 @@ def merge(name: str, parts: Sequence[Segment]) -> Segment:
     )
 
 
+# numpy parses an .npy header with ast.literal_eval, and CPython 3.11's AST builder keeps
+# its depth count per interpreter: two threads loading at once (a front end reading while
+# an ingest merges) can fail with "AST constructor recursion depth mismatch" (cpython#106905).
+_HEADER_PARSE = threading.Lock()
+
+
 def save(segment: Segment, folder: Path) -> None:
     """Write the segment under folder/name whole: written aside, then renamed into place."""
     aside = Path(tempfile.mkdtemp(dir=folder, prefix=f".{segment.name}-"))
@@ -170,7 +177,8 @@ def load(folder: Path, name: str) -> Segment:
         meta = json.loads((place / "meta.json").read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT:
             raise SegmentUnreadable(f"segment {name} has format {meta.get('format')}")
-        arrays = {a: np.load(place / f"{a}.npy", mmap_mode="r") for a in ARRAYS}
+        with _HEADER_PARSE:
+            arrays = {a: np.load(place / f"{a}.npy", mmap_mode="r") for a in ARRAYS}
     except (OSError, ValueError, KeyError, EOFError) as exc:
         raise SegmentUnreadable(f"segment {name}: {exc}") from exc
     segment = Segment(name=name, words=meta["words"], sources=meta["sources"], **arrays)

@@ -153,11 +153,13 @@ def test_a_write_whose_process_died_is_read_back(fake_index: NewsIndex, tmp_path
     fake_index.lexical.db.execute("UPDATE pending SET pid = ? WHERE writer = ?", (dead.pid, writer))
     deaf = NewsIndex.open(fake_index.settings, embedder=fake_index.embedder)
     deaf.store.journal = None
-    token = deaf.store.writes()
+    assert deaf.store.log is not None
+    state = deaf.store.log.state
+    record = state.get(ids=[deaf.store.name], include=["metadatas"])["metadatas"]
     ingest(deaf, write_jsonl(tmp_path / "b.jsonl", sample_records(1, start=2)))
-    deaf.store._state.upsert(  # type: ignore[union-attr]
-        ids=[deaf.store.name], embeddings=np.ones((1, 1), np.float32), metadatas=[{"token": token}]
-    )
+    # Neither the write's log entry nor its token was recorded.
+    state.delete(ids=[f"{deaf.store.name}@{deaf.store.writes()}"])
+    state.upsert(ids=[deaf.store.name], embeddings=np.ones((1, 1), np.float32), metadatas=record)
 
     reopened = NewsIndex.open(fake_index.settings, embedder=fake_index.embedder)
     assert articles_of(reopened.lexical.search("Delpech", "fr", 3)) == [DELPECH]

@@ -7,11 +7,12 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.engine import NewsIndex
 from index.errors import StoreBusy
-from index.storage import write_lock
+from index.storage import ChunkStore, write_lock
 from ingest.pipeline import Ingestor
 from ingest.progress import Progress
 from tests.conftest import make_settings, sample_records, write_jsonl
@@ -141,3 +142,66 @@ def test_front_ends_answer_while_an_ingest_writes_to_one_server(
         for loop in loops:
             loop.join(timeout=30)
     assert errors == []
+
+
+def test_a_front_end_with_its_own_folder_reads_back_only_what_another_wrote(
+    tmp_path: Path, chroma_server: tuple[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Front ends on other machines keep their own word index: they take in each other's
+    writes from the store's write log, article by article, never reading the whole store."""
+    host, port = chroma_server
+    server = {"chroma_host": host, "chroma_port": port, "collection": "logged"}
+    writer = NewsIndex.open(make_settings(tmp_path / "w", **server), embedder=fake_embedder())
+    front = NewsIndex.open(make_settings(tmp_path / "f", **server), embedder=fake_embedder())
+    records = tagged(sample_records(6), 0)
+    ingest(writer, write_jsonl(tmp_path / "a.jsonl", records[:3]))
+    assert front.search(word(1), 1)[0].article_id == records[1]["id"]  # a first, full read
+
+    def whole_store(self: ChunkStore) -> dict[str, str]:
+        raise AssertionError("the whole store was read")
+
+    monkeypatch.setattr(ChunkStore, "content_hashes", whole_store)
+    ingest(writer, write_jsonl(tmp_path / "b.jsonl", records[3:5]))
+    writer.forget([str(records[1]["id"])])
+    for n in (3, 4):
+        assert front.search(word(n), 1)[0].article_id == records[n]["id"]
+    assert front.lexical.search(word(1), "fr", 3) == []  # the forgotten article is gone
+    assert front.lexical.count() == front.store.count()
+    # Its own writes are logged too, and the other side takes them in the same way.
+    ingest(front, write_jsonl(tmp_path / "c.jsonl", records[5:]))
+    assert writer.search(word(5), 1)[0].article_id == records[5]["id"]
+    assert writer.lexical.count() == writer.store.count()
+
+
+def test_a_front_end_away_longer_than_the_log_compares_the_whole_store(
+    tmp_path: Path, chroma_server: tuple[str, int]
+) -> None:
+    host, port = chroma_server
+    server = {"chroma_host": host, "chroma_port": port, "collection": "away"}
+    writer = NewsIndex.open(make_settings(tmp_path / "w", **server), embedder=fake_embedder())
+    front = NewsIndex.open(make_settings(tmp_path / "f", **server), embedder=fake_embedder())
+    records = tagged(sample_records(4), 0)
+    ingest(writer, write_jsonl(tmp_path / "a.jsonl", records[:2]))
+    front.search(word(0), 1)
+    # The log now starts after the front end's last catch-up (older entries were pruned).
+    assert writer.store.log is not None
+    state = writer.store.log.state
+    record = state.get(ids=["away"], include=["metadatas"])["metadatas"][0]  # type: ignore[index]
+    state.upsert(
+        ids=["away"],
+        embeddings=np.ones((1, 1), np.float32),
+        metadatas=[dict(record) | {"log_from_ms": int(time.time() * 1000) + 60_000}],
+    )
+    ingest(writer, write_jsonl(tmp_path / "b.jsonl", records[2:]))
+    compared = []
+    real = ChunkStore.content_hashes
+
+    def counted(self: ChunkStore) -> dict[str, str]:
+        compared.append(self.name)
+        return real(self)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ChunkStore, "content_hashes", counted)
+        assert front.search(word(3), 1)[0].article_id == records[3]["id"]
+    assert compared == ["away"]
+    assert front.lexical.count() == front.store.count()
