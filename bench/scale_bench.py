@@ -18,6 +18,12 @@ the word index told of each batch); what is measured at each size goes through `
 - peak RSS of the process that answered them, and disk per 100k passages.
 The baseline is the same probes run against a git worktree of `--baseline-ref` (the code
 before the word index was segmented), on the same Chroma files, up to `--baseline-max`.
+
+`--chroma server` measures the same archive through a `chroma run` server on its files (the
+front ends then hold no vector index of their own); the word index a server-mode front end
+keeps is a copy of the one built beside the embedded store (same writes, same tokens), and the
+server's own peak RSS is printed beside the front end's. With `--work` kept from an earlier
+run, sizes already built are measured again without writing.
 """
 
 from __future__ import annotations
@@ -28,10 +34,14 @@ import os
 import random
 import resource
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +92,14 @@ class Synthetic:
             "published_at": day,
             "lang": "fr",
         }
+
+    def reseeded(self, seed: str) -> Synthetic:
+        """The same material drawn by another stream: articles no earlier draw produced (a
+        kept archive measured again must not find its 100 new articles already stored)."""
+        other = object.__new__(Synthetic)
+        other.__dict__ |= self.__dict__
+        other.rng = random.Random(seed)
+        return other
 
     def passage_vectors(self, n: int) -> np.ndarray:
         centre = self.centres[self.vectors.integers(0, CENTRES)]
@@ -232,14 +250,20 @@ def _newsqa(args: list[str], code: Path, env: dict[str, str]) -> tuple[str, floa
 
 
 def measure(
-    data_dir: Path, code: Path, synthetic: Synthetic, prefix: str, questions: list[str]
+    data_dir: Path,
+    code: Path,
+    synthetic: Synthetic,
+    prefix: str,
+    questions: list[str],
+    server: dict[str, str] | None = None,
 ) -> dict[str, float]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSQA_")}
-    env |= {"NEWSQA_DATA_DIR": str(data_dir)}
+    env |= {"NEWSQA_DATA_DIR": str(data_dir)} | (server or {})
     if "NEWSQA_CACHE_DIR" in os.environ:
         env["NEWSQA_CACHE_DIR"] = os.environ["NEWSQA_CACHE_DIR"]
     work = Path(tempfile.mkdtemp(prefix="scale-"))
-    new = [synthetic.article(i, prefix) for i in range(100)]
+    fresh = synthetic.reseeded(prefix)
+    new = [fresh.article(i, prefix) for i in range(100)]
     feed = work / "new.jsonl"
     feed.write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in new), encoding="utf-8"
@@ -260,6 +284,63 @@ def measure(
         "cold_start_s": round(cold, 1),
         **latency,
     }
+
+
+@contextmanager
+def chroma_server(path: Path) -> Iterator[tuple[dict[str, str], subprocess.Popen[bytes]]]:
+    """`chroma run` on the archive's Chroma files, on a free loopback port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    chroma = Path(sys.executable).parent / "chroma"
+    log = (path.parent / "chroma-server.log").open("wb")
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=log,
+        env=os.environ | {"ANONYMIZED_TELEMETRY": "False"},
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                url = f"http://127.0.0.1:{port}/api/v2/heartbeat"
+                with urllib.request.urlopen(url, timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("chroma run did not start; see chroma-server.log") from None
+                time.sleep(0.3)
+        yield {"NEWSQA_CHROMA_HOST": "127.0.0.1", "NEWSQA_CHROMA_PORT": str(port)}, proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+        log.close()
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure_on_server(
+    data: Path, synthetic: Synthetic, prefix: str, questions: list[str]
+) -> dict[str, float]:
+    """The same probes with the vector index in a `chroma run` process of its own."""
+    from index.storage.lexical import lexical_folder
+
+    with chroma_server(data / "chroma") as (server, proc):
+        address = f"{server['NEWSQA_CHROMA_HOST']}:{server['NEWSQA_CHROMA_PORT']}"
+        words = lexical_folder(data, "news", address)
+        shutil.copytree(lexical_folder(data, "news", None), words)
+        try:
+            row = measure(data, ROOT, synthetic, prefix, questions, server)
+            row["server_peak_rss_mb"] = round(_peak_rss_mb(proc.pid))
+        finally:
+            shutil.rmtree(words.parent, ignore_errors=True)
+    return row
 
 
 def _row(table: str, name: str) -> str:
@@ -343,6 +424,7 @@ def main() -> None:
     parser.add_argument("--baseline-ref", default=BASELINE_REF)
     parser.add_argument("--work", type=Path, default=None, help="keep the archives here")
     parser.add_argument("--svg", type=Path, default=ROOT / "bench" / "scale.svg")
+    parser.add_argument("--chroma", choices=["embedded", "server"], default="embedded")
     parser.add_argument("--probe", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.probe:
@@ -363,16 +445,22 @@ def main() -> None:
         json.loads(line)["question"] for line in QA.read_text(encoding="utf-8").splitlines()
     ]
     questions = (questions * 2)[:QUESTIONS]
-    baseline = _baseline_tree(args.baseline_ref) if args.baseline_max else None
+    compare = args.baseline_max and args.chroma == "embedded"
+    baseline = _baseline_tree(args.baseline_ref) if compare else None
     results: list[dict[str, Any]] = []
     try:
         for size in [int(s) for s in args.sizes.split(",")]:
             built = grow(data, size, synthetic)
             print(f"{size:,} passages built in {built:.0f} s", flush=True)
-            row = measure(data, ROOT, synthetic, f"new{size}", questions)
+            # New ids each run: a kept archive must not find the 100 articles already stored.
+            prefix = f"{args.chroma}{size}-{int(time.time())}"
+            if args.chroma == "server":
+                row = measure_on_server(data, synthetic, prefix, questions)
+            else:
+                row = measure(data, ROOT, synthetic, prefix, questions)
             disk = _disk(data / "chroma", data / "lexical")
             row |= {
-                "code": "segmented",
+                "code": "segmented" if args.chroma == "embedded" else "server",
                 "passages": size,
                 "disk_mb_per_100k": round(disk / size * 1e5 / 2**20),
             }
@@ -405,8 +493,9 @@ def main() -> None:
                 check=False,
                 capture_output=True,
             )
-    (work / "results.json").write_text(json.dumps(results, indent=1))
-    _svg(results, args.svg)
+    (work / f"results-{args.chroma}.json").write_text(json.dumps(results, indent=1))
+    if args.chroma == "embedded":
+        _svg(results, args.svg)
     print(f"\n{cpu_line()}")
     keys = [
         "ingest_100_s",
@@ -419,12 +508,14 @@ def main() -> None:
         "peak_rss_mb",
         "disk_mb_per_100k",
     ]
+    if args.chroma == "server":
+        keys.append("server_peak_rss_mb")
     print("passages  code       " + "  ".join(keys))
     for r in results:
         print(
             f"{r['passages']:>8,}  {r['code']:<9}  " + "  ".join(f"{r[k]:>{len(k)}}" for k in keys)
         )
-    print(f"results: {work / 'results.json'}; chart: {args.svg}")
+    print(f"results: {work / f'results-{args.chroma}.json'}; chart: {args.svg}")
 
 
 def _qfile(work: Path, questions: list[str]) -> str:
