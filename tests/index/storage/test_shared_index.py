@@ -33,14 +33,22 @@ def ingest(index: NewsIndex, path: Path) -> None:
     index.sync_lexical()
 
 
+def two_front_ends(
+    tmp_path: Path, chroma_server: tuple[str, int], collection: str
+) -> tuple[NewsIndex, NewsIndex]:
+    """Two processes on one server, each with its own data folder (its own BM25 side)."""
+    host, port = chroma_server
+    server = {"chroma_host": host, "chroma_port": port, "collection": collection}
+    return (
+        NewsIndex.open(make_settings(tmp_path / "w", **server), embedder=fake_embedder()),
+        NewsIndex.open(make_settings(tmp_path / "f", **server), embedder=fake_embedder()),
+    )
+
+
 def test_a_server_reader_sees_an_update_that_keeps_the_chunk_count(
     tmp_path: Path, chroma_server: tuple[str, int]
 ) -> None:
-    host, port = chroma_server
-    server = {"chroma_host": host, "chroma_port": port, "collection": "shared-update"}
-    # Two processes on one server, each with its own data folder (its own BM25 side).
-    writer = NewsIndex.open(make_settings(tmp_path / "w", **server), embedder=fake_embedder())
-    reader = NewsIndex.open(make_settings(tmp_path / "r", **server), embedder=fake_embedder())
+    writer, reader = two_front_ends(tmp_path, chroma_server, "shared-update")
     records = sample_records(6)
     ingest(writer, write_jsonl(tmp_path / "news.jsonl", records))
     reader.search("zygomorphe", 3)  # the reader's BM25 side is built now
@@ -149,10 +157,7 @@ def test_a_front_end_with_its_own_folder_reads_back_only_what_another_wrote(
 ) -> None:
     """Front ends on other machines keep their own word index: they take in each other's
     writes from the store's write log, article by article, never reading the whole store."""
-    host, port = chroma_server
-    server = {"chroma_host": host, "chroma_port": port, "collection": "logged"}
-    writer = NewsIndex.open(make_settings(tmp_path / "w", **server), embedder=fake_embedder())
-    front = NewsIndex.open(make_settings(tmp_path / "f", **server), embedder=fake_embedder())
+    writer, front = two_front_ends(tmp_path, chroma_server, "logged")
     records = tagged(sample_records(6), 0)
     ingest(writer, write_jsonl(tmp_path / "a.jsonl", records[:3]))
     assert front.search(word(1), 1)[0].article_id == records[1]["id"]  # a first, full read
@@ -176,10 +181,7 @@ def test_a_front_end_with_its_own_folder_reads_back_only_what_another_wrote(
 def test_a_front_end_away_longer_than_the_log_compares_the_whole_store(
     tmp_path: Path, chroma_server: tuple[str, int]
 ) -> None:
-    host, port = chroma_server
-    server = {"chroma_host": host, "chroma_port": port, "collection": "away"}
-    writer = NewsIndex.open(make_settings(tmp_path / "w", **server), embedder=fake_embedder())
-    front = NewsIndex.open(make_settings(tmp_path / "f", **server), embedder=fake_embedder())
+    writer, front = two_front_ends(tmp_path, chroma_server, "away")
     records = tagged(sample_records(4), 0)
     ingest(writer, write_jsonl(tmp_path / "a.jsonl", records[:2]))
     front.search(word(0), 1)
