@@ -137,15 +137,28 @@ class ChunkStore:
         return self.log.since(at_ms) if self.log is not None else []
 
     def _wrote(self, change: LexicalChange | None = None, writer: str = "") -> None:
-        """A write is done: the BM25 side takes it in, then the write is logged and the token
-        changes (a reader that sees the new token finds the BM25 side already holding it)."""
+        """A write is done: it is logged, the BM25 side takes it in, then the token changes (a
+        reader of this data folder that sees the new token finds the BM25 side holding it; if
+        logging fails, the BM25 side's note of the write stays and the next start reads it
+        back and logs it)."""
         token = uuid.uuid4().hex
         change = change or LexicalChange()
+        if self.log is not None:
+            self.log.entry(token, change.articles)
         if self.journal is not None:
             self.journal.apply(change, token, writer)
         if self.log is not None:
             self.own_writes = token
-            self.log.record(token, change.articles)
+            self.log.commit(token)
+
+    def relog(self, articles: Sequence[str]) -> str:
+        """Log a write found after its process died, so other data folders hear of it; its
+        token."""
+        token = uuid.uuid4().hex
+        if self.log is not None:
+            self.log.record(token, articles)
+            self.own_writes = token
+        return token
 
     def last_write(self) -> datetime | None:
         """When any process last wrote to the collection (None: never, or before newsqa

@@ -328,15 +328,12 @@ class LexicalIndex:
         since = self._logged_up_to()
         if state.log_from_ms is not None and since is not None and since >= state.log_from_ms:
             return changed + self._follow_log(store, since, state.token)
-        with self._lock:
-            known = self.db.execute(
-                "SELECT 1 FROM applied WHERE token = ?", (state.token,)
-            ).fetchone()
-        if known is None and (state.token or store.count()):
+        if not self._knows(state.token) and (state.token or store.count()):
             log.info("the word index had not seen the last write to '%s': comparing", store.name)
             changed += self.sync(store, state.token)
         if state.at_ms is not None or not state.token:
-            self._set_logged_up_to(state.at_ms or 0)  # all written so far is here now
+            # All written so far is here now (up to this clock, should the writer's run ahead).
+            self._set_logged_up_to(min(state.at_ms or 0, _now_ms()))
         return changed
 
     def _follow_log(self, store: ChunkStore, since: int, token: str) -> int:
@@ -362,13 +359,25 @@ class LexicalIndex:
             log.debug("taking in %d writes of other processes", len(missing))
             chunks = tuple(store.lexical_sources_of(articles))
             changed = self.apply(LexicalChange(tuple(articles), chunks), "")
+        if missing:
             with self._writing() as db:
                 for w in missing:
                     db.execute(
                         "INSERT OR REPLACE INTO applied VALUES (?, ?)", (w.token, self._next(db))
                     )
-        self._set_logged_up_to(max([since, *(w.at_ms for w in writes)]))
+        if token and token not in applied | {w.token for w in writes} and not self._knows(token):
+            # The latest write is not in the log (an older newsqa wrote it, or its entry was
+            # lost): only a whole compare finds what it changed.
+            log.info("a write to '%s' is not in its log: comparing the whole store", store.name)
+            changed += self.sync(store, token)
+        # A writer's clock running ahead must not move this point past later writes.
+        self._set_logged_up_to(min(max([since, *(w.at_ms for w in writes)]), _now_ms()))
         return changed
+
+    def _knows(self, token: str) -> bool:
+        with self._lock:
+            row = self.db.execute("SELECT 1 FROM applied WHERE token = ?", (token,)).fetchone()
+        return row is not None
 
     def _logged_up_to(self) -> int | None:
         """The time (of the writers' clocks) up to which every logged write is applied here."""
@@ -391,7 +400,8 @@ class LexicalIndex:
             ids = json.loads(articles)
             log.info("a write to the word index was interrupted: reading %d back", len(ids))
             chunks = tuple(store.lexical_sources_of(ids))
-            changed += self.apply(LexicalChange(tuple(ids), chunks), "", writer)
+            token = store.relog(ids)  # its process may have died before logging it
+            changed += self.apply(LexicalChange(tuple(ids), chunks), token, writer)
         return changed
 
     def sync(self, store: ChunkStore, token: str = "") -> int:
@@ -629,3 +639,7 @@ def lexical_folder(data_dir: Path, collection: str, server: str | None) -> Path:
     """One folder per collection (and per Chroma server, whose collections may share names)."""
     place = re.sub(r"[^\w.-]", "_", server) if server else "embedded"
     return data_dir / "lexical" / place / collection
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)

@@ -72,9 +72,23 @@ class WriteLog:
         return datetime.fromisoformat(at) if at else None
 
     def record(self, token: str, articles: Sequence[str]) -> None:
-        """Log a finished write, then make its token the collection's latest (a process that
-        sees the new token finds the entry already there)."""
-        now_ms = int(time.time() * 1000)
+        """Log a finished write and make its token the collection's latest."""
+        self.entry(token, articles)
+        self.commit(token)
+
+    def entry(self, token: str, articles: Sequence[str]) -> None:
+        """Log a write before the token changes: an entry without its token is read with the
+        next write, while a token without its entry would be a write no one hears of."""
+        self.state.upsert(
+            ids=[f"{self.name}@{token}"],
+            embeddings=_ONE,
+            metadatas=[{"log_of": self.name, "at_ms": _now_ms()}],
+            documents=[json.dumps(list(articles))],
+        )
+
+    def commit(self, token: str) -> None:
+        """Make `token` the collection's latest write (pruning old entries now and then)."""
+        now_ms = _now_ms()
         previous = self._record()
         log_from = previous.get("log_from_ms")
         if not isinstance(log_from, int):
@@ -84,12 +98,6 @@ class WriteLog:
             where: Any = {"$and": [{"log_of": self.name}, {"at_ms": {"$lt": cutoff}}]}
             self.state.delete(where=where)
             log_from = cutoff
-        self.state.upsert(
-            ids=[f"{self.name}@{token}"],
-            embeddings=_ONE,
-            metadatas=[{"log_of": self.name, "at_ms": now_ms}],
-            documents=[json.dumps(list(articles))],
-        )
         at = datetime.fromtimestamp(now_ms / 1000, UTC).isoformat(timespec="seconds")
         self.state.upsert(
             ids=[self.name],
@@ -113,3 +121,7 @@ class WriteLog:
             )
         ]
         return sorted(writes, key=lambda w: w.at_ms)
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)

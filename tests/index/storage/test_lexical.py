@@ -164,6 +164,8 @@ def test_a_write_whose_process_died_is_read_back(fake_index: NewsIndex, tmp_path
     reopened = NewsIndex.open(fake_index.settings, embedder=fake_index.embedder)
     assert articles_of(reopened.lexical.search("Delpech", "fr", 3)) == [DELPECH]
     assert reopened.lexical.db.execute("SELECT COUNT(*) FROM pending").fetchone()[0] == 0
+    # Logged now, so that front ends with a data folder of their own hear of it too.
+    assert any(DELPECH in w.articles for w in reopened.store.writes_since(0))
 
 
 def test_an_index_of_the_older_format_is_rebuilt(fake_index: NewsIndex, tmp_path: Path) -> None:

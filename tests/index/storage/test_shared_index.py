@@ -12,7 +12,7 @@ import pytest
 
 from index.engine import NewsIndex
 from index.errors import StoreBusy
-from index.storage import ChunkStore, write_lock
+from index.storage import ChunkStore, write_lock, writelog
 from ingest.pipeline import Ingestor
 from ingest.progress import Progress
 from tests.conftest import make_settings, sample_records, write_jsonl
@@ -206,4 +206,37 @@ def test_a_front_end_away_longer_than_the_log_compares_the_whole_store(
         patch.setattr(ChunkStore, "content_hashes", counted)
         assert front.search(word(3), 1)[0].article_id == records[3]["id"]
     assert compared == ["away"]
+    assert front.lexical.count() == front.store.count()
+
+
+def test_a_write_missing_from_the_log_is_found_by_a_whole_compare(
+    tmp_path: Path, chroma_server: tuple[str, int]
+) -> None:
+    """A writer on an older newsqa changes the token but logs nothing: the front end does not
+    trust the log past a token it cannot find there."""
+    writer, front = two_front_ends(tmp_path, chroma_server, "unlogged")
+    records = tagged(sample_records(3), 0)
+    ingest(writer, write_jsonl(tmp_path / "a.jsonl", records[:2]))
+    front.search(word(0), 1)
+    ingest(writer, write_jsonl(tmp_path / "b.jsonl", records[2:]))
+    assert writer.store.log is not None
+    writer.store.log.state.delete(ids=[f"unlogged@{writer.store.writes()}"])
+    assert front.search(word(2), 1)[0].article_id == records[2]["id"]
+    assert front.lexical.count() == front.store.count()
+
+
+def test_a_writer_whose_clock_runs_ahead_hides_no_later_write(
+    tmp_path: Path, chroma_server: tuple[str, int]
+) -> None:
+    writer, front = two_front_ends(tmp_path, chroma_server, "skewed")
+    records = tagged(sample_records(4), 0)
+    ingest(writer, write_jsonl(tmp_path / "a.jsonl", records[:2]))
+    front.search(word(0), 1)
+    ahead = int(time.time() * 1000) + 3_600_000  # an hour ahead, well past the log's margin
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(writelog, "_now_ms", lambda: ahead)
+        ingest(writer, write_jsonl(tmp_path / "b.jsonl", records[2:3]))
+    assert front.search(word(2), 1)[0].article_id == records[2]["id"]
+    ingest(writer, write_jsonl(tmp_path / "c.jsonl", records[3:]))  # on the right clock
+    assert front.search(word(3), 1)[0].article_id == records[3]["id"]
     assert front.lexical.count() == front.store.count()
