@@ -45,6 +45,18 @@ def two_front_ends(
     )
 
 
+def caught_up(
+    tmp_path: Path, chroma_server: tuple[str, int], collection: str, count: int
+) -> tuple[NewsIndex, NewsIndex, list[dict[str, object]]]:
+    """A writer that stored the first two of `count` tagged articles, and a front end of
+    another data folder that has taken them in."""
+    writer, front = two_front_ends(tmp_path, chroma_server, collection)
+    records = tagged(sample_records(count), 0)
+    ingest(writer, write_jsonl(tmp_path / "a.jsonl", records[:2]))
+    front.search(word(0), 1)
+    return writer, front, records
+
+
 def test_a_server_reader_sees_an_update_that_keeps_the_chunk_count(
     tmp_path: Path, chroma_server: tuple[str, int]
 ) -> None:
@@ -181,10 +193,7 @@ def test_a_front_end_with_its_own_folder_reads_back_only_what_another_wrote(
 def test_a_front_end_away_longer_than_the_log_compares_the_whole_store(
     tmp_path: Path, chroma_server: tuple[str, int]
 ) -> None:
-    writer, front = two_front_ends(tmp_path, chroma_server, "away")
-    records = tagged(sample_records(4), 0)
-    ingest(writer, write_jsonl(tmp_path / "a.jsonl", records[:2]))
-    front.search(word(0), 1)
+    writer, front, records = caught_up(tmp_path, chroma_server, "away", 4)
     # The log now starts after the front end's last catch-up (older entries were pruned).
     assert writer.store.log is not None
     state = writer.store.log.state
@@ -214,10 +223,7 @@ def test_a_write_missing_from_the_log_is_found_by_a_whole_compare(
 ) -> None:
     """A writer on an older newsqa changes the token but logs nothing: the front end does not
     trust the log past a token it cannot find there."""
-    writer, front = two_front_ends(tmp_path, chroma_server, "unlogged")
-    records = tagged(sample_records(3), 0)
-    ingest(writer, write_jsonl(tmp_path / "a.jsonl", records[:2]))
-    front.search(word(0), 1)
+    writer, front, records = caught_up(tmp_path, chroma_server, "unlogged", 3)
     ingest(writer, write_jsonl(tmp_path / "b.jsonl", records[2:]))
     assert writer.store.log is not None
     writer.store.log.state.delete(ids=[f"unlogged@{writer.store.writes()}"])
@@ -228,10 +234,7 @@ def test_a_write_missing_from_the_log_is_found_by_a_whole_compare(
 def test_a_writer_whose_clock_runs_ahead_hides_no_later_write(
     tmp_path: Path, chroma_server: tuple[str, int]
 ) -> None:
-    writer, front = two_front_ends(tmp_path, chroma_server, "skewed")
-    records = tagged(sample_records(4), 0)
-    ingest(writer, write_jsonl(tmp_path / "a.jsonl", records[:2]))
-    front.search(word(0), 1)
+    writer, front, records = caught_up(tmp_path, chroma_server, "skewed", 4)
     ahead = int(time.time() * 1000) + 3_600_000  # an hour ahead, well past the log's margin
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(writelog, "_now_ms", lambda: ahead)
