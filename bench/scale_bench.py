@@ -34,14 +34,10 @@ import os
 import random
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -286,38 +282,6 @@ def measure(
     }
 
 
-@contextmanager
-def chroma_server(path: Path) -> Iterator[tuple[dict[str, str], subprocess.Popen[bytes]]]:
-    """`chroma run` on the archive's Chroma files, on a free loopback port."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    chroma = Path(sys.executable).parent / "chroma"
-    log = (path.parent / "chroma-server.log").open("wb")
-    proc = subprocess.Popen(
-        [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=log,
-        env=os.environ | {"ANONYMIZED_TELEMETRY": "False"},
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                url = f"http://127.0.0.1:{port}/api/v2/heartbeat"
-                with urllib.request.urlopen(url, timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("chroma run did not start; see chroma-server.log") from None
-                time.sleep(0.3)
-        yield {"NEWSQA_CHROMA_HOST": "127.0.0.1", "NEWSQA_CHROMA_PORT": str(port)}, proc
-    finally:
-        proc.terminate()
-        proc.wait(timeout=60)
-        log.close()
-
-
 def _peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -330,10 +294,11 @@ def measure_on_server(
 ) -> dict[str, float]:
     """The same probes with the vector index in a `chroma run` process of its own."""
     from index.storage.lexical import lexical_folder
+    from tests.loopback import chroma_run
 
-    with chroma_server(data / "chroma") as (server, proc):
-        address = f"{server['NEWSQA_CHROMA_HOST']}:{server['NEWSQA_CHROMA_PORT']}"
-        words = lexical_folder(data, "news", address)
+    with chroma_run(data / "chroma", data.parent / "chroma-server.log", 300) as (host, port, proc):
+        server = {"NEWSQA_CHROMA_HOST": host, "NEWSQA_CHROMA_PORT": str(port)}
+        words = lexical_folder(data, "news", f"{host}:{port}")
         shutil.copytree(lexical_folder(data, "news", None), words)
         try:
             row = measure(data, ROOT, synthetic, prefix, questions, server)

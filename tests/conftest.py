@@ -15,8 +15,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -39,6 +37,7 @@ from index.settings import Settings  # noqa: E402
 from ingest.pipeline import Ingestor  # noqa: E402
 from tests.fakes.chat import ChatEndpoint, chat_server  # noqa: E402
 from tests.fakes.encoder import fake_embedder  # noqa: E402
+from tests.loopback import chroma_run  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -232,48 +231,12 @@ def chat_endpoint() -> Iterator[ChatEndpoint]:
         yield chat
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     """A real Chroma server (`chroma run`) on a free loopback port."""
-    port = free_port()
     path = tmp_path_factory.mktemp("chroma-server")
-    chroma = Path(sys.executable).parent / "chroma"
-    log = (path / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            str(chroma),
-            "run",
-            "--path",
-            str(path / "db"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=log,
-        env=os.environ | {"ANONYMIZED_TELEMETRY": "False"},
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError((path / "server.log").read_text(errors="replace")) from None
-            time.sleep(0.3)
-    yield "127.0.0.1", port
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    with chroma_run(path / "db", path / "server.log") as (host, port, _):
+        yield host, port
 
 
 def run_cli(

@@ -33,6 +33,7 @@ import numpy as np
 
 from index.storage.ids import article_key, chunk_id
 from index.storage.segments import Segment, SegmentRow, SegmentUnreadable, build, load, merge, save
+from index.storage.writelog import now_ms
 from index.text import tokenize
 
 if TYPE_CHECKING:
@@ -238,9 +239,7 @@ class LexicalIndex:
                     (name, self._next(db), len(rows), len(rows)),
                 )
             if token:
-                seq = self._next(db)
-                db.execute("INSERT OR REPLACE INTO applied VALUES (?, ?)", (token, seq))
-                db.execute("DELETE FROM applied WHERE seq <= ?", (seq - APPLIED_KEPT,))
+                self._mark_applied(db, token)
             if writer:
                 db.execute("DELETE FROM pending WHERE writer = ?", (writer,))
             if rows or dropped:
@@ -333,23 +332,14 @@ class LexicalIndex:
             changed += self.sync(store, state.token)
         if state.at_ms is not None or not state.token:
             # All written so far is here now (up to this clock, should the writer's run ahead).
-            self._set_logged_up_to(min(state.at_ms or 0, _now_ms()))
+            self._set_logged_up_to(min(state.at_ms or 0, now_ms()))
         return changed
 
     def _follow_log(self, store: ChunkStore, since: int, token: str) -> int:
         """Take in the logged writes not applied here yet, by reading their articles back."""
         writes = store.writes_since(since - LOG_MARGIN_MS)
-        applied: set[str] = set()
-        with self._lock:
-            for start in range(0, len(writes), 500):  # under SQLite's limit on parameters
-                part = [w.token for w in writes[start : start + 500]]
-                applied.update(
-                    row[0]
-                    for row in self.db.execute(
-                        f"SELECT token FROM applied WHERE token IN ({','.join('?' * len(part))})",
-                        part,
-                    )
-                )
+        logged = {w.token for w in writes}
+        applied = self._applied([*logged, token])
         missing = [w for w in writes if w.token not in applied]
         articles = sorted({a for w in missing for a in w.articles})
         changed = 0
@@ -362,22 +352,34 @@ class LexicalIndex:
         if missing:
             with self._writing() as db:
                 for w in missing:
-                    db.execute(
-                        "INSERT OR REPLACE INTO applied VALUES (?, ?)", (w.token, self._next(db))
-                    )
-        if token and token not in applied | {w.token for w in writes} and not self._knows(token):
+                    self._mark_applied(db, w.token)
+        if token and token not in applied and token not in logged:
             # The latest write is not in the log (an older newsqa wrote it, or its entry was
             # lost): only a whole compare finds what it changed.
             log.info("a write to '%s' is not in its log: comparing the whole store", store.name)
             changed += self.sync(store, token)
         # A writer's clock running ahead must not move this point past later writes.
-        self._set_logged_up_to(min(max([since, *(w.at_ms for w in writes)]), _now_ms()))
+        self._set_logged_up_to(min(max([since, *(w.at_ms for w in writes)]), now_ms()))
         return changed
 
     def _knows(self, token: str) -> bool:
+        return token in self._applied([token])
+
+    def _applied(self, tokens: Sequence[str]) -> set[str]:
+        """Those of these write tokens already taken in here."""
+        found: set[str] = set()
         with self._lock:
-            row = self.db.execute("SELECT 1 FROM applied WHERE token = ?", (token,)).fetchone()
-        return row is not None
+            for start in range(0, len(tokens), 500):  # under SQLite's limit on parameters
+                part = list(tokens[start : start + 500])
+                marks = ",".join("?" * len(part))
+                rows = self.db.execute(f"SELECT token FROM applied WHERE token IN ({marks})", part)
+                found.update(row[0] for row in rows)
+        return found
+
+    def _mark_applied(self, db: sqlite3.Connection, token: str) -> None:
+        seq = self._next(db)
+        db.execute("INSERT OR REPLACE INTO applied VALUES (?, ?)", (token, seq))
+        db.execute("DELETE FROM applied WHERE seq <= ?", (seq - APPLIED_KEPT,))
 
     def _logged_up_to(self) -> int | None:
         """The time (of the writers' clocks) up to which every logged write is applied here."""
@@ -639,7 +641,3 @@ def lexical_folder(data_dir: Path, collection: str, server: str | None) -> Path:
     """One folder per collection (and per Chroma server, whose collections may share names)."""
     place = re.sub(r"[^\w.-]", "_", server) if server else "embedded"
     return data_dir / "lexical" / place / collection
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)

@@ -82,27 +82,27 @@ class WriteLog:
         self.state.upsert(
             ids=[f"{self.name}@{token}"],
             embeddings=_ONE,
-            metadatas=[{"log_of": self.name, "at_ms": _now_ms()}],
+            metadatas=[{"log_of": self.name, "at_ms": now_ms()}],
             documents=[json.dumps(list(articles))],
         )
 
     def commit(self, token: str) -> None:
         """Make `token` the collection's latest write (pruning old entries now and then)."""
-        now_ms = _now_ms()
+        now = now_ms()
         previous = self._record()
         log_from = previous.get("log_from_ms")
         if not isinstance(log_from, int):
-            log_from = now_ms  # the first write that keeps a log
-        cutoff = now_ms - LOG_KEPT_S * 1000
+            log_from = now  # the first write that keeps a log
+        cutoff = now - LOG_KEPT_S * 1000
         if log_from < cutoff - PRUNE_EVERY_S * 1000:
             where: Any = {"$and": [{"log_of": self.name}, {"at_ms": {"$lt": cutoff}}]}
             self.state.delete(where=where)
             log_from = cutoff
-        at = datetime.fromtimestamp(now_ms / 1000, UTC).isoformat(timespec="seconds")
+        at = datetime.fromtimestamp(now / 1000, UTC).isoformat(timespec="seconds")
         self.state.upsert(
             ids=[self.name],
             embeddings=_ONE,
-            metadatas=[{"token": token, "at": at, "at_ms": now_ms, "log_from_ms": log_from}],
+            metadatas=[{"token": token, "at": at, "at_ms": now, "log_from_ms": log_from}],
         )
 
     def since(self, at_ms: int) -> list[LoggedWrite]:
@@ -123,5 +123,6 @@ class WriteLog:
         return sorted(writes, key=lambda w: w.at_ms)
 
 
-def _now_ms() -> int:
+def now_ms() -> int:
+    """This machine's clock in milliseconds, as log entries carry it."""
     return int(time.time() * 1000)

@@ -21,7 +21,7 @@ from tests.bot.telegram.conftest import (
     EBOLA,
     BotSettings,
 )
-from tests.conftest import free_port, make_settings
+from tests.conftest import make_settings
 from tests.fakes.botapi import (
     PRIVATE_USER,
     TOKEN,
@@ -29,6 +29,7 @@ from tests.fakes.botapi import (
     check_html,
     message,
 )
+from tests.loopback import free_port
 
 SEED_QUESTION = "Qui remplace Pete Hegseth à la réunion du groupe de contact ?"
 

@@ -237,7 +237,7 @@ def test_a_writer_whose_clock_runs_ahead_hides_no_later_write(
     writer, front, records = caught_up(tmp_path, chroma_server, "skewed", 4)
     ahead = int(time.time() * 1000) + 3_600_000  # an hour ahead, well past the log's margin
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(writelog, "_now_ms", lambda: ahead)
+        patch.setattr(writelog, "now_ms", lambda: ahead)
         ingest(writer, write_jsonl(tmp_path / "b.jsonl", records[2:3]))
     assert front.search(word(2), 1)[0].article_id == records[2]["id"]
     ingest(writer, write_jsonl(tmp_path / "c.jsonl", records[3:]))  # on the right clock

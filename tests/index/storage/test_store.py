@@ -15,11 +15,11 @@ from ingest.pipeline import Ingestor
 from ingest.progress import Progress
 from tests.conftest import (
     corpus_texts,
-    free_port,
     make_settings,
     sample_records,
     write_jsonl,
 )
+from tests.loopback import free_port
 
 SEED_QUESTION = "Qui remplace Pete Hegseth à la réunion du groupe de contact ?"
 
