@@ -35,6 +35,11 @@ class Candidate:
     span: Span
     score: float
 
+    @property
+    def span_text(self) -> str:
+        source = title_head(self.passage.title) if self.span.in_title else self.passage.text
+        return strip_markers(source[self.span.start : self.span.end]).strip()
+
 
 def candidates(
     question: str, retrieval: Retrieval, reader: SpanReader, settings: Settings
@@ -87,15 +92,14 @@ def reader_answer(
             evidence=best.score if best else 0.0,
         )
     passage, span = best.passage, best.span
+    text = best.span_text
     if span.in_title:
         # Found in the title ("Turquie : tentative de coup d'État"), which is no part of the
         # text: the quote is the passage's sentence naming the answer, else its opening one
         # (news writes its first sentence to say what the title says).
-        text = strip_markers(title_head(passage.title)[span.start : span.end]).strip()
         named = max(passage.text.lower().find(text.lower()) if text else -1, 0)
         a, b = _sentence_around(passage, named, named + 1)
     else:
-        text = strip_markers(passage.text[span.start : span.end]).strip()
         a, b = _sentence_around(passage, span.start, span.end)
     a, b = quote_bounds(passage.text, a, b)
     quote = passage.text[a:b]

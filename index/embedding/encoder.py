@@ -39,6 +39,10 @@ class Encoder(Protocol):
         """Tokens of each text alone, without the special tokens around a sequence."""
         ...
 
+    def batches(self, lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+        """How `encode` cuts texts of these lengths (in tokens, as read) into batches."""
+        ...
+
 
 class TorchEncoder:
     """The fp32 path: sentence-transformers on torch."""
@@ -53,6 +57,10 @@ class TorchEncoder:
     def token_counts(self, texts: Sequence[str]) -> list[int]:
         encoded = self.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
         return [len(ids) for ids in encoded]
+
+    def batches(self, lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+        order = sorted(range(len(lengths)), key=lengths.__getitem__, reverse=True)
+        return [order[at : at + batch_size] for at in range(0, len(order), batch_size)]
 
     def encode(self, texts: Sequence[str], prompt_name: str | None, batch_size: int) -> np.ndarray:
         vectors = self.model.encode(
@@ -108,6 +116,13 @@ class Embedder:
             return []
         with self._lock:
             return self.encoder.token_counts(texts)
+
+    def passage_batches(self, token_counts: Sequence[int]) -> list[list[int]]:
+        """The batches the runtime forms for passages of these token counts (prompt and special
+        tokens added, cut to the window), longest first: a caller that embeds whole batches
+        per call leaves no short remainder batch at the end of each call."""
+        read = [min(n + self.prompt_tokens + 2, self.max_tokens) for n in token_counts]
+        return self.encoder.batches(read, self.batch_size)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, self._passage_prompt)

@@ -237,6 +237,9 @@ class OnnxEncoder:
         encoded = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
         return [len(e.ids) for e in encoded]
 
+    def batches(self, lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+        return capped_batches(lengths, batch_size)
+
     def encode(self, texts: Sequence[str], prompt_name: str | None, batch_size: int) -> np.ndarray:
         prefix = self.prompts.get(prompt_name, "") if prompt_name else ""
         # Cut to the window keeping the closing special token, as the original tokenizer does.
@@ -271,13 +274,18 @@ def padded(rows: Sequence[Sequence[int]], pad: int) -> tuple[np.ndarray, np.ndar
 
 def token_capped_batches(ids: Sequence[Sequence[int]], batch_size: int) -> list[list[int]]:
     """Longest first, at most `batch_size` rows and BATCH_TOKENS padded tokens a batch."""
-    order = sorted(range(len(ids)), key=lambda i: len(ids[i]), reverse=True)
+    return capped_batches([len(row) for row in ids], batch_size)
+
+
+def capped_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+    """`token_capped_batches` from the rows' lengths alone."""
+    order = sorted(range(len(lengths)), key=lengths.__getitem__, reverse=True)
     batches: list[list[int]] = []
     for i in order:
         if batches:
             current = batches[-1]
             rows = len(current) + 1
-            if rows <= batch_size and rows * len(ids[current[0]]) <= BATCH_TOKENS:
+            if rows <= batch_size and rows * lengths[current[0]] <= BATCH_TOKENS:
                 current.append(i)
                 continue
         batches.append([i])

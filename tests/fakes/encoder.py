@@ -47,6 +47,10 @@ class BagOfWordsEncoder:
     def token_counts(self, texts: Sequence[str]) -> list[int]:
         return [len(_TOKEN.findall(text)) for text in texts]
 
+    def batches(self, lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+        order = sorted(range(len(lengths)), key=lengths.__getitem__, reverse=True)
+        return [order[at : at + batch_size] for at in range(0, len(order), batch_size)]
+
     def encode(self, texts: Sequence[str], prompt_name: str | None, batch_size: int) -> np.ndarray:
         self.encoded.extend(texts)
         vectors = np.zeros((len(texts), DIMENSION), dtype=np.float32)
