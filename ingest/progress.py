@@ -6,7 +6,7 @@ import logging
 import sys
 import time
 
-log = logging.getLogger("newsqa.ingest")
+log = logging.getLogger("newsqa.progress")  # ingest and eval both report through it
 
 
 class Progress:
