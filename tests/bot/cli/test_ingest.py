@@ -39,7 +39,7 @@ def _start_ingest(data_dir: Path, corpus: Path) -> subprocess.Popen[str]:
 def _wait_for_first_write(proc: subprocess.Popen[str]) -> None:
     assert proc.stderr is not None
     for line in proc.stderr:
-        if "newsqa.ingest: embedding" in line:  # the first batch is written, not the model
+        if "newsqa.progress: embedding" in line:  # the model is loaded, embedding is under way
             return
     raise AssertionError("ingest ended before writing anything")
 
