@@ -38,6 +38,7 @@ go_offline(allow_downloads=False)
 from bench.shared import corpus_answerer, cpu_line  # noqa: E402
 from index.answer import Answerer  # noqa: E402
 from index.answer.reading import candidates  # noqa: E402
+from index.embedding import Embedder  # noqa: E402
 from index.evaluation import QAItem, load_qa  # noqa: E402
 from index.evaluation.metrics import contains_answer, token_f1  # noqa: E402
 from index.records import Passage  # noqa: E402
@@ -100,8 +101,6 @@ def choose(read: Read, weight: float, cover: float) -> tuple[str, float]:
 
 def gather(piaf_count: int) -> list[Read]:
     settings = Settings()
-    from index.embedding import Embedder
-
     embedder = Embedder.from_settings(settings)
     news = corpus_answerer(settings, NEWS, embedder)
     piaf = corpus_answerer(settings, PIAF / "corpus.jsonl", embedder)

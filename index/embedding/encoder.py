@@ -59,8 +59,7 @@ class TorchEncoder:
         return [len(ids) for ids in encoded]
 
     def batches(self, lengths: Sequence[int], batch_size: int) -> list[list[int]]:
-        order = sorted(range(len(lengths)), key=lengths.__getitem__, reverse=True)
-        return [order[at : at + batch_size] for at in range(0, len(order), batch_size)]
+        return row_batches(lengths, batch_size)
 
     def encode(self, texts: Sequence[str], prompt_name: str | None, batch_size: int) -> np.ndarray:
         vectors = self.model.encode(
@@ -136,6 +135,12 @@ class Embedder:
         cleaned = [" ".join(t.split()) for t in texts]
         with self._lock:
             return self.encoder.encode(cleaned, prompt_name, self.batch_size)
+
+
+def row_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+    """Rows longest first, `batch_size` a batch: batching capped by row count alone."""
+    order = sorted(range(len(lengths)), key=lengths.__getitem__, reverse=True)
+    return [order[at : at + batch_size] for at in range(0, len(order), batch_size)]
 
 
 def model_label(settings: Settings) -> str:

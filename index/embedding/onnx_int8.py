@@ -238,7 +238,7 @@ class OnnxEncoder:
         return [len(e.ids) for e in encoded]
 
     def batches(self, lengths: Sequence[int], batch_size: int) -> list[list[int]]:
-        return capped_batches(lengths, batch_size)
+        return token_capped_batches(lengths, batch_size)
 
     def encode(self, texts: Sequence[str], prompt_name: str | None, batch_size: int) -> np.ndarray:
         prefix = self.prompts.get(prompt_name, "") if prompt_name else ""
@@ -248,7 +248,7 @@ class OnnxEncoder:
             for e in self.tokenizer.encode_batch([prefix + t for t in texts])
         ]
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for batch in token_capped_batches(ids, batch_size):
+        for batch in token_capped_batches([len(row) for row in ids], batch_size):
             tokens, mask = padded([ids[i] for i in batch], self.pad_id)
             feeds = {"input_ids": tokens, "attention_mask": mask}
             (out,) = self.session.run(None, feeds, self._run_options)
@@ -272,13 +272,9 @@ def padded(rows: Sequence[Sequence[int]], pad: int) -> tuple[np.ndarray, np.ndar
     return tokens, mask
 
 
-def token_capped_batches(ids: Sequence[Sequence[int]], batch_size: int) -> list[list[int]]:
-    """Longest first, at most `batch_size` rows and BATCH_TOKENS padded tokens a batch."""
-    return capped_batches([len(row) for row in ids], batch_size)
-
-
-def capped_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
-    """`token_capped_batches` from the rows' lengths alone."""
+def token_capped_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+    """Rows of these token lengths, longest first, at most `batch_size` rows and BATCH_TOKENS
+    padded tokens a batch."""
     order = sorted(range(len(lengths)), key=lengths.__getitem__, reverse=True)
     batches: list[list[int]] = []
     for i in order:

@@ -110,7 +110,7 @@ class Reader:
         width = max((len(w.ids) for w in batch), default=0)
         out = np.full((len(batch), width, 2), -1e4, dtype=np.float32)
         ids = [w.ids for w in batch]
-        for rows in token_capped_batches(ids, batch_size=len(batch)):
+        for rows in token_capped_batches([len(row) for row in ids], batch_size=len(batch)):
             tokens, mask = padded([ids[i] for i in rows], self.pad)
             (logits,) = self.session.run(
                 None, {"input_ids": tokens, "attention_mask": mask}, self._run_options

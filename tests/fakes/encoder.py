@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from index.embedding import Embedder
+from index.embedding.encoder import row_batches
 
 DIMENSION = 256
 MAX_TOKENS = 512
@@ -48,8 +49,7 @@ class BagOfWordsEncoder:
         return [len(_TOKEN.findall(text)) for text in texts]
 
     def batches(self, lengths: Sequence[int], batch_size: int) -> list[list[int]]:
-        order = sorted(range(len(lengths)), key=lengths.__getitem__, reverse=True)
-        return [order[at : at + batch_size] for at in range(0, len(order), batch_size)]
+        return row_batches(lengths, batch_size)
 
     def encode(self, texts: Sequence[str], prompt_name: str | None, batch_size: int) -> np.ndarray:
         self.encoded.extend(texts)

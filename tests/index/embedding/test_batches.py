@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import random
 
-from index.embedding.onnx_int8 import BATCH_TOKENS, capped_batches
+from index.embedding.onnx_int8 import BATCH_TOKENS, token_capped_batches
 
 
 def test_batches_are_longest_first_capped_in_rows_and_tokens() -> None:
     rng = random.Random(7)
     lengths = [rng.randint(3, 300) for _ in range(700)]
-    batches = capped_batches(lengths, batch_size=32)
+    batches = token_capped_batches(lengths, batch_size=32)
 
     assert sorted(i for batch in batches for i in batch) == list(range(700))  # each text once
     order = [lengths[i] for batch in batches for i in batch]
@@ -20,7 +20,7 @@ def test_batches_are_longest_first_capped_in_rows_and_tokens() -> None:
         assert len(batch) <= 32 and len(batch) * longest <= BATCH_TOKENS
     # Long texts fill a batch up to the token cap, short ones up to the row cap.
     assert len(batches[0]) == BATCH_TOKENS // lengths[batches[0][0]]
-    assert [len(b) for b in capped_batches([10] * 100, batch_size=32)] == [32, 32, 32, 4]
+    assert [len(b) for b in token_capped_batches([10] * 100, batch_size=32)] == [32, 32, 32, 4]
 
 
 def test_a_subset_taken_at_batch_boundaries_is_cut_the_same_way() -> None:
@@ -28,8 +28,8 @@ def test_a_subset_taken_at_batch_boundaries_is_cut_the_same_way() -> None:
     # as the same batches, or each call would end on a short one.
     rng = random.Random(11)
     lengths = [rng.randint(50, 290) for _ in range(400)]
-    batches = capped_batches(lengths, batch_size=32)
+    batches = token_capped_batches(lengths, batch_size=32)
     for start in range(0, len(batches), 4):
         rows = [i for batch in batches[start : start + 4] for i in batch]
-        again = capped_batches([lengths[i] for i in rows], batch_size=32)
+        again = token_capped_batches([lengths[i] for i in rows], batch_size=32)
         assert [[rows[k] for k in batch] for batch in again] == batches[start : start + 4]
