@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from index.embedding.vocabulary import shared_tokenizer
+
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "model_int8.onnx"
@@ -217,15 +219,11 @@ class OnnxEncoder:
     """
 
     def __init__(self, folder: Path, threads: int) -> None:
-        from tokenizers import Tokenizer
-
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
         self.prompts: dict[str, str] = meta["prompts"]
         self.max_seq_length: int = meta["max_seq_length"]
         self.dimension: int = meta["dimension"]
-        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tokenizer.no_padding()
-        self.tokenizer.no_truncation()
+        self.tokenizer = shared_tokenizer(folder / "tokenizer.json")
         config = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))
         pad = self.tokenizer.token_to_id(str(config.get("pad_token")))
         self.pad_id = pad if pad is not None else 0

@@ -24,6 +24,7 @@ from index.embedding.onnx_int8 import (
     shrinking_run_options,
     token_capped_batches,
 )
+from index.embedding.vocabulary import shared_tokenizer
 from index.reading.network import WEIGHTS, load_full
 from index.reading.spans import Span, best_span, title_head
 from index.reading.windows import Specials, Window, windows
@@ -78,11 +79,8 @@ class Reader:
     """Reads passages for a question: the best span of each, or None where it finds none."""
 
     def __init__(self, folder: Path, threads: int) -> None:
-        from tokenizers import Tokenizer
-
-        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tokenizer.no_padding()
-        self.tokenizer.no_truncation()
+        # The same vocabulary as the embedder's: parsed once for both (index.embedding.vocabulary).
+        self.tokenizer = shared_tokenizer(folder / "tokenizer.json")
         self.pad = Specials.of(self.tokenizer).pad
         self.session = cpu_session(folder / MODEL_FILE, threads)
         self._run_options = shrinking_run_options()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from index.embedding import Embedder
 from index.reading import title_head
 from index.reading.runtime import Reader, ensure_reader
 from tests.conftest import SEED, cache_sharing_e5
@@ -80,3 +81,10 @@ def test_a_title_is_read_with_its_passage_and_can_hold_the_answer(reader: Reader
     assert seeing is not None and seeing.in_title
     assert blind is None or blind.margin < seeing.margin
     assert title_head(title)[seeing.start : seeing.end] == "Turquie"
+
+
+def test_the_reader_and_the_embedder_parse_one_tokenizer(
+    reader: Reader, embedder: Embedder
+) -> None:
+    # Same vocabulary: a cold `ask` parses the 17 MB file once, not once per model.
+    assert reader.tokenizer is getattr(embedder.encoder, "tokenizer", None)
