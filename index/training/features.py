@@ -55,11 +55,16 @@ def cache_lower(
         for at in range(0, len(order), batch):
             rows = order[at : at + batch]
             ids, mask = padded([features[i].window.ids for i in rows], pad)
-            out = base(
-                input_ids=torch.from_numpy(ids),
-                attention_mask=torch.from_numpy(mask),
-                output_hidden_states=True,
-            )
-            hidden = out.hidden_states[first_trained].numpy().astype(np.float16)
+            if first_trained == 0:
+                # Every layer is trained: only the embeddings are frozen.
+                states = base.embeddings(input_ids=torch.from_numpy(ids))
+            else:
+                out = base(
+                    input_ids=torch.from_numpy(ids),
+                    attention_mask=torch.from_numpy(mask),
+                    output_hidden_states=True,
+                )
+                states = out.hidden_states[first_trained]
+            hidden = states.numpy().astype(np.float16)
             for row, i in enumerate(rows):
                 features[i].hidden = hidden[row, : len(features[i].window.ids)]

@@ -45,3 +45,20 @@ def test_the_training_script_runs_on_a_tiny_sample(tmp_path: Path) -> None:
     reader = Reader(ensure_reader(cache_sharing_e5(tmp_path / "cache"), out), threads=1)
     (span,) = reader.read("Qui ?", ["Matthew Whitaker le remplacera."])
     assert span is None or 0 <= span.start < span.end <= len("Matthew Whitaker le remplacera.")
+
+
+@pytest.mark.model
+def test_every_layer_can_be_trained(tmp_path: Path) -> None:
+    # --first-trained-layer 0 leaves only the word embeddings frozen (measured in the README).
+    out = tmp_path / "reader.safetensors"
+    run = subprocess.run(
+        [sys.executable, "-m", "index.training", "--limit", "2", "--epochs", "1",
+         "--first-trained-layer", "0", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        env={"NEWSQA_CACHE_DIR": str(MODEL_CACHE), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert weights_figures(out)["first_trained_layer"] == 0
+    reader = Reader(ensure_reader(cache_sharing_e5(tmp_path / "cache"), out), threads=1)
+    (span,) = reader.read("Qui ?", ["Matthew Whitaker le remplacera."])
+    assert span is None or 0 <= span.start < span.end <= len("Matthew Whitaker le remplacera.")
