@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from index.embedding.vocabulary import shared_tokenizer
 from index.evaluation.metrics import exact_match, token_f1
 from index.reading.network import load_base, make_upper, save_upper
 from index.reading.spans import best_span
@@ -48,16 +49,13 @@ def train(
     limit: int | None = None,
 ) -> dict[str, Any]:
     import torch
-    from tokenizers import Tokenizer
 
     random.seed(recipe.seed)
     np.random.seed(recipe.seed)
     torch.manual_seed(recipe.seed)
     started = time.perf_counter()
     split = build(qa_file, corpus_file, recipe.seed, limit)
-    tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-    tokenizer.no_padding()
-    tokenizer.no_truncation()
+    tokenizer = shared_tokenizer(model_dir / "tokenizer.json")
     pad = Specials.of(tokenizer).pad
     base = load_base(model_dir)
     train_features = featurize(tokenizer, split.train)

@@ -17,19 +17,34 @@ from tests.conftest import MODEL_CACHE, ROOT, cache_sharing_e5
 PIAF = ROOT / "data" / "piaf-dev"
 
 
-@pytest.mark.model
-def test_the_training_script_runs_on_a_tiny_sample(tmp_path: Path) -> None:
+SENTENCE = "Matthew Whitaker le remplacera."
+
+
+def _train(tmp_path: Path, *options: str) -> Path:
+    """Run the training script as a user would; the weights file it wrote."""
     out = tmp_path / "reader.safetensors"
-    split = tmp_path / "split"
-    split.mkdir()
     run = subprocess.run(
-        [sys.executable, "-m", "index.training", "--limit", "6", "--epochs", "1",
-         "--out", str(out), "--split-dir", str(split)],
+        [sys.executable, "-m", "index.training", "--epochs", "1", "--out", str(out), *options],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
         env={"NEWSQA_CACHE_DIR": str(MODEL_CACHE), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert "validation (unseen articles, gold paragraph): exact_match" in run.stdout
+    return out
+
+
+def _reads(tmp_path: Path, weights: Path) -> None:
+    """The weights load into a reader that reads, with offsets inside the passage."""
+    reader = Reader(ensure_reader(cache_sharing_e5(tmp_path / "cache"), weights), threads=1)
+    (span,) = reader.read("Qui ?", [SENTENCE])
+    assert span is None or 0 <= span.start < span.end <= len(SENTENCE)
+
+
+@pytest.mark.model
+def test_the_training_script_runs_on_a_tiny_sample(tmp_path: Path) -> None:
+    split = tmp_path / "split"
+    split.mkdir()
+    out = _train(tmp_path, "--limit", "6", "--split-dir", str(split))
     figures = weights_figures(out)
     assert figures["seed"] == 13 and 0.0 <= figures["f1"] <= 1.0
 
@@ -41,24 +56,12 @@ def test_the_training_script_runs_on_a_tiny_sample(tmp_path: Path) -> None:
     train, validation = articles("qa.train.jsonl"), articles("qa.validation.jsonl")
     assert train and validation and not train & validation
     assert (split / "qa.validation.jsonl").read_text() == (PIAF / "qa.validation.jsonl").read_text()
-
-    reader = Reader(ensure_reader(cache_sharing_e5(tmp_path / "cache"), out), threads=1)
-    (span,) = reader.read("Qui ?", ["Matthew Whitaker le remplacera."])
-    assert span is None or 0 <= span.start < span.end <= len("Matthew Whitaker le remplacera.")
+    _reads(tmp_path, out)
 
 
 @pytest.mark.model
 def test_every_layer_can_be_trained(tmp_path: Path) -> None:
     # --first-trained-layer 0 leaves only the word embeddings frozen (measured in the README).
-    out = tmp_path / "reader.safetensors"
-    run = subprocess.run(
-        [sys.executable, "-m", "index.training", "--limit", "2", "--epochs", "1",
-         "--first-trained-layer", "0", "--out", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
-        env={"NEWSQA_CACHE_DIR": str(MODEL_CACHE), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
-    )  # fmt: skip
-    assert run.returncode == 0, run.stderr
+    out = _train(tmp_path, "--limit", "2", "--first-trained-layer", "0")
     assert weights_figures(out)["first_trained_layer"] == 0
-    reader = Reader(ensure_reader(cache_sharing_e5(tmp_path / "cache"), out), threads=1)
-    (span,) = reader.read("Qui ?", ["Matthew Whitaker le remplacera."])
-    assert span is None or 0 <= span.start < span.end <= len("Matthew Whitaker le remplacera.")
+    _reads(tmp_path, out)
