@@ -22,6 +22,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=Recipe.epochs)
     parser.add_argument("--first-trained-layer", type=int, default=Recipe.first_trained_layer)
     parser.add_argument("--seed", type=int, default=Recipe.seed)
+    parser.add_argument(
+        "--titles",
+        action=argparse.BooleanOptionalAction,
+        default=Recipe.titles,
+        help="read each paragraph after its article's title, as `newsqa ask` does",
+    )
     parser.add_argument("--limit", type=int, help="questions per part (a quick run)")
     parser.add_argument(
         "--split-dir", type=Path, help="also write qa.train.jsonl and qa.validation.jsonl here"
@@ -38,7 +44,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {path}")
     model_dir = ensure_derived(Settings().cache_dir)
     recipe = Recipe(
-        first_trained_layer=args.first_trained_layer, epochs=args.epochs, seed=args.seed
+        first_trained_layer=args.first_trained_layer,
+        epochs=args.epochs,
+        seed=args.seed,
+        titles=args.titles,
     )
     train(args.qa, args.corpus, model_dir, args.out, recipe, args.limit)
     print(f"weights written to {args.out}")

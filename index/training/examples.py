@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.reading.spans import title_head
 from index.text import tokenize
 
 VALIDATION_SHARE = 0.2
@@ -69,14 +70,25 @@ def load_questions(qa_file: Path) -> list[Question]:
     return found
 
 
-def load_paragraphs(corpus_file: Path) -> dict[str, tuple[str, list[tuple[int, int]]]]:
-    """Article id -> (text, paragraph spans)."""
+@dataclass(frozen=True)
+class Article:
+    title: str
+    text: str
+    paragraphs: list[tuple[int, int]]
+
+    def paragraph(self, span: tuple[int, int], titles: bool) -> str:
+        """A paragraph as the reader gets it: its article's title first when `titles`."""
+        return (title_head(self.title) if titles else "") + self.text[span[0] : span[1]]
+
+
+def load_paragraphs(corpus_file: Path) -> dict[str, Article]:
+    """Article id -> its title, text and paragraph spans."""
     articles = {}
     for line in corpus_file.read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
             spans = [tuple(s) for s in row.get("paragraph_spans") or [[0, len(row["text"])]]]
-            articles[row["id"]] = (row["text"], spans)
+            articles[row["id"]] = Article(row.get("title") or "", row["text"], spans)
     return articles
 
 
@@ -95,22 +107,23 @@ def build(
     seed: int,
     limit: int | None = None,
     same_article_share: float = SAME_ARTICLE_SHARE,
+    titles: bool = False,
 ) -> Split:
     """Positives and negatives for both parts of the split (`limit` questions per part)."""
     questions = load_questions(qa_file)
     articles = load_paragraphs(corpus_file)
     train_ids, validation_ids = split_by_article(questions, seed)
-    negatives = _OtherArticle(articles)
+    negatives = _OtherArticle(articles, titles)
     rng = random.Random(seed)
     parts: dict[str, list[Example]] = {"train": [], "validation": []}
     for q in questions:
         part = "train" if q.article in train_ids else "validation"
         if limit is not None and sum(e.answer is not None for e in parts[part]) >= limit:
             continue
-        text, paragraphs = articles[q.article]
-        a, b = q.paragraph
-        context = text[a:b]
-        answer = (q.span[0] - a, q.span[1] - a)
+        article = articles[q.article]
+        context = article.paragraph(q.paragraph, titles)
+        shift = len(context) - (q.paragraph[1] - q.paragraph[0]) - q.paragraph[0]
+        answer = (q.span[0] + shift, q.span[1] + shift)
         if not (0 <= answer[0] < answer[1] <= len(context)):
             continue
         parts[part].append(Example(q.id, q.text, context, answer, q.answers))
@@ -118,34 +131,39 @@ def build(
         if other is not None:
             parts[part].append(Example(q.id, q.text, other, None, q.answers))
         if rng.random() < same_article_share:
-            same = _same_article_negative(text, paragraphs, q, rng)
+            same = _same_article_negative(article, q, rng, titles)
             if same is not None:
                 parts[part].append(Example(q.id, q.text, same, None, q.answers))
     return Split(parts["train"], parts["validation"], len(train_ids), len(validation_ids))
 
 
 def _same_article_negative(
-    text: str, paragraphs: Sequence[tuple[int, int]], q: Question, rng: random.Random
+    article: Article, q: Question, rng: random.Random, titles: bool
 ) -> str | None:
     others = [
-        text[a:b]
-        for a, b in paragraphs
-        if (a, b) != q.paragraph and not any(ans.lower() in text[a:b].lower() for ans in q.answers)
+        span
+        for span in article.paragraphs
+        if span != q.paragraph
+        and not any(ans.lower() in article.text[span[0] : span[1]].lower() for ans in q.answers)
     ]
-    return rng.choice(others) if others else None
+    return article.paragraph(rng.choice(others), titles) if others else None
 
 
 class _OtherArticle:
     """The best BM25 paragraph for a question outside its own article: a hard negative."""
 
-    def __init__(self, articles: dict[str, tuple[str, list[tuple[int, int]]]]) -> None:
+    def __init__(self, articles: dict[str, Article], titles: bool) -> None:
         import bm25s
 
         self.rows = [
-            (article, text[a:b]) for article, (text, spans) in articles.items() for a, b in spans
+            (key, article.paragraph(span, titles))
+            for key, article in articles.items()
+            for span in article.paragraphs
         ]
         self.bm25 = bm25s.BM25()
-        self.bm25.index([tokenize(t) for _, t in self.rows], show_progress=False)
+        # Ranked on the paragraph's own words: the title is only what the reader sees first.
+        words = [tokenize(a.text[s:e]) for a in articles.values() for s, e in a.paragraphs]
+        self.bm25.index(words, show_progress=False)
 
     def best(self, question: str, article: str) -> str | None:
         terms = tokenize(question)

@@ -38,6 +38,7 @@ class Recipe:
     warmup_share: float = 0.1
     weight_decay: float = 0.01
     seed: int = 13
+    titles: bool = False  # contexts start with their article's title, as `ask` reads them
 
 
 def train(
@@ -54,7 +55,7 @@ def train(
     np.random.seed(recipe.seed)
     torch.manual_seed(recipe.seed)
     started = time.perf_counter()
-    split = build(qa_file, corpus_file, recipe.seed, limit)
+    split = build(qa_file, corpus_file, recipe.seed, limit, titles=recipe.titles)
     tokenizer = shared_tokenizer(model_dir / "tokenizer.json")
     pad = Specials.of(tokenizer).pad
     base = load_base(model_dir)
@@ -81,6 +82,7 @@ def train(
         seed=recipe.seed,
         epochs=recipe.epochs,
         first_trained_layer=recipe.first_trained_layer,
+        titles=recipe.titles,
     )
     save_upper(upper, recipe.first_trained_layer, out, figures)
     print("validation (unseen articles, gold paragraph): " + _line(figures))

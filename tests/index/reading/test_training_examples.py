@@ -1,0 +1,28 @@
+"""The reader's training examples: with titles, each context reads as `newsqa ask` reads a
+passage (its title first) and the answer offsets still land on the annotated answer."""
+
+from __future__ import annotations
+
+from index.reading import title_head
+from index.training.examples import build, load_paragraphs
+from tests.conftest import ROOT
+
+PIAF = ROOT / "data" / "piaf-dev"
+
+
+def test_titles_go_in_front_and_answers_stay_on_their_words() -> None:
+    plain = build(PIAF / "qa.jsonl", PIAF / "corpus.jsonl", seed=13, limit=20)
+    titled = build(PIAF / "qa.jsonl", PIAF / "corpus.jsonl", seed=13, limit=20, titles=True)
+    titles = {title_head(a.title) for a in load_paragraphs(PIAF / "corpus.jsonl").values()}
+    assert len(plain.train) == len(titled.train) > 20
+    pairs = zip(plain.train + plain.validation, titled.train + titled.validation, strict=True)
+    for bare, read in pairs:
+        head = read.context[: len(read.context) - len(bare.context)]
+        assert head and head in titles and read.context == head + bare.context
+        if bare.answer is None:
+            assert read.answer is None
+            continue
+        assert read.answer is not None
+        words = read.context[read.answer[0] : read.answer[1]]
+        assert words == bare.context[bare.answer[0] : bare.answer[1]]
+        assert words.strip() and not head.endswith(words)
