@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     reader_titles: bool = True
     reader_retrieval_weight: float = Field(32.0, ge=0)
     reader_refusal_threshold: float = 23.8
+    # A span loses this much per place its passage stands below the first one read: the
+    # retrieval order holds what the cosine does not (recency, the asked period, both sides).
+    reader_rank_penalty: float = Field(0.0, ge=0)
     # "Qui est le Premier ministre ?": of the spans scoring within this of the best, the one
     # from the latest article wins.
     reader_state_slack: float = Field(4.0, ge=0)

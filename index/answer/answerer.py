@@ -103,6 +103,11 @@ class Answerer:
         done = time.perf_counter()
         return Timed(answer, retrieval, (retrieved - started) * 1000, (done - retrieved) * 1000)
 
+    def answer_retrieved(self, question: str, retrieval: Retrieval) -> Answer:
+        """The answer over passages already retrieved for `question` (a bench replays its
+        settings over one retrieval)."""
+        return self._answer(question, retrieval.language, retrieval, focus=question)
+
     def _standalone(self, question: str, history: Sequence[Turn]) -> str:
         if not history:
             return question

@@ -1,8 +1,9 @@
 """The reader's answer: the best span across the top passages, quoted in its sentence.
 
 Each passage's span is scored by how far the reader puts it above "no answer" (its margin),
-plus the passage's cosine to the question: a fair span in the passage retrieval trusts most
-beats a slightly surer one in a passage about something else. Below the refusal threshold the
+plus the passage's cosine to the question, less a penalty per place below the first passage:
+a fair span in the passage retrieval trusts most beats a slightly surer one in a passage about
+something else. Below the refusal threshold the
 answer is "I don't know".
 """
 
@@ -50,9 +51,10 @@ def candidates(
     passages = passages[: settings.reader_passages]
     titles = [p.title for p in passages] if settings.reader_titles else []
     spans = reader.read(question, [p.text for p in passages], titles)
+    weight, penalty = settings.reader_retrieval_weight, settings.reader_rank_penalty
     found = [
-        Candidate(p, span, span.margin + settings.reader_retrieval_weight * p.score)
-        for p, span in zip(passages, spans, strict=True)
+        Candidate(p, span, span.margin + weight * p.score - penalty * rank)
+        for rank, (p, span) in enumerate(zip(passages, spans, strict=True))
         if span is not None
     ]
     return sorted(found, key=lambda c: -c.score)

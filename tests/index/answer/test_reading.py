@@ -80,6 +80,23 @@ def test_retrieval_evidence_can_outweigh_a_slightly_surer_span(tmp_path: Path) -
     assert answer.span == "David Thouless"
 
 
+def test_a_passage_lower_in_the_retrieval_order_pays_for_its_place(tmp_path: Path) -> None:
+    # Retrieval put the Nobel article first (recency, the asked period, the word side); the
+    # reader is a little surer of a span in the passage it ranked second.
+    first = make_passage(NOBEL, "nobel", score=0.80)
+    second = make_passage(OTHER, "physique", score=0.80)
+    r = retrieval(first, second)
+    reader = Finder({"David Thouless": 3.0, "Yoshinori Ohsumi": 2.0})
+    free = make_settings(tmp_path, reader_refusal_threshold=0.0)
+    assert reader_answer("q", "fr", r, candidates("q", r, reader, free), free).span == (
+        "David Thouless"
+    )
+    ranked = make_settings(tmp_path, reader_rank_penalty=2.0, reader_refusal_threshold=0.0)
+    found = candidates("q", r, reader, ranked)
+    assert [c.span_text for c in found] == ["Yoshinori Ohsumi", "David Thouless"]
+    assert found[0].score - found[1].score == pytest.approx(1.0)  # 2 - (3 - 2)
+
+
 def test_below_the_threshold_or_with_no_span_the_answer_is_i_dont_know(tmp_path: Path) -> None:
     s = make_settings(tmp_path, reader_retrieval_weight=0.0, reader_refusal_threshold=1.0)
     r = retrieval(make_passage(NOBEL, "nobel"))
