@@ -34,6 +34,7 @@ go_offline(allow_downloads=False)
 
 from bench.shared import corpus_answerer, cpu_line  # noqa: E402
 from index.answer import Answerer  # noqa: E402
+from index.answer.reading import SpanReader  # noqa: E402
 from index.embedding import Embedder  # noqa: E402
 from index.evaluation import QAItem, load_qa  # noqa: E402
 from index.evaluation.metrics import contains_answer, exact_match  # noqa: E402
@@ -51,7 +52,7 @@ PENALTIES = (0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0)
 class MemoReader:
     """The real reader, each (question, passages, titles) read once and then replayed."""
 
-    def __init__(self, reader: object) -> None:
+    def __init__(self, reader: SpanReader) -> None:
         self.reader = reader
         self.seen: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[Span | None]] = {}
 
@@ -60,7 +61,7 @@ class MemoReader:
     ) -> list[Span | None]:
         key = (question, tuple(passages), tuple(titles))
         if key not in self.seen:
-            self.seen[key] = self.reader.read(question, passages, titles)  # type: ignore[attr-defined]
+            self.seen[key] = self.reader.read(question, passages, titles)
         return self.seen[key]
 
 

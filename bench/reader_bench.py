@@ -49,7 +49,8 @@ def main() -> None:
     args = parser.parse_args()
     print(cpu_line(), f"({cores_available()} cores)")
     if args.rounds == 0:
-        gold(gold_reader(args.data_dir, args.weights), args.gold)
+        if args.gold:
+            gold(gold_reader(args.data_dir, args.weights), args.gold)
         return
     settings, index = bundled_index(args.data_dir)
     answerer = Answerer(settings, index)

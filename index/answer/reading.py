@@ -3,8 +3,7 @@
 Each passage's span is scored by how far the reader puts it above "no answer" (its margin),
 plus the passage's cosine to the question, less a penalty per place below the first passage:
 a fair span in the passage retrieval trusts most beats a slightly surer one in a passage about
-something else. Below the refusal threshold the
-answer is "I don't know".
+something else. Below the refusal threshold the answer is "I don't know".
 """
 
 from __future__ import annotations

@@ -121,9 +121,10 @@ def build(
         if limit is not None and sum(e.answer is not None for e in parts[part]) >= limit:
             continue
         article = articles[q.article]
+        a, b = q.paragraph
         context = article.paragraph(q.paragraph, titles)
-        shift = len(context) - (q.paragraph[1] - q.paragraph[0]) - q.paragraph[0]
-        answer = (q.span[0] + shift, q.span[1] + shift)
+        head = len(context) - (b - a)  # the title read in front, when there is one
+        answer = (q.span[0] - a + head, q.span[1] - a + head)
         if not (0 <= answer[0] < answer[1] <= len(context)):
             continue
         parts[part].append(Example(q.id, q.text, context, answer, q.answers))
@@ -155,14 +156,14 @@ class _OtherArticle:
     def __init__(self, articles: dict[str, Article], titles: bool) -> None:
         import bm25s
 
-        self.rows = [
-            (key, article.paragraph(span, titles))
-            for key, article in articles.items()
-            for span in article.paragraphs
-        ]
+        self.rows: list[tuple[str, str]] = []
+        words = []
+        for key, article in articles.items():
+            for a, b in article.paragraphs:
+                self.rows.append((key, article.paragraph((a, b), titles)))
+                # Ranked on the paragraph's own words: the title is only what the reader sees first.
+                words.append(tokenize(article.text[a:b]))
         self.bm25 = bm25s.BM25()
-        # Ranked on the paragraph's own words: the title is only what the reader sees first.
-        words = [tokenize(a.text[s:e]) for a in articles.values() for s, e in a.paragraphs]
         self.bm25.index(words, show_progress=False)
 
     def best(self, question: str, article: str) -> str | None:
