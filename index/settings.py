@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     answer_backend: Literal["reader", "extractive", "openai", "llamacpp"] = "reader"
     answer_k: int = Field(5, ge=1)
     reader_passages: int = Field(4, ge=1)
+    # int8: the reader's layers quantized but their feed-forward outputs; fp32: none of them
+    # (slower, about as accurate; README, "The reader on piaf-dev").
+    reader_precision: Literal["fp32", "int8"] = "int8"
     # The reader reads each passage's title before it; a span may come from the title.
     reader_titles: bool = True
     reader_retrieval_weight: float = Field(32.0, ge=0)

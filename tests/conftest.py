@@ -184,7 +184,7 @@ def fp32_embedder() -> Embedder:
 
 @pytest.fixture(scope="session")
 def reader() -> index.reading.runtime.Reader:
-    """The shipped answer reader in its int8 runtime form, as users get it."""
+    """The shipped answer reader in its default runtime form, as users get it."""
     from index.embedding.encoder import cores_available
 
     folder = index.reading.runtime.ensure_reader(MODEL_CACHE)

@@ -60,7 +60,10 @@ class Answerer:
                 from index.embedding.encoder import cores_available
                 from index.reading.runtime import Reader, ensure_reader
 
-                self._reader = Reader(ensure_reader(self.settings.cache_dir), cores_available())
+                folder = ensure_reader(
+                    self.settings.cache_dir, precision=self.settings.reader_precision
+                )
+                self._reader = Reader(folder, cores_available())
             return self._reader
 
     @classmethod

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import shutil
 import tempfile
 import warnings
@@ -72,15 +73,21 @@ def build_once(folder: Path, marker: str, build: Callable[[Path], None]) -> Path
     return folder
 
 
-def build_int8(export: Callable[..., None], args: tuple[Any, ...], out_file: Path) -> None:
+def build_int8(
+    export: Callable[..., None],
+    args: tuple[Any, ...],
+    out_file: Path,
+    keep_fp32: tuple[str, ...] = (),
+) -> None:
     """Run `export(*args)`, which writes `fp32_file(out_file)`, then quantize that graph into
-    `out_file`: each step in a process of its own.
+    `out_file` (the nodes named by the `keep_fp32` patterns left as they are): each step in a
+    process of its own.
 
     Together in one process they peaked at 3.9 GB (torch's model and trace, then the quantizer's
     copies of a 470 MB graph, never all handed back); apart, each step peaks near 2.6 GB and
     frees it all when its process ends."""
     in_child(export, *args)
-    in_child(quantize_int8, fp32_file(out_file), out_file)
+    in_child(quantize_int8, fp32_file(out_file), out_file, keep_fp32)
     fp32_file(out_file).unlink()
 
 
@@ -130,9 +137,20 @@ def export_fp32(
         )
 
 
-def quantize_int8(fp32_file: Path, out_file: Path) -> None:
-    """Dynamic int8 quantization of an exported graph (the recipe both models use)."""
+def quantize_int8(fp32_file: Path, out_file: Path, keep_fp32: tuple[str, ...] = ()) -> None:
+    """Dynamic int8 quantization of an exported graph (the recipe both models use), except the
+    nodes whose names match a `keep_fp32` pattern."""
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    graph = onnx.load(str(fp32_file)).graph if keep_fp32 else None
+    names = [node.name for node in graph.node] if graph is not None else []
+    kept = []
+    for pattern in keep_fp32:
+        matched = [name for name in names if re.search(pattern, name)]
+        if not matched:  # the exporter renamed its nodes: fail rather than quantize them
+            raise ValueError(f"no node of {fp32_file.name} matches {pattern!r}")
+        kept += matched
 
     # Per-channel scales keep the error low; 7-bit weights avoid the int16 saturation of
     # AVX2's u8*s8 multiply-add on CPUs without VNNI (cosine to fp32 0.9967 vs 0.9964 here).
@@ -141,7 +159,12 @@ def quantize_int8(fp32_file: Path, out_file: Path) -> None:
     logging.disable(logging.WARNING)
     try:
         quantize_dynamic(
-            fp32_file, out_file, weight_type=QuantType.QInt8, per_channel=True, reduce_range=True
+            fp32_file,
+            out_file,
+            nodes_to_exclude=kept,
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            reduce_range=True,
         )
     finally:
         logging.disable(logging.NOTSET)

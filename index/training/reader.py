@@ -38,7 +38,7 @@ class Recipe:
     warmup_share: float = 0.1
     weight_decay: float = 0.01
     seed: int = 13
-    titles: bool = False  # contexts start with their article's title, as `ask` reads them
+    titles: bool = True  # contexts start with their article's title, as `ask` reads them
 
 
 def train(

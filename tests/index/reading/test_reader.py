@@ -28,6 +28,19 @@ def test_the_reader_is_built_and_loads_with_sockets_blocked(
     assert network_attempts == []
 
 
+def test_the_fp32_form_is_built_offline_and_finds_the_spans_the_default_finds(
+    network_attempts: list[object], tmp_path: Path, reader: Reader
+) -> None:
+    # NEWSQA_READER_PRECISION=fp32: the same weights with no layer quantized.
+    fp32 = Reader(ensure_reader(cache_sharing_e5(tmp_path / "cache"), precision="fp32"), 1)
+    question = "Combien les nations membres ont-elles fourni à l'Ukraine ?"
+    (exact,) = fp32.read(question, [ARTICLE])
+    (default,) = reader.read(question, [ARTICLE])
+    assert exact is not None and default is not None
+    assert exact.start < default.end and default.start < exact.end  # the same words
+    assert network_attempts == []
+
+
 def test_a_span_is_the_article_text_at_its_offsets(reader: Reader) -> None:
     questions = [
         "Qui remplace Pete Hegseth à la réunion ?",
