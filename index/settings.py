@@ -77,8 +77,8 @@ class Settings(BaseSettings):
     reader_precision: Literal["fp32", "int8"] = "int8"
     # The reader reads each passage's title before it; a span may come from the title.
     reader_titles: bool = True
-    reader_retrieval_weight: float = Field(32.0, ge=0)
-    reader_refusal_threshold: float = 23.8
+    reader_retrieval_weight: float = Field(48.0, ge=0)
+    reader_refusal_threshold: float = 36.6
     # A span loses this much per place its passage stands below the first one read: the
     # retrieval order holds what the cosine does not (recency, the asked period, both sides).
     reader_rank_penalty: float = Field(0.0, ge=0)
