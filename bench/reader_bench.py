@@ -21,7 +21,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import cast
+from typing import cast, get_args
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -55,15 +55,13 @@ def main() -> None:
     precision = cast(Precision, args.precision or Settings(data_dir=args.data_dir).reader_precision)
     if args.rounds == 0:
         if args.gold:
-            gold(gold_reader(args.data_dir, args.weights, precision), args.gold)
+            gold(make_reader(args.data_dir, args.weights, precision), args.gold)
         return
     settings, index = bundled_index(args.data_dir)
     questions = [item.question for item in load_qa(QA)[0]]
     retrievals = [index.retrieve(q, settings.answer_k) for q in questions]
     # Built into the cache on first use, not timed.
-    readers = {
-        p: gold_reader(args.data_dir, None, p) for p in cast(list[Precision], ["fp32", "int8"])
-    }
+    readers = {p: make_reader(args.data_dir, None, p) for p in get_args(Precision)}
     for q, r in zip(questions[:2], retrievals, strict=False):  # warm every path
         for reader in readers.values():
             candidates(q, r, reader, settings)
@@ -88,11 +86,11 @@ def main() -> None:
         default = " (the default)" if p == settings.reader_precision else ""
         print(f"reader step, {p:<4}          {percentiles(times)}{default}")
     if args.gold:
-        own = gold_reader(args.data_dir, args.weights, precision) if args.weights else None
+        own = make_reader(args.data_dir, args.weights, precision) if args.weights else None
         gold(own or readers[precision], args.gold)
 
 
-def gold_reader(data_dir: Path, weights: Path | None, precision: Precision) -> SpanReader:
+def make_reader(data_dir: Path, weights: Path | None, precision: Precision) -> SpanReader:
     from index.reading.network import WEIGHTS
     from index.reading.runtime import Reader, ensure_reader
 
