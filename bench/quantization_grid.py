@@ -14,7 +14,6 @@ not chosen on). Session 16 chose `index.reading.runtime.KEEP_FP32["int8"]` from 
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 import tempfile
@@ -28,52 +27,30 @@ from index.offline import go_offline  # noqa: E402
 
 go_offline(allow_downloads=False)
 
-from bench.shared import cpu_line  # noqa: E402
+from bench.shared import GoldRow, cpu_line, gold_span, piaf_gold  # noqa: E402
 from index.embedding.encoder import cores_available  # noqa: E402
 from index.embedding.onnx_int8 import fp32_file, in_child, quantize_int8  # noqa: E402
 from index.evaluation.metrics import exact_match, token_f1  # noqa: E402
-from index.reading import title_head  # noqa: E402
 from index.reading.network import WEIGHTS  # noqa: E402
-from index.reading.runtime import MODEL_FILE, Reader, _export  # noqa: E402
+from index.reading.runtime import KEEP_FP32, MODEL_FILE, Reader, _export  # noqa: E402
 from index.settings import Settings  # noqa: E402
 
-PIAF = ROOT / "data" / "piaf-dev"
 LAYER = r"/layer\.\d+/"
-# Each variant: the node-name patterns left in fp32 (nothing: every matrix int8).
+# Each variant: the node-name patterns left in fp32 (nothing: every matrix int8); the shipped
+# forms are measured with their own patterns.
 VARIANTS: dict[str, tuple[str, ...]] = {
     "nothing": (),
-    "feed-forward output": (LAYER + r"output/dense/MatMul$",),
+    "feed-forward output": KEEP_FP32["int8"],
     "feed-forward input": (LAYER + r"intermediate/dense/MatMul$",),
     "attention output": (LAYER + r"attention/output/dense/MatMul$",),
     "query, key, value": (LAYER + r"attention/self/(query|key|value)/MatMul$",),
-    "every matrix": (r"MatMul",),
+    "every matrix": KEEP_FP32["fp32"],
 }
 
-Row = tuple[str, str, str, list[str]]  # question, paragraph, title, gold answers
 
-
-def rows(part: str, limit: int) -> list[Row]:
-    articles = {}
-    for line in (PIAF / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
-        article = json.loads(line)
-        articles[article["id"]] = (article["text"], article.get("title") or "")
-    out = []
-    for line in (PIAF / f"qa.{part}.jsonl").read_text(encoding="utf-8").splitlines()[:limit]:
-        row = json.loads(line)
-        a, b = row["evidence_span"]
-        text, title = articles[row["evidence_ids"][0]]
-        out.append((row["question"], text[a:b], title, row["answers"]))
-    return out
-
-
-def spans(reader: Reader, questions: list[Row]) -> list[str]:
-    """The text of each question's best span ("" for none), the paragraph read after its title."""
-    found = []
-    for question, paragraph, title, _ in questions:
-        (span,) = reader.read(question, [paragraph], [title])
-        source = title_head(title) if span and span.in_title else paragraph
-        found.append(source[span.start : span.end] if span else "")
-    return found
+def spans(reader: Reader, rows: list[GoldRow]) -> list[str]:
+    """Each row's best span, the paragraph read after its title."""
+    return [gold_span(reader, row, titled=True) for row in rows]
 
 
 def main() -> None:
@@ -90,7 +67,8 @@ def main() -> None:
         source.mkdir(parents=True, exist_ok=True)
         in_child(_export, Settings().cache_dir, args.weights, "fp32", source)
         fp32_file(source / MODEL_FILE).rename(source / MODEL_FILE)
-    train, validation = rows("train", args.train), rows("validation", args.validation)
+    train = piaf_gold("train", args.train)
+    validation = piaf_gold("validation", args.validation)
     reference: list[str] = []
     print(f"{'left in fp32':<22} {'same span (train)':>17} {'EM':>6} {'F1':>6} {'time':>6}")
     for name, keep in reversed(VARIANTS.items()):  # "every matrix" first: the reference
@@ -105,8 +83,8 @@ def main() -> None:
         reference = reference or own
         same = sum(a == b for a, b in zip(own, reference, strict=True)) / len(own)
         read = spans(reader, validation)
-        em = sum(exact_match(s, r[3]) for s, r in zip(read, validation, strict=True))
-        f1 = sum(token_f1(s, r[3]) for s, r in zip(read, validation, strict=True))
+        em = sum(exact_match(s, r.answers) for s, r in zip(read, validation, strict=True))
+        f1 = sum(token_f1(s, r.answers) for s, r in zip(read, validation, strict=True))
         seconds = time.perf_counter() - started
         print(
             f"{name:<22} {same:>17.3f} {em / len(read):>6.3f} {f1 / len(read):>6.3f} "

@@ -17,7 +17,6 @@ for the paragraph alone and read after its article's title (as `newsqa ask` read
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -30,17 +29,21 @@ from index.offline import go_offline  # noqa: E402
 
 go_offline(allow_downloads=False)
 
-from bench.shared import QA, bundled_index, cpu_line, percentiles  # noqa: E402
+from bench.shared import (  # noqa: E402
+    QA,
+    bundled_index,
+    cpu_line,
+    gold_span,
+    percentiles,
+    piaf_gold,
+)
 from index.answer.extractive import extractive_answer, rank_sentences  # noqa: E402
 from index.answer.reading import SpanReader, candidates, reader_answer  # noqa: E402
 from index.embedding.encoder import cores_available  # noqa: E402
 from index.evaluation import load_qa  # noqa: E402
 from index.evaluation.metrics import exact_match, token_f1  # noqa: E402
-from index.reading import title_head  # noqa: E402
 from index.reading.runtime import Precision  # noqa: E402
 from index.settings import Settings  # noqa: E402
-
-PIAF = ROOT / "data" / "piaf-dev"
 
 
 def main() -> None:
@@ -49,7 +52,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--gold", type=int, default=0, help="PIAF validation questions (0: none)")
     parser.add_argument("--weights", type=Path, help="reader weights for --gold (default: shipped)")
-    parser.add_argument("--precision", choices=("fp32", "int8"), help="the reader's, for --gold")
+    parser.add_argument("--precision", choices=get_args(Precision), help="the reader's, for --gold")
     args = parser.parse_args()
     print(cpu_line(), f"({cores_available()} cores)")
     precision = cast(Precision, args.precision or Settings(data_dir=args.data_dir).reader_precision)
@@ -101,24 +104,11 @@ def make_reader(data_dir: Path, weights: Path | None, precision: Precision) -> S
 
 def gold(reader: SpanReader, limit: int) -> None:
     """EM / F1 of the reader's best span in the paragraph the annotator read."""
-    articles = {}
-    for line in (PIAF / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        articles[row["id"]] = (row["text"], row.get("title") or "")
-    lines = (PIAF / "qa.validation.jsonl").read_text(encoding="utf-8").splitlines()[:limit]
+    rows = piaf_gold("validation", limit)
     for titled in (False, True):
-        em, f1 = [], []
-        for line in lines:
-            row = json.loads(line)
-            a, b = row["evidence_span"]
-            text, title = articles[row["evidence_ids"][0]]
-            paragraph = text[a:b]
-            titles = [title] if titled else []
-            (span,) = reader.read(row["question"], [paragraph], titles)
-            source = title_head(title) if span and span.in_title else paragraph
-            found = source[span.start : span.end] if span else ""
-            em.append(exact_match(found, row["answers"]))
-            f1.append(token_f1(found, row["answers"]))
+        found = [gold_span(reader, row, titled) for row in rows]
+        em = [exact_match(f, row.answers) for f, row in zip(found, rows, strict=True)]
+        f1 = [token_f1(f, row.answers) for f, row in zip(found, rows, strict=True)]
         how = "after its title" if titled else "alone"
         print(
             f"gold paragraph {how}, {len(em)} PIAF validation questions: "

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import NamedTuple
 
 from index.answer import Answerer
+from index.answer.reading import SpanReader
 from index.embedding import Embedder, model_label
 from index.engine import NewsIndex
 from index.evaluation import corpus_collection
 from index.evaluation.summary import percentiles as summary_percentiles
+from index.reading import title_head
 from index.settings import Settings
 from ingest.pipeline import Ingestor
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "data" / "frwikinews" / "corpus.jsonl"
 QA = ROOT / "data" / "frwikinews" / "qa.jsonl"
+PIAF = ROOT / "data" / "piaf-dev"
 
 
 def bundled_index(data_dir: Path) -> tuple[Settings, NewsIndex]:
@@ -58,3 +63,37 @@ def cpu_line() -> str:
         pass
     wanted = ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8")
     return f"CPU: {model} [{' '.join(f for f in wanted if f in flags) or 'no AVX2'}]"
+
+
+class GoldRow(NamedTuple):
+    """A PIAF question with the paragraph its annotator read."""
+
+    question: str
+    paragraph: str
+    title: str
+    answers: list[str]
+
+
+def piaf_gold(part: str, limit: int) -> list[GoldRow]:
+    """The first `limit` questions of data/piaf-dev/qa.{part}.jsonl with their paragraphs."""
+    articles = {}
+    for line in (PIAF / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        articles[row["id"]] = (row["text"], row.get("title") or "")
+    rows = []
+    for line in (PIAF / f"qa.{part}.jsonl").read_text(encoding="utf-8").splitlines()[:limit]:
+        row = json.loads(line)
+        a, b = row["evidence_span"]
+        text, title = articles[row["evidence_ids"][0]]
+        rows.append(GoldRow(row["question"], text[a:b], title, row["answers"]))
+    return rows
+
+
+def gold_span(reader: SpanReader, row: GoldRow, titled: bool) -> str:
+    """The reader's best span in the row's paragraph ("" for none), read after the title when
+    `titled`, as `newsqa ask` reads passages."""
+    (span,) = reader.read(row.question, [row.paragraph], [row.title] if titled else [])
+    if span is None:
+        return ""
+    source = title_head(row.title) if span.in_title else row.paragraph
+    return source[span.start : span.end]

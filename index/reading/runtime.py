@@ -44,7 +44,7 @@ MODEL_FILE = "reader.onnx"
 META_FILE = "newsqa_reader.json"
 RECIPE = 2  # bump when the export changes, so caches are rebuilt
 # The nodes (named by torch's export) each precision leaves in fp32.
-KEEP_FP32: dict[str, tuple[str, ...]] = {
+KEEP_FP32: dict[Precision, tuple[str, ...]] = {
     "int8": (r"/layer\.\d+/output/dense/MatMul$",),
     "fp32": (r"MatMul",),
 }
