@@ -29,6 +29,7 @@ from index.offline import go_offline  # noqa: E402
 
 go_offline(allow_downloads=False)
 
+from bench.machine import cpu_line  # noqa: E402
 from bench.shared import QA, bundled_index, percentiles  # noqa: E402
 from bot.telegram import build_application  # noqa: E402
 from index.answer import Answerer  # noqa: E402
@@ -51,6 +52,7 @@ def main() -> None:
     parser.add_argument("--chats", type=int, default=50)
     parser.add_argument("--questions", type=int, default=5, help="per chat")
     args = parser.parse_args()
+    print(cpu_line())
 
     settings, index = bundled_index(args.data_dir)
     pool = [item.question for item in load_qa(QA)[0] if not item.unanswerable]

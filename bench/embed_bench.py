@@ -112,7 +112,8 @@ def main() -> None:
         worker(args.worker, args.texts, args.batch_size, args.vectors)
         return
 
-    from index.embedding.encoder import cores_available, load_encoder
+    from bench.machine import cpu_line
+    from index.embedding.encoder import load_encoder
     from index.settings import Settings
 
     work = Path(tempfile.mkdtemp(prefix="newsqa-embed-bench-"))
@@ -123,10 +124,8 @@ def main() -> None:
     sample = texts[::step][: args.sample]
     texts_file = work / "texts.json"
     texts_file.write_text(json.dumps(sample, ensure_ascii=False), encoding="utf-8")
-    print(
-        f"{len(sample)} of {len(texts)} chunks (every {step}th), "
-        f"{cores_available()} cores, pid-separate runs\n"
-    )
+    print(cpu_line())
+    print(f"{len(sample)} of {len(texts)} chunks (every {step}th), pid-separate runs\n")
 
     sizes = [int(b) for b in args.batch_sizes.split(",")]
     rows: list[tuple[str, int, dict[str, float], np.ndarray]] = []

@@ -27,6 +27,7 @@ go_offline(allow_downloads=False)
 import bm25s  # noqa: E402
 import numpy as np  # noqa: E402
 
+from bench.machine import cpu_line  # noqa: E402
 from index.embedding import model_label  # noqa: E402
 from index.engine import NewsIndex  # noqa: E402
 from index.evaluation import QAItem, corpus_collection, load_qa  # noqa: E402
@@ -57,6 +58,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="first N questions (0: all)")
     parser.add_argument("--data-dir", type=Path, default=ROOT / ".newsqa")
     args = parser.parse_args()
+    print(cpu_line())
     settings = Settings(data_dir=args.data_dir)
     collection, _ = corpus_collection(
         PIAF / "corpus.jsonl", model_label(settings), settings.embed_precision

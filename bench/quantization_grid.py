@@ -27,7 +27,8 @@ from index.offline import go_offline  # noqa: E402
 
 go_offline(allow_downloads=False)
 
-from bench.shared import GoldRow, cpu_line, gold_span, piaf_gold  # noqa: E402
+from bench.machine import cpu_line  # noqa: E402
+from bench.shared import GoldRow, gold_span, piaf_gold  # noqa: E402
 from index.embedding.encoder import cores_available  # noqa: E402
 from index.embedding.onnx_int8 import fp32_file, in_child, quantize_int8  # noqa: E402
 from index.evaluation.metrics import exact_match, token_f1  # noqa: E402
@@ -60,7 +61,7 @@ def main() -> None:
     parser.add_argument("--weights", type=Path, default=WEIGHTS)
     parser.add_argument("--work", type=Path, help="keep the exported graphs here")
     args = parser.parse_args()
-    print(cpu_line(), f"({cores_available()} cores)")
+    print(cpu_line())
     work = args.work or Path(tempfile.mkdtemp(prefix="quantization-grid-"))
     source = work / "export"
     if not (source / MODEL_FILE).is_file():

@@ -29,14 +29,8 @@ from index.offline import go_offline  # noqa: E402
 
 go_offline(allow_downloads=False)
 
-from bench.shared import (  # noqa: E402
-    QA,
-    bundled_index,
-    cpu_line,
-    gold_span,
-    percentiles,
-    piaf_gold,
-)
+from bench.machine import cpu_line  # noqa: E402
+from bench.shared import QA, bundled_index, gold_span, percentiles, piaf_gold  # noqa: E402
 from index.answer.extractive import extractive_answer, rank_sentences  # noqa: E402
 from index.answer.reading import SpanReader, candidates, reader_answer  # noqa: E402
 from index.embedding.encoder import cores_available  # noqa: E402
@@ -54,7 +48,7 @@ def main() -> None:
     parser.add_argument("--weights", type=Path, help="reader weights for --gold (default: shipped)")
     parser.add_argument("--precision", choices=get_args(Precision), help="the reader's, for --gold")
     args = parser.parse_args()
-    print(cpu_line(), f"({cores_available()} cores)")
+    print(cpu_line())
     precision = cast(Precision, args.precision or Settings(data_dir=args.data_dir).reader_precision)
     if args.rounds == 0:
         if args.gold:
@@ -99,7 +93,7 @@ def make_reader(data_dir: Path, weights: Path | None, precision: Precision) -> S
 
     cache = Settings(data_dir=data_dir).cache_dir
     folder = ensure_reader(cache, weights or WEIGHTS, precision)
-    return Reader(folder, cores_available())
+    return Reader(folder, cores_available(), Settings(data_dir=data_dir).reader_window_tokens)
 
 
 def gold(reader: SpanReader, limit: int) -> None:

@@ -25,7 +25,8 @@ from index.offline import go_offline  # noqa: E402
 
 go_offline(allow_downloads=False)
 
-from bench.shared import corpus_answerer, cpu_line  # noqa: E402
+from bench.machine import cpu_line  # noqa: E402
+from bench.shared import corpus_answerer  # noqa: E402
 from index.answer import Answerer  # noqa: E402
 from index.embedding import Embedder  # noqa: E402
 from index.engine import NewsIndex  # noqa: E402

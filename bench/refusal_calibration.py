@@ -26,6 +26,7 @@ from index.offline import go_offline  # noqa: E402
 
 go_offline(allow_downloads=False)
 
+from bench.machine import cpu_line  # noqa: E402
 from bench.shared import corpus_answerer  # noqa: E402
 from index.answer import Answerer  # noqa: E402
 from index.embedding import Embedder  # noqa: E402
@@ -52,6 +53,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--piaf", type=int, default=300, help="PIAF questions to use")
     args = parser.parse_args()
+    print(cpu_line())
     # Nothing refused while measuring: every question gets its best evidence score.
     settings = Settings(refusal_threshold=-10.0)
     embedder = Embedder.from_settings(settings)

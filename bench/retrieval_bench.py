@@ -22,9 +22,9 @@ from index.offline import go_offline  # noqa: E402
 
 go_offline(allow_downloads=False)
 
+from bench.machine import cpu_line  # noqa: E402
 from bench.shared import QA, bundled_index, percentiles  # noqa: E402
 from index.answer import Answerer  # noqa: E402
-from index.embedding.encoder import cores_available  # noqa: E402
 from index.evaluation import load_qa  # noqa: E402
 
 
@@ -50,9 +50,10 @@ def main() -> None:
             embed.append((t1 - t0) * 1000)
             retrieve.append((t2 - t1) * 1000)
             answer.append(timed.answer_ms)
+    print(cpu_line())
     print(
         f"{len(questions)} questions x {args.rounds} rounds, {index.store.count()} chunks, "
-        f"{settings.embed_precision} embeddings, {cores_available()} cores"
+        f"{settings.embed_precision} embeddings"
     )
     print(f"query embedding (baseline)   {percentiles(embed)}")
     print(f"hybrid retrieval (with it)   {percentiles(retrieve)}")

@@ -400,7 +400,7 @@ def main() -> None:
             print(json.dumps(probe_latency(Path(rest[0]), json.loads(Path(rest[1]).read_text()))))
         return
 
-    from bench.shared import cpu_line
+    from bench.machine import cpu_line
 
     print(cpu_line(), flush=True)
     work = args.work or Path(tempfile.mkdtemp(prefix="newsqa-scale-"))

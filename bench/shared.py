@@ -47,24 +47,6 @@ def percentiles(values: list[float]) -> str:
     return f"p50 {p['p50']:7.1f}  p95 {p['p95']:7.1f}  max {p['max']:7.1f} ms"
 
 
-def cpu_line() -> str:
-    """The CPU model and the instruction sets int8 speed depends on: figures from different
-    CPUs are not comparable."""
-    import platform
-
-    model, flags = platform.processor() or "unknown CPU", set()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-            elif line.startswith("flags"):
-                flags = set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    wanted = ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8")
-    return f"CPU: {model} [{' '.join(f for f in wanted if f in flags) or 'no AVX2'}]"
-
-
 class GoldRow(NamedTuple):
     """A PIAF question with the paragraph its annotator read."""
 

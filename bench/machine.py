@@ -1,0 +1,26 @@
+"""Which machine a bench ran on: figures from different CPUs are never compared as one."""
+
+from __future__ import annotations
+
+import platform
+from pathlib import Path
+
+from index.embedding.encoder import cores_available
+
+# The instruction sets int8 speed depends on (VNNI and AMX run int8 products natively).
+FLAGS = ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8")
+
+
+def cpu_line() -> str:
+    """The CPU model, its flags that matter for int8, and the cores this process may use."""
+    model, flags = platform.processor() or "unknown CPU", set[str]()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+            elif line.startswith("flags"):
+                flags = set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    shown = " ".join(f for f in FLAGS if f in flags) or "no AVX2"
+    return f"CPU: {model} [{shown}] ({cores_available()} cores)"
