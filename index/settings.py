@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     lexical_candidates: int = Field(100, ge=1)
     dense_weight: float = Field(1.0, ge=0)
     lexical_weight: float = Field(1.25, ge=0)
+    # The share of that weight BM25 hits in another language than the question's keep: across
+    # languages only names match, and false friends ("US" in "dollars US") outrank answers.
+    lexical_other_language_share: float = Field(0.4, ge=0, le=1)
     rrf_k: int = Field(5, ge=1)
     article_support: float = Field(0.2, ge=0)
     max_passages_per_article: int = Field(2, ge=1)

@@ -12,17 +12,21 @@ from index.records import Passage
 from index.storage import article_key
 from index.text import jaccard, tokenize
 
+Weights = float | Sequence[float]  # one for a whole ranking, or one per item
+
 
 def weighted_rrf(
-    rankings: Sequence[tuple[float, Sequence[str]]], k: int
+    rankings: Sequence[tuple[Weights, Sequence[str]]], k: int
 ) -> list[tuple[str, float]]:
-    """(id, score) best first, score = sum over rankings of weight / (k + rank), rank from 1."""
+    """(id, score) best first, score = sum over rankings of weight / (k + rank), rank from 1.
+
+    An item weighted 0 (or a ranking weighted 0: a side switched off) is no candidate at all."""
     scores: dict[str, float] = {}
     for weight, ranked in rankings:
-        if weight <= 0:
-            continue  # a side switched off contributes no candidates at all
-        for rank, item in enumerate(ranked, 1):
-            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
+        weights = [weight] * len(ranked) if isinstance(weight, int | float) else weight
+        for rank, (item, own) in enumerate(zip(ranked, weights, strict=True), 1):
+            if own > 0:
+                scores[item] = scores.get(item, 0.0) + own / (k + rank)
     return sorted(scores.items(), key=lambda pair: -pair[1])
 
 

@@ -15,7 +15,7 @@ from index.embedding import Embedder
 from index.records import Passage
 from index.retrieval.dates import DateRange, find_date_range
 from index.retrieval.dense import dense_ids
-from index.retrieval.fusion import by_article_support, diversify, weighted_rrf
+from index.retrieval.fusion import Weights, by_article_support, diversify, weighted_rrf
 from index.retrieval.language import question_language
 from index.retrieval.recency import boosted, not_after, within, years_named
 from index.settings import Settings
@@ -93,7 +93,7 @@ class HybridRetriever:
         sources: Sequence[str],
         date_range: DateRange | None,
         limit: tuple[int, int] | None,
-    ) -> list[tuple[float, list[str]]]:
+    ) -> list[tuple[Weights, list[str]]]:
         """(weight, chunk ids best first) from each side, and again within the asked period;
         never a chunk published outside `limit`."""
         s = self.settings
@@ -102,13 +102,25 @@ class HybridRetriever:
         if date_range is not None:
             # The same searches restricted to the asked period: a second vote for in-range chunks.
             periods.append(within(published_range(date_range.start, date_range.end), limit))
-        rankings: list[tuple[float, list[str]]] = []
+        rankings: list[tuple[Weights, list[str]]] = []
         for period in periods:
             dense = dense_ids(self.store, self.lexical, vector, s.dense_candidates, sources, period)
             rankings.append((s.dense_weight, dense))
-            hits = self.lexical.search(words, language, s.lexical_candidates, sources, period)
-            rankings.append((s.lexical_weight, [h.chunk_id for h in hits]))
+            hits = [
+                h.chunk_id
+                for h in self.lexical.search(words, language, s.lexical_candidates, sources, period)
+            ]
+            rankings.append((self._lexical_weights(hits, language), hits))
         return rankings
+
+    def _lexical_weights(self, hits: list[str], language: str) -> list[float]:
+        """The lexical weight of each hit: lower where the passage's language is not the
+        question's (a passage of unknown language counts as the question's)."""
+        weight, share = self.settings.lexical_weight, self.settings.lexical_other_language_share
+        return [
+            weight if lang in ("", language) else weight * share
+            for lang in self.lexical.languages(hits)
+        ]
 
     def _choose(self, fused: list[tuple[str, float]], vector: np.ndarray, k: int) -> list[Passage]:
         """The fused candidates re-ordered by article support, fetched, and diversified."""

@@ -27,7 +27,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 BM25_K1 = 0.9
 BM25_B = 0.4
 LOCK_WAIT_S = 120.0  # how long a write waits for another process's write of the same file
-SCHEMA = 2  # 1: one bm25s matrix rebuilt after every change
+SCHEMA = 3  # 1: one bm25s matrix rebuilt after every change; 2: no language per chunk
 # The newest segment is merged into the one before it once it holds a quarter of its rows:
 # segments then shrink by about 4x from the oldest, so a million rows make ~8 segments, and a
 # row is rewritten about log4(archive) times in all.
@@ -153,7 +153,7 @@ class LexicalIndex:
                 CREATE TABLE chunks (
                     id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, tokens TEXT NOT NULL,
                     source TEXT NOT NULL, published_ts INTEGER NOT NULL,
-                    segment TEXT NOT NULL, row INTEGER NOT NULL);
+                    segment TEXT NOT NULL, row INTEGER NOT NULL, lang TEXT NOT NULL);
                 CREATE INDEX chunks_segment ON chunks(segment);
                 CREATE INDEX chunks_published ON chunks(published_ts);
                 CREATE TABLE segments (name TEXT PRIMARY KEY, seq INTEGER NOT NULL,
@@ -220,7 +220,7 @@ class LexicalIndex:
     def apply(self, change: LexicalChange, token: str, writer: str = "") -> int:
         """Take one write to the store in: returns the chunks added or removed."""
         rows = [
-            (c.chunk_id, c.content_hash, _chunk_tokens(c), c.source, c.published_ts)
+            (c.chunk_id, c.content_hash, _chunk_tokens(c), c.source, c.published_ts, c.lang)
             for c in change.chunks
         ]  # tokenized before the file is locked
         with self._writing() as db:
@@ -229,7 +229,8 @@ class LexicalIndex:
             if rows:
                 name = f"s{self._next(db):08d}"
                 db.executemany(
-                    "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO chunks (id, content_hash, tokens, source, "
+                    "published_ts, lang, segment, row) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [(*r, name, i) for i, r in enumerate(rows)],
                 )
                 segment = build(name, [SegmentRow(r[0], r[2], r[3], r[4]) for r in rows])
@@ -592,16 +593,21 @@ class LexicalIndex:
 
     def published(self, ids: Sequence[str]) -> list[int]:
         """Each chunk's publication timestamp (-1: undated or unknown), in the order given."""
+        found = self._column("published_ts", ids)
+        return [int(found.get(cid, -1)) for cid in ids]
+
+    def languages(self, ids: Sequence[str]) -> list[str]:
+        """Each chunk's language code ("": unknown), in the order given."""
+        found = self._column("lang", ids)
+        return [str(found.get(cid, "")) for cid in ids]
+
+    def _column(self, column: str, ids: Sequence[str]) -> dict[str, Any]:
         if not ids:
-            return []
+            return {}
         with self._lock:
             marks = ",".join("?" * len(ids))
-            found = dict(
-                self.db.execute(
-                    f"SELECT id, published_ts FROM chunks WHERE id IN ({marks})", list(ids)
-                ).fetchall()
-            )
-        return [int(found.get(cid, -1)) for cid in ids]
+            query = f"SELECT id, {column} FROM chunks WHERE id IN ({marks})"
+            return dict(self.db.execute(query, list(ids)).fetchall())
 
     def close(self) -> None:
         with self._lock:

@@ -93,3 +93,11 @@ def test_passages_below_the_overlap_threshold_are_both_kept() -> None:
     b = story("b", SENTENCES[0].replace("le budget de la ville", "une motion"))
     assert diversify([*a, *b], k=5, per_story=2, max_jaccard=0.8) == [a[0], b[0]]
     assert diversify([*a, *b], k=5, per_story=2, max_jaccard=0.3) == [a[0]]
+
+
+def test_items_of_a_ranking_can_weigh_less_than_the_rest() -> None:
+    lexical = ["noise", "name", "off"]
+    fused = weighted_rrf([(1.0, ["name"]), ([0.5, 1.25, 0.0], lexical)], 5)
+    assert ids(fused) == ["name", "noise"]  # an item weighted 0 is no candidate
+    assert dict(fused)["noise"] == pytest.approx(0.5 / 6)
+    assert dict(fused)["name"] == pytest.approx(1 / 6 + 1.25 / 7)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from index.embedding import Embedder
 from index.engine import NewsIndex
 from index.retrieval.hybrid import Filters
+from index.settings import Settings
 from ingest.pipeline import Ingestor
-from tests.conftest import SEED, sample_records, write_jsonl
+from tests.conftest import SEED, make_settings, sample_records, write_jsonl
 
 SEED_QUESTION = "Qui remplace Pete Hegseth à la réunion du groupe de contact ?"
 SEED_TITLE = "Il s'agit de la première fois"
@@ -69,3 +71,23 @@ def test_near_identical_passages_do_not_crowd_the_results(
     assert len(same_story) == 2  # one story, capped at max_passages_per_article
     assert len({(p.start, p.end) for p in same_story}) == 2  # and not the same passage twice
     assert len(passages) == 4
+
+
+def test_english_questions_keep_names_but_not_false_friends_from_french_text(
+    embedder: Embedder, tmp_path: Path
+) -> None:
+    # Four stories of the 2016 US election night, and Adobe buying Magento for "1,68 milliards
+    # de dollars US": to BM25, "US" in the English question is a rare word of the Adobe story.
+    corpus = write_jsonl(tmp_path / "c.jsonl", [*sample_records(4, 468), *sample_records(1, 1080)])
+    adobe = "frwikinews-2018-05-26-001"
+    top: dict[float, list[str]] = {}
+    for share in (1.0, Settings().lexical_other_language_share):
+        settings = make_settings(tmp_path / f"data-{share}", lexical_other_language_share=share)
+        index = NewsIndex.open(settings, embedder=embedder)
+        Ingestor(settings, index).run([str(corpus)])
+        top[share] = [
+            p.article_id for p in index.search("Who won the US presidential election?", 3)
+        ]
+        assert index.search("Which company did Adobe buy?", 1)[0].article_id == adobe  # a name
+    assert adobe in top[1.0]  # BM25 at full weight across languages
+    assert adobe not in top[Settings().lexical_other_language_share]

@@ -187,6 +187,7 @@ def test_an_index_of_the_older_format_is_rebuilt(fake_index: NewsIndex, tmp_path
     old.close()
     reopened = NewsIndex.open(fake_index.settings, embedder=fake_index.embedder)
     assert reopened.lexical.search("Ebola épidémie", "fr", 3) == expected
+    assert reopened.lexical.languages([chunk_id(EBOLA, 0)]) == ["fr"]  # read back from the store
 
 
 WIDE = "France monde pays ans premier président"
@@ -209,3 +210,15 @@ def test_source_and_date_filters(fake_index: NewsIndex, tmp_path: Path) -> None:
     assert dated and all(
         s <= middle for s in fake_index.lexical.published([h.chunk_id for h in dated])
     )
+
+
+def test_each_chunk_keeps_its_language(fake_index: NewsIndex, tmp_path: Path) -> None:
+    english = {
+        "id": "en-1",
+        "title": "Storm",
+        "text": "A storm hit the coast on Monday.",
+        "lang": "en",
+    }
+    ingest(fake_index, write_jsonl(tmp_path / "a.jsonl", [*sample_records(1), english]))
+    ids = [chunk_id(VALENCE, 0), chunk_id("en-1", 0), "never-stored"]
+    assert fake_index.lexical.languages(ids) == ["fr", "en", ""]
