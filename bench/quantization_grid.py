@@ -78,7 +78,7 @@ def main() -> None:
             folder.mkdir(exist_ok=True)
             shutil.copy(source / "tokenizer.json", folder)
             in_child(quantize_int8, source / MODEL_FILE, folder / MODEL_FILE, keep)
-        reader = Reader(folder, cores_available())
+        reader = Reader(folder, cores_available(), Settings().reader_window_tokens)
         started = time.perf_counter()
         own = spans(reader, train)
         reference = reference or own

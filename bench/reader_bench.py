@@ -93,7 +93,7 @@ def make_reader(data_dir: Path, weights: Path | None, precision: Precision) -> S
 
     cache = Settings(data_dir=data_dir).cache_dir
     folder = ensure_reader(cache, weights or WEIGHTS, precision)
-    return Reader(folder, cores_available())
+    return Reader(folder, cores_available(), Settings(data_dir=data_dir).reader_window_tokens)
 
 
 def gold(reader: SpanReader, limit: int) -> None:

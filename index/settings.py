@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     reader_precision: Literal["fp32", "int8"] = "int8"
     # The reader reads each passage's title before it; a span may come from the title.
     reader_titles: bool = True
+    # Tokens read at once: 384 holds a whole default chunk (256), its title (48) and the
+    # question (48), so each passage gets one look (256: two overlapping ones; README, Answers).
+    reader_window_tokens: int = Field(384, ge=96, le=512)
     reader_retrieval_weight: float = Field(48.0, ge=0)
     reader_refusal_threshold: float = 36.6
     # A span loses this much per place its passage stands below the first one read: the

@@ -45,6 +45,8 @@ SAMPLE_CORPUS = ROOT / "data" / "frwikinews" / "corpus.jsonl"
 SEED = FIXTURES / "seed_article.txt"
 # Derived model files are kept between runs (as users keep them); everything else is temporary.
 MODEL_CACHE = Path(os.environ.get("NEWSQA_TEST_CACHE", Path.home() / ".cache" / "newsqa"))
+# The reader reads as `newsqa ask` does: windows of the default size.
+WINDOW: int = Settings.model_fields["reader_window_tokens"].default
 # The fixtures that load the real model; every fixture that does depends on one of them.
 MODEL_FIXTURES = frozenset({"embedder", "fp32_embedder", "reader"})
 # Set while an unmarked test runs; `run_cli` then hides the model cache from the command.
@@ -188,7 +190,7 @@ def reader() -> index.reading.runtime.Reader:
     from index.embedding.encoder import cores_available
 
     folder = index.reading.runtime.ensure_reader(MODEL_CACHE)
-    return index.reading.runtime.Reader(folder, cores_available())
+    return index.reading.runtime.Reader(folder, cores_available(), WINDOW)
 
 
 @pytest.fixture()

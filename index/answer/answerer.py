@@ -63,7 +63,7 @@ class Answerer:
                 folder = ensure_reader(
                     self.settings.cache_dir, precision=self.settings.reader_precision
                 )
-                self._reader = Reader(folder, cores_available())
+                self._reader = Reader(folder, cores_available(), self.settings.reader_window_tokens)
             return self._reader
 
     @classmethod

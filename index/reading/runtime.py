@@ -97,7 +97,8 @@ def _export(cache_dir: Path, weights: Path, precision: Precision, out: Path) -> 
 class Reader:
     """Reads passages for a question: the best span of each, or None where it finds none."""
 
-    def __init__(self, folder: Path, threads: int) -> None:
+    def __init__(self, folder: Path, threads: int, window_tokens: int) -> None:
+        self.window_tokens = window_tokens
         # The same vocabulary as the embedder's: parsed once for both (index.embedding.vocabulary).
         self.tokenizer = shared_tokenizer(folder / "tokenizer.json")
         self.pad = Specials.of(self.tokenizer).pad
@@ -111,7 +112,7 @@ class Reader:
         titles often hold the answer ("Turquie : tentative de coup d'État")."""
         heads = [title_head(t) for t in titles] if titles else [""] * len(passages)
         texts = [head + text for head, text in zip(heads, passages, strict=True)]
-        cut = [windows(self.tokenizer, question, text) for text in texts]
+        cut = [windows(self.tokenizer, question, text, self.window_tokens) for text in texts]
         logits = self._logits([w for own in cut for w in own])
         found: list[Span | None] = []
         at = 0

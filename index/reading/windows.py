@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
-MAX_TOKENS = 256
+MAX_TOKENS = 256  # the windows the reader is trained on
 MAX_QUESTION_TOKENS = 48
 OVERLAP_TOKENS = 64
 QUESTION_PREFIX = "query: "  # the prompt e5 was trained with for questions

@@ -74,7 +74,7 @@ def test_a_greeting_gets_what_the_bot_does_and_no_sources(indexed: NewsIndex) ->
 
 
 @pytest.mark.xfail(
-    strict=True, reason="not yet: the trained reader answers 'Le chef du Pentagone' (issue 13)"
+    strict=True, reason="not yet: the trained reader names the wrong official (issue 13)"
 )
 def test_the_seed_question_gets_the_short_answer(indexed: NewsIndex) -> None:
     result = run_cli("ask", SEED_QUESTION, "--json", env=_env(indexed, "reader"))

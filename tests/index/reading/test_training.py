@@ -12,7 +12,7 @@ import pytest
 
 from index.reading.network import weights_figures
 from index.reading.runtime import Reader, ensure_reader
-from tests.conftest import MODEL_CACHE, ROOT, cache_sharing_e5
+from tests.conftest import MODEL_CACHE, ROOT, WINDOW, cache_sharing_e5
 
 PIAF = ROOT / "data" / "piaf-dev"
 
@@ -35,7 +35,7 @@ def _train(tmp_path: Path, *options: str) -> Path:
 
 def _reads(tmp_path: Path, weights: Path) -> None:
     """The weights load into a reader that reads, with offsets inside the passage."""
-    reader = Reader(ensure_reader(cache_sharing_e5(tmp_path / "cache"), weights), threads=1)
+    reader = Reader(ensure_reader(cache_sharing_e5(tmp_path / "cache"), weights), 1, WINDOW)
     (span,) = reader.read("Qui ?", [SENTENCE])
     assert span is None or 0 <= span.start < span.end <= len(SENTENCE)
 
