@@ -28,6 +28,12 @@ def main(argv: list[str] | None = None) -> int:
         default=Recipe.titles,
         help="read each paragraph after its article's title, as `newsqa ask` does",
     )
+    parser.add_argument(
+        "--window-tokens",
+        type=int,
+        default=Recipe.window_tokens,
+        help="tokens a training window holds, question included",
+    )
     parser.add_argument("--limit", type=int, help="questions per part (a quick run)")
     parser.add_argument(
         "--split-dir", type=Path, help="also write qa.train.jsonl and qa.validation.jsonl here"
@@ -48,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         epochs=args.epochs,
         seed=args.seed,
         titles=args.titles,
+        window_tokens=args.window_tokens,
     )
     train(args.qa, args.corpus, model_dir, args.out, recipe, args.limit)
     print(f"weights written to {args.out}")

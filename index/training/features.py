@@ -22,10 +22,10 @@ class Feature:
     hidden: np.ndarray | None = None  # lower layers' output, float16 [tokens, hidden]
 
 
-def featurize(tokenizer: Any, examples: Sequence[Example]) -> list[Feature]:
+def featurize(tokenizer: Any, examples: Sequence[Example], window_tokens: int) -> list[Feature]:
     found = []
     for index, example in enumerate(examples):
-        for window in windows(tokenizer, example.question, example.context):
+        for window in windows(tokenizer, example.question, example.context, window_tokens):
             start, end = _targets(window, example.answer)
             found.append(Feature(index, window, start, end))
     return found

@@ -21,7 +21,7 @@ from index.embedding.vocabulary import shared_tokenizer
 from index.evaluation.metrics import exact_match, token_f1
 from index.reading.network import load_base, make_upper, save_upper
 from index.reading.spans import best_span
-from index.reading.windows import Specials
+from index.reading.windows import MAX_TOKENS, Specials
 from index.training.examples import Example, build
 from index.training.features import Feature, cache_lower, featurize
 
@@ -39,6 +39,7 @@ class Recipe:
     weight_decay: float = 0.01
     seed: int = 13
     titles: bool = True  # contexts start with their article's title, as `ask` reads them
+    window_tokens: int = MAX_TOKENS  # tokens a training window holds (question included)
 
 
 def train(
@@ -59,8 +60,8 @@ def train(
     tokenizer = shared_tokenizer(model_dir / "tokenizer.json")
     pad = Specials.of(tokenizer).pad
     base = load_base(model_dir)
-    train_features = featurize(tokenizer, split.train)
-    validation_features = featurize(tokenizer, split.validation)
+    train_features = featurize(tokenizer, split.train, recipe.window_tokens)
+    validation_features = featurize(tokenizer, split.validation, recipe.window_tokens)
     print(
         f"examples: train {len(split.train)} ({split.train_articles} articles, "
         f"{len(train_features)} windows), validation {len(split.validation)} "
@@ -83,6 +84,7 @@ def train(
         epochs=recipe.epochs,
         first_trained_layer=recipe.first_trained_layer,
         titles=recipe.titles,
+        window_tokens=recipe.window_tokens,
     )
     save_upper(upper, recipe.first_trained_layer, out, figures)
     print("validation (unseen articles, gold paragraph): " + _line(figures))

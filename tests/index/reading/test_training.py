@@ -62,6 +62,8 @@ def test_the_training_script_runs_on_a_tiny_sample(tmp_path: Path) -> None:
 @pytest.mark.model
 def test_every_layer_can_be_trained(tmp_path: Path) -> None:
     # --first-trained-layer 0 leaves only the word embeddings frozen (measured in the README).
-    out = _train(tmp_path, "--limit", "2", "--first-trained-layer", "0")
+    # With windows of the size `newsqa ask` reads, recorded beside the figures.
+    out = _train(tmp_path, "--limit", "2", "--first-trained-layer", "0", "--window-tokens", "384")
     assert weights_figures(out)["first_trained_layer"] == 0
+    assert weights_figures(out)["window_tokens"] == 384
     _reads(tmp_path, out)
