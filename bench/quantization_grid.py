@@ -62,11 +62,12 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="keep the exported graphs here")
     args = parser.parse_args()
     print(cpu_line())
+    settings = Settings()
     work = args.work or Path(tempfile.mkdtemp(prefix="quantization-grid-"))
     source = work / "export"
     if not (source / MODEL_FILE).is_file():
         source.mkdir(parents=True, exist_ok=True)
-        in_child(_export, Settings().cache_dir, args.weights, "fp32", source)
+        in_child(_export, settings.cache_dir, args.weights, "fp32", source)
         fp32_file(source / MODEL_FILE).rename(source / MODEL_FILE)
     train = piaf_gold("train", args.train)
     validation = piaf_gold("validation", args.validation)
@@ -78,7 +79,7 @@ def main() -> None:
             folder.mkdir(exist_ok=True)
             shutil.copy(source / "tokenizer.json", folder)
             in_child(quantize_int8, source / MODEL_FILE, folder / MODEL_FILE, keep)
-        reader = Reader(folder, cores_available(), Settings().reader_window_tokens)
+        reader = Reader(folder, cores_available(), settings.reader_window_tokens)
         started = time.perf_counter()
         own = spans(reader, train)
         reference = reference or own

@@ -91,9 +91,9 @@ def make_reader(data_dir: Path, weights: Path | None, precision: Precision) -> S
     from index.reading.network import WEIGHTS
     from index.reading.runtime import Reader, ensure_reader
 
-    cache = Settings(data_dir=data_dir).cache_dir
-    folder = ensure_reader(cache, weights or WEIGHTS, precision)
-    return Reader(folder, cores_available(), Settings(data_dir=data_dir).reader_window_tokens)
+    settings = Settings(data_dir=data_dir)
+    folder = ensure_reader(settings.cache_dir, weights or WEIGHTS, precision)
+    return Reader(folder, cores_available(), settings.reader_window_tokens)
 
 
 def gold(reader: SpanReader, limit: int) -> None:
