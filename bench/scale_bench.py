@@ -22,8 +22,9 @@ before the word index was segmented), on the same Chroma files, up to `--baselin
 `--chroma server` measures the same archive through a `chroma run` server on its files (the
 front ends then hold no vector index of their own); the word index a server-mode front end
 keeps is a copy of the one built beside the embedded store (same writes, same tokens), and the
-server's own peak RSS is printed beside the front end's. With `--work` kept from an earlier
-run, sizes already built are measured again without writing.
+server's own peak RSS is printed beside the front end's. The server answers one vector query
+before the probes (timed: it loads its index then), as a server that has been serving would.
+With `--work` kept from an earlier run, sizes already built are measured again without writing.
 """
 
 from __future__ import annotations
