@@ -33,7 +33,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -192,7 +191,9 @@ def probe_latency(data_dir: Path, questions: list[str]) -> dict[str, float]:
         "p50_with_embedding_ms": _pct(included, 50),
         "p95_with_embedding_ms": _pct(included, 95),
         "embed_p50_ms": _pct(embed_ms, 50),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # VmHWM, not ru_maxrss: a child's ru_maxrss starts at its parent's peak (Linux keeps
+        # the larger of the two across exec), and the parent may have just built the archive.
+        "peak_rss_mb": _peak_rss_mb(os.getpid()),
     }
 
 
