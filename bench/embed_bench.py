@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -69,10 +68,12 @@ def worker(precision: str, texts_file: Path, batch_size: int, out: Path) -> None
         vectors = embedder.embed_passages(texts)
         seconds = time.perf_counter() - started
     np.save(out, vectors.astype(np.float32))
+    from bench.machine import peak_rss_mb
+
     report = {
         "chunks_per_s": len(texts) / seconds,
         "seconds": seconds,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
     }
     print(json.dumps(report))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 from pathlib import Path
 
@@ -24,3 +25,14 @@ def cpu_line() -> str:
         pass
     shown = " ".join(f for f in FLAGS if f in flags) or "no AVX2"
     return f"CPU: {model} [{shown}] ({cores_available()} cores)"
+
+
+def peak_rss_mb(pid: int | None = None) -> float:
+    """A process's own peak resident memory (VmHWM), in MB. Not `ru_maxrss`: Linux starts a
+    child's at its parent's peak (it keeps the larger across exec), so a probe started by a
+    bench that once held a large archive would report the bench's peak."""
+    status = Path(f"/proc/{pid or os.getpid()}/status")
+    for line in status.read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0

@@ -191,8 +191,6 @@ def probe_latency(data_dir: Path, questions: list[str]) -> dict[str, float]:
         "p50_with_embedding_ms": _pct(included, 50),
         "p95_with_embedding_ms": _pct(included, 95),
         "embed_p50_ms": _pct(embed_ms, 50),
-        # VmHWM, not ru_maxrss: a child's ru_maxrss starts at its parent's peak (Linux keeps
-        # the larger of the two across exec), and the parent may have just built the archive.
         "peak_rss_mb": _peak_rss_mb(os.getpid()),
     }
 
@@ -285,6 +283,9 @@ def measure(
 
 
 def _peak_rss_mb(pid: int) -> float:
+    """A process's own peak (VmHWM), not `ru_maxrss`: Linux starts a child's at its parent's
+    peak (the larger is kept across exec), and this bench's parent may have just built the
+    archive. Kept here rather than in bench.machine: probes run against other code trees."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
