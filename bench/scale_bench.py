@@ -318,11 +318,13 @@ def measure_on_server(
 def _first_query_s(host: str, port: int, synthetic: Synthetic) -> float:
     """Seconds a fresh `chroma run` takes to answer its first vector query (it loads the
     collection's vector index then)."""
-    import chromadb
+    from index.settings import Settings
+    from index.storage.client import open_client
 
-    client = chromadb.HttpClient(host=host, port=port)
+    settings = Settings(chroma_host=host, chroma_port=port)
+    client = open_client(settings)
     started = time.perf_counter()
-    client.get_collection("news").query(
+    client.get_collection(settings.collection).query(
         query_embeddings=synthetic.passage_vectors(1).tolist(), n_results=1
     )
     return time.perf_counter() - started
