@@ -131,6 +131,11 @@ def _punkt(lang: str) -> Any:
     return PunktTokenizer(_PUNKT_LANGS.get(lang, "english"))
 
 
+def load_sentence_splitter(lang: str = "fr") -> None:
+    """Load the splitter now (importing NLTK takes most of a second), not at its first use."""
+    _punkt(lang)
+
+
 def sentence_spans(text: str, lang: str = "") -> list[Span]:
     """Sentences as (start, end) offsets into `text`; paragraphs never share a sentence."""
     punkt = _punkt(lang)

@@ -22,6 +22,7 @@ from index.records import Article, Chunk, StoredArticle
 from index.retrieval import detect_language
 from index.settings import Settings
 from index.storage import ArticleWrite, ChunkStore, write_lock
+from index.text import load_sentence_splitter
 from ingest.chunking import ChunkBudget, chunk_text
 from ingest.identity import content_hash, text_hash
 from ingest.progress import Progress
@@ -179,6 +180,11 @@ class Ingestor:
         return run.report
 
     def _take_all(self, articles: list[Article], run: _Run, everything_known: bool) -> None:
+        if articles and self.store.still_loading():
+            # The look-up waits for Chroma to load a large vector index (seconds at a million
+            # passages, on one core): load what chunking and embedding need meanwhile.
+            self.embedder  # noqa: B018 -- the property loads the model
+            load_sentence_splitter()
         if not everything_known:
             self._look_up(articles, run)
         for article in articles:

@@ -37,9 +37,15 @@ def open_answerer(settings: Settings) -> Answerer:
     from index.answer import Answerer
 
     index = open_index(settings)
+    answerer = Answerer.from_settings(settings, index)
+    # Chroma loads its vector index in a thread (seconds for a large archive, and every read
+    # waits for it): the models load meanwhile. A small or empty index is there at once, and
+    # an empty one is told before any model loads.
+    if index.store.still_loading():
+        answerer.prepare()
     if index.store.count() == 0:
         fail(EMPTY_INDEX)
-    return Answerer.from_settings(settings, index)
+    return answerer
 
 
 def known_sources(answerer: Answerer, sources: Sequence[str]) -> None:

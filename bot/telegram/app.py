@@ -151,9 +151,7 @@ def run_bot(settings: Settings, index: NewsIndex | None = None) -> None:
         )
     index = index or NewsIndex.open(settings)
     answerer = Answerer.from_settings(settings, index)
-    index.embedder  # noqa: B018 -- load the model now, not on the first question
-    if settings.answer_backend == "reader":
-        answerer.reader  # noqa: B018 -- and the reader (built into the cache the first time)
+    answerer.prepare()  # not on the first question (Chroma loads its index meanwhile)
     # New at each start (setWebhook sends it again), so a leaked one dies with the process.
     secret = secrets.token_urlsafe(32)
     with bot_logging({token: "<token>", secret: "<webhook secret>"}), watching(settings, index):

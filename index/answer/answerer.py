@@ -20,6 +20,7 @@ from index.answer.smalltalk import is_small_talk, small_talk_reply
 from index.records import Answer, Turn
 from index.retrieval import Filters, Retrieval, asks_current_state, question_language
 from index.settings import Settings
+from index.text import load_sentence_splitter
 
 if TYPE_CHECKING:
     from index.answer.llm import LLMBackend
@@ -65,6 +66,14 @@ class Answerer:
                 )
                 self._reader = Reader(folder, cores_available(), self.settings.reader_window_tokens)
             return self._reader
+
+    def prepare(self) -> None:
+        """Load what answering needs (models, sentence splitter) now rather than at the first
+        question."""
+        self.index.embedder  # noqa: B018 -- the property loads the model
+        if self.settings.answer_backend == "reader":
+            self.reader  # noqa: B018 -- built into the cache the first time
+        load_sentence_splitter()
 
     @classmethod
     def from_settings(cls, settings: Settings, index: NewsIndex) -> Answerer:

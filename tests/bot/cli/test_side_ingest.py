@@ -112,3 +112,18 @@ def test_chat_asks_for_words_when_given_only_emoji(tmp_path: Path, newsqa: Newsq
     result = newsqa("chat", env={"NEWSQA_DATA_DIR": str(settings.data_dir)}, input="🙂👍\n/quit\n")
     assert result.returncode == 0, result.stderr
     assert "Posez une question avec des mots" in result.stdout and "Sources" not in result.stdout
+
+
+def test_ask_on_an_empty_archive_says_to_ingest_before_loading_any_model(
+    tmp_path: Path, newsqa: Newsqa
+) -> None:
+    # Not marked `model`: a model loaded before the check would fail this test.
+    settings = make_settings(tmp_path / "data")
+    index = NewsIndex.open(settings, embedder=fake_embedder())
+    Ingestor(settings, index).run([str(write_jsonl(tmp_path / "a.jsonl", sample_records(2)))])
+    index.forget(ids=[str(r["id"]) for r in sample_records(2)])
+    for data in (tmp_path / "fresh", settings.data_dir):  # never written; emptied by `forget`
+        result = newsqa("ask", "Qui a gagné l'élection ?", env={"NEWSQA_DATA_DIR": str(data)})
+        assert result.returncode == 2
+        assert result.stderr.startswith("error: the index is empty: run `newsqa ingest PATH`")
+        assert result.stderr.count("\n") == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -96,3 +97,48 @@ def test_a_shorter_version_leaves_none_of_the_longer_one(
     assert fake_index.store.articles(["long-1"])["long-1"].complete
     fake_index.forget(ids=["long-1"])
     assert stored() == []
+
+
+def test_reads_made_while_chroma_loads_its_index_see_the_whole_archive(
+    fake_index: NewsIndex, tmp_path: Path
+) -> None:
+    """A store starts Chroma's index load in a thread as it opens; reads that come during that
+    load (the bot's first questions, an ingest's look-up) wait for it and miss nothing."""
+    records = sample_records(40)
+    corpus = write_jsonl(tmp_path / "c.jsonl", records)
+    Ingestor(fake_index.settings, fake_index).run([str(corpus)], progress=Progress())
+    vector = fake_index.embedder.embed_query(str(records[7]["title"]))
+    expected = fake_index.store.nearest(vector, 5)
+
+    # A client of its own, as a new process has: its first read loads the index again.
+    store = ChunkStore.open(fake_index.settings, fake_index.model_name, fresh=True)
+    asked = str(records[3]["id"])
+    found: dict[str, object] = {}
+    readers = [
+        threading.Thread(target=lambda: found.update(nearest=store.nearest(vector, 5))),
+        threading.Thread(target=lambda: found.update(articles=list(store.articles([asked])))),
+        threading.Thread(target=lambda: found.update(count=store.count())),
+    ]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    assert not store.still_loading(after_s=30)
+    assert found["nearest"] == expected and found["count"] == fake_index.store.count()
+    assert found["articles"] == [asked]
+
+
+def test_llama_index_reads_the_collection_as_its_own(fake_index: NewsIndex, tmp_path: Path) -> None:
+    from llama_index.core.vector_stores.types import VectorStoreQuery
+
+    records = sample_records(5)
+    corpus = write_jsonl(tmp_path / "c.jsonl", records)
+    Ingestor(fake_index.settings, fake_index).run([str(corpus)], progress=Progress())
+    vector = fake_index.embedder.embed_query(str(records[2]["text"])[:200])
+    found = fake_index.store.vector_store.query(
+        VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=1)
+    )
+    assert found.nodes is not None
+    (node,) = found.nodes
+    assert node.metadata["article_id"] == records[2]["id"]
+    assert node.get_content() in str(records[2]["text"])
