@@ -82,7 +82,8 @@ class NewsIndex:
 
     def _reopen(self) -> None:
         if not self.settings.uses_chroma_server:
-            # The embedded client's indexes do not see other processes' writes.
+            # The embedded client's indexes do not see other processes' writes. (A load the
+            # old client still runs finishes, briefly a second copy, and goes with it.)
             self.store = ChunkStore.open(
                 self.settings, self.model_name, collection=self.store.name, fresh=True
             )

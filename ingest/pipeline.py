@@ -133,7 +133,7 @@ class Ingestor:
 
     @property
     def embedder(self) -> Embedder:
-        return self.index.embedder  # loads the model only when something needs embedding
+        return self.index.embedder  # loads the model when something needs it (or ahead: below)
 
     def run(
         self,
@@ -182,7 +182,8 @@ class Ingestor:
     def _take_all(self, articles: list[Article], run: _Run, everything_known: bool) -> None:
         if articles and self.store.still_loading():
             # The look-up waits for Chroma to load a large vector index (seconds at a million
-            # passages, on one core): load what chunking and embedding need meanwhile.
+            # passages, on one core): load what chunking and embedding need meanwhile, on the
+            # other core (for nothing when every article is unchanged: 0.8 s and 0.5 GB).
             self.embedder  # noqa: B018 -- the property loads the model
             load_sentence_splitter()
         if not everything_known:

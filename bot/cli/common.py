@@ -33,17 +33,21 @@ def open_index(settings: Settings, collection: str | None = None) -> NewsIndex:
     return NewsIndex.open(settings, collection)
 
 
-def open_answerer(settings: Settings) -> Answerer:
+def open_answerer(settings: Settings, prepare: bool = True) -> Answerer:
+    """The answerer over the index; `prepare`: load its models before the first question."""
     from index.answer import Answerer
 
     index = open_index(settings)
-    answerer = Answerer.from_settings(settings, index)
     # Chroma loads its vector index in a thread (seconds for a large archive, and every read
     # waits for it): the models load meanwhile. A small or empty index is there at once, and
-    # an empty one is told before any model loads.
-    if index.store.still_loading():
+    # an empty one is told before any model (or an LLM backend's) loads.
+    loading = index.store.still_loading()
+    if not loading and index.store.count() == 0:
+        fail(EMPTY_INDEX)
+    answerer = Answerer.from_settings(settings, index)
+    if loading and prepare:
         answerer.prepare()
-    if index.store.count() == 0:
+    if loading and index.store.count() == 0:
         fail(EMPTY_INDEX)
     return answerer
 

@@ -4,7 +4,6 @@ the collection as it is)."""
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -30,6 +29,7 @@ from index.storage.metadata import (
     join_unique,
     passage_from_metadata,
 )
+from index.storage.preload import QUICK_LOAD_S, IndexLoad
 from index.storage.writelog import LoggedWrite, WriteLog, WriteState
 
 if TYPE_CHECKING:
@@ -46,9 +46,6 @@ STATE_COLLECTION = "newsqa-state"
 # reading that many vectors and scoring them here is exact and faster (1 ms for 25, 23 for 1,000).
 EXACT_UP_TO = 1000
 TAIL_PROBE = 8  # chunk ids read at a time past an article's last chunk
-NO_SUCH_ID = "newsqa-load-index"  # read to make Chroma load a collection's vector index
-# An index loaded within this is small (about 0.2 s per 100k passages): nothing to overlap.
-QUICK_LOAD_S = 0.2
 
 
 @dataclass(frozen=True)
@@ -128,18 +125,7 @@ class ChunkStore:
         self.own_writes = ""  # the last write token this process wrote
         # Told of every write, so that the BM25 side follows without reading the store.
         self.journal: LexicalIndex | None = None
-        self._loading: threading.Thread | None = None
-
-    def load_in_background(self) -> None:
-        """Have Chroma load the collection's vector index now, in a thread of its own.
-
-        An embedded Chroma reads the whole index on a process's first read of the collection
-        (2-3 s at a million passages, one core, the GIL released for a `get`), so the process
-        loads its models meanwhile instead of after. Chroma serializes that load: a read made
-        before it ends waits for it rather than loading a second copy. Not a daemon thread: a
-        process that ends first waits for the load rather than leave Chroma mid-read."""
-        self._loading = threading.Thread(target=self._load_index, name="chroma-load")
-        self._loading.start()
+        self._load: IndexLoad | None = None
 
     @cached_property
     def vector_store(self) -> ChromaVectorStore:
@@ -150,19 +136,9 @@ class ChunkStore:
         return ChromaVectorStore(chroma_collection=self.collection)
 
     def still_loading(self, after_s: float = QUICK_LOAD_S) -> bool:
-        """Whether Chroma is still loading the vector index (see `load_in_background`) after
-        waiting up to `after_s` for it: a large index, worth loading the models meanwhile.
-        Asks nothing of Chroma, which would wait for the load (one lock for all collections)."""
-        if self._loading is None:
-            return False
-        self._loading.join(after_s)
-        return self._loading.is_alive()
-
-    def _load_index(self) -> None:
-        try:
-            self.collection.get(ids=[NO_SUCH_ID], include=[])
-        except Exception:  # the process's own reads will meet and report the same error
-            log.debug("loading the vector index ahead failed", exc_info=True)
+        """Whether Chroma is still loading the vector index this store started loading as it
+        opened, after waiting up to `after_s`: a large index, worth loading the models meanwhile."""
+        return self._load is not None and self._load.running(after_s)
 
     def writes(self) -> str:
         """A token that changes whenever any process writes to the collection ('' if none)."""
@@ -252,7 +228,7 @@ class ChunkStore:
                 "NEWSQA_COLLECTION and re-ingest to re-embed"
             )
         store = cls(coll, state)
-        store.load_in_background()
+        store._load = IndexLoad(coll, daemon=settings.uses_chroma_server)
         return store
 
     @property

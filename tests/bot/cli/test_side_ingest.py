@@ -122,8 +122,17 @@ def test_ask_on_an_empty_archive_says_to_ingest_before_loading_any_model(
     index = NewsIndex.open(settings, embedder=fake_embedder())
     Ingestor(settings, index).run([str(write_jsonl(tmp_path / "a.jsonl", sample_records(2)))])
     index.forget(ids=[str(r["id"]) for r in sample_records(2)])
-    for data in (tmp_path / "fresh", settings.data_dir):  # never written; emptied by `forget`
-        result = newsqa("ask", "Qui a gagné l'élection ?", env={"NEWSQA_DATA_DIR": str(data)})
+    model = tmp_path / "model.gguf"
+    model.write_bytes(b"not a model: loading it would fail another way")
+    local_llm = {"NEWSQA_ANSWER_BACKEND": "llamacpp", "NEWSQA_LLM_MODEL_PATH": str(model)}
+    # Never written; emptied by `forget`; and with a backend whose set-up loads a model.
+    for data, more in (
+        (tmp_path / "fresh", {}),
+        (settings.data_dir, {}),
+        (settings.data_dir, local_llm),
+    ):
+        env = {"NEWSQA_DATA_DIR": str(data)} | more
+        result = newsqa("ask", "Qui a gagné l'élection ?", env=env)
         assert result.returncode == 2
         assert result.stderr.startswith("error: the index is empty: run `newsqa ingest PATH`")
         assert result.stderr.count("\n") == 1
