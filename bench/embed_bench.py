@@ -42,7 +42,7 @@ def chunk_texts(corpus: Path, data_dir: Path) -> list[str]:
     for unit in read_inputs([str(corpus)], settings):
         for item in unit.items:
             if not isinstance(item, Failure):
-                texts.extend(ingestor.chunk(item)[1])
+                texts.extend(ingestor.chunk(item).texts)
     return texts
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import re
 from itertools import pairwise
+from pathlib import Path
 
 from index.embedding import Embedder
 from index.text import sentence_spans
 from ingest.chunking import ChunkBudget, TokenCounter, chunk_text
-from tests.conftest import SAMPLE_CORPUS, SEED
+from tests.conftest import SAMPLE_CORPUS, SEED, make_settings
 
 
 def _counter(embedder: Embedder) -> TokenCounter:
@@ -83,3 +84,24 @@ def test_a_sentence_longer_than_a_chunk_is_cut_between_words(embedder: Embedder)
     assert all(c.start == 0 or text[c.start - 1] == " " for c in chunks)
     assert all(c.end == len(text) or text[c.end] == " " for c in chunks)
     assert chunks[0].start == 0 and chunks[-1].end == len(text)
+
+
+def test_the_token_counts_known_from_chunking_are_those_of_the_embedded_texts(
+    embedder: Embedder, tmp_path: Path
+) -> None:
+    """The ingest batches its embeddings by the counts chunking found, without tokenizing the
+    texts again: they must be what the tokenizer says of the texts themselves."""
+    from index.engine import NewsIndex
+    from index.records import Article
+    from ingest.pipeline import Ingestor
+
+    settings = make_settings(tmp_path / "data")
+    ingestor = Ingestor(settings, NewsIndex.open(settings, embedder=embedder))
+    records = [json.loads(line) for line in SAMPLE_CORPUS.read_text().splitlines()[:40]]
+    articles = [
+        Article(id=str(r["id"]), title=str(r["title"]), text=str(r["text"]), lang="fr")
+        for r in records
+    ] + [Article(id="untitled", title="", text=SEED.read_text(encoding="utf-8"), lang="fr")]
+    for article in articles:
+        chunked = ingestor.chunk(article)
+        assert chunked.texts and chunked.tokens == embedder.token_counts(chunked.texts)
