@@ -24,7 +24,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,6 +57,7 @@ DEAD_SHARE = 0.5  # a segment with more deleted rows than this is rewritten with
 # ingest makes one write per batch; a forgotten own write would only be read back again).
 APPLIED_KEPT = 100_000
 SYNC_PART = 20_000  # chunks tokenized at a time when comparing the whole store
+VIEW_TRIES = 5  # reads of the segment list while merges remove what it named (0.05 s apart)
 # Logged writes are re-read from this long before the last one taken in: two writers' clocks
 # may differ, and a slow write can be logged after a quicker one that started later.
 LOG_MARGIN_MS = 10 * 60 * 1000
@@ -431,21 +432,21 @@ class LexicalIndex:
             version = self.version()
             if version == self._view.version:
                 return self._view
-            for _ in range(5):
+            for attempt in range(VIEW_TRIES):
                 try:
-                    self._view = self._read_view()
+                    self._view = self._read_view(rebuild=attempt == VIEW_TRIES - 1)
                     break
                 except FileNotFoundError:  # merged away just now: read the list again
                     time.sleep(0.05)
             return self._view
 
-    def _read_view(self) -> _View:
+    def _read_view(self, rebuild: bool) -> _View:
         self.db.execute("BEGIN")  # one snapshot of the list, the tombstones and the totals
         try:
             version = self.version()
             names = [r[0] for r in self.db.execute("SELECT name FROM segments ORDER BY seq")]
             loaded = {s.name: s for s in self._view.segments}
-            segments = [self._masked(loaded.get(n) or self._segment(n)) for n in names]
+            segments = [self._masked(loaded.get(n) or self._segment(n, rebuild)) for n in names]
             latest = self.db.execute("SELECT MAX(published_ts) FROM chunks").fetchone()[0]
         finally:
             self.db.execute("COMMIT")
@@ -454,11 +455,17 @@ class LexicalIndex:
         mean = length / live if live and length else 1.0
         return _View(version, segments, live, mean, -1 if latest is None else int(latest))
 
-    def _segment(self, name: str) -> Segment:
-        """A segment from disk, rebuilt from its rows' stored tokens if its files are torn."""
+    def _segment(self, name: str, rebuild: bool = True) -> Segment:
+        """A segment from disk, rebuilt from its rows' stored tokens if its files are torn.
+
+        Without `rebuild`, a torn segment is taken for one a merge is deleting (the merge
+        commits, then removes the old folders, so a list read just before can name a folder
+        half gone): FileNotFoundError, and the caller reads the list again."""
         try:
             return load(self.segment_dir, name)
         except SegmentUnreadable as exc:
+            if not rebuild:
+                raise FileNotFoundError(name) from exc
             if not (self.segment_dir / name).exists():
                 exists = self.db.execute("SELECT 1 FROM segments WHERE name=?", (name,)).fetchone()
                 if exists is None:
@@ -476,10 +483,14 @@ class LexicalIndex:
         filler = SegmentRow("-", "", "", -1)
         segment = build(name, [by_row.get(i, filler) for i in range(size)])
         aside = self.segment_dir / f".torn-{name}-{uuid.uuid4().hex[:6]}"
-        if (self.segment_dir / name).exists():
+        with suppress(FileNotFoundError):  # none, or another front end moved it
             (self.segment_dir / name).rename(aside)
-        save(segment, self.segment_dir)
-        shutil.rmtree(aside, ignore_errors=True)
+        try:
+            save(segment, self.segment_dir)
+        except OSError:  # another front end of this folder rebuilt it first: read theirs
+            return load(self.segment_dir, name)
+        finally:
+            shutil.rmtree(aside, ignore_errors=True)
         return segment
 
     def _masked(self, segment: Segment, db: sqlite3.Connection | None = None) -> Segment:

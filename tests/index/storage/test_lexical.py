@@ -13,10 +13,13 @@ from pathlib import Path
 import bm25s
 import numpy as np
 import pytest
+from _pytest.logging import LogCaptureFixture
 
 from index.engine import NewsIndex
 from index.storage import ChunkStore, article_key, chunk_id
+from index.storage import lexical as lexical_module
 from index.storage.lexical import BM25_B, BM25_K1, LexicalHit
+from index.storage.segments import Segment, SegmentUnreadable
 from index.text import tokenize
 from ingest.pipeline import Ingestor
 from ingest.progress import Progress
@@ -222,3 +225,59 @@ def test_each_chunk_keeps_its_language(fake_index: NewsIndex, tmp_path: Path) ->
     ingest(fake_index, write_jsonl(tmp_path / "a.jsonl", [*sample_records(1), english]))
     ids = [chunk_id(VALENCE, 0), chunk_id("en-1", 0), "never-stored"]
     assert fake_index.lexical.languages(ids) == ["fr", "en", ""]
+
+
+def test_a_segment_merged_away_under_a_reader_is_read_again_not_rebuilt(
+    fake_index: NewsIndex,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: LogCaptureFixture,
+) -> None:
+    """A merge commits, then deletes the old segments' folders: a front end of the same data
+    folder that listed them just before finds one half gone. It reads the list again (the
+    merged segment is there); rebuilding the old one would bring back a folder nobody lists,
+    and two front ends rebuilding it at once failed their searches."""
+    records = sample_records(3)
+    monkeypatch.setattr(lexical_module, "MERGE_RATIO", 0)  # two segments, left unmerged
+    ingest(fake_index, write_jsonl(tmp_path / "a.jsonl", records[:2]))
+    ingest(fake_index, write_jsonl(tmp_path / "b.jsonl", records[2:]))
+    writer = fake_index.lexical
+    names = [row[0] for row in writer.db.execute("SELECT name FROM segments ORDER BY seq")]
+    assert len(names) == 2
+    reader = NewsIndex.open(fake_index.settings, embedder=fake_index.embedder).lexical
+    real_load = lexical_module.load
+    merged = False
+
+    def load_during_merge(folder: Path, name: str) -> Segment:
+        nonlocal merged
+        if name == names[-1] and not merged:
+            merged = True
+            writer._merge(names)  # commits, then removes the old folders
+            raise SegmentUnreadable(f"segment {name}: half removed")
+        return real_load(folder, name)
+
+    monkeypatch.setattr(lexical_module, "load", load_during_merge)
+    hits = reader.search("Delpech", "fr", 3)
+    assert merged and articles_of(hits) == [DELPECH]
+    assert "rebuilding" not in caplog.text
+    listed = [row[0] for row in reader.db.execute("SELECT name FROM segments")]
+    assert len(listed) == 1 and listed[0] not in names  # the merged one
+    assert sorted(p.name for p in reader.segment_dir.iterdir()) == listed
+
+
+def test_two_front_ends_rebuilding_one_torn_segment_both_answer(
+    fake_index: NewsIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest(fake_index, write_jsonl(tmp_path / "a.jsonl", sample_records(3)))
+    (segment,) = fake_index.lexical.segment_dir.iterdir()
+    (segment / "meta.json").write_text("")  # torn, and still listed
+    real_save = lexical_module.save
+
+    def save_after_the_other(built: Segment, folder: Path) -> None:
+        real_save(built, folder)  # the other front end's rebuild lands first
+        real_save(built, folder)
+
+    monkeypatch.setattr(lexical_module, "save", save_after_the_other)
+    reader = NewsIndex.open(fake_index.settings, embedder=fake_index.embedder).lexical
+    assert articles_of(reader.search("Delpech", "fr", 3)) == [DELPECH]
+    assert [p.name for p in reader.segment_dir.iterdir()] == [segment.name]
