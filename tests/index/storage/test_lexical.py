@@ -16,7 +16,7 @@ import pytest
 from _pytest.logging import LogCaptureFixture
 
 from index.engine import NewsIndex
-from index.storage import ChunkStore, article_key, chunk_id
+from index.storage import ChunkStore, article_key, chunk_id, segments
 from index.storage import lexical as lexical_module
 from index.storage.lexical import BM25_B, BM25_K1, LexicalHit
 from index.storage.segments import Segment, SegmentUnreadable
@@ -245,7 +245,7 @@ def test_a_segment_merged_away_under_a_reader_is_read_again_not_rebuilt(
     names = [row[0] for row in writer.db.execute("SELECT name FROM segments ORDER BY seq")]
     assert len(names) == 2
     reader = NewsIndex.open(fake_index.settings, embedder=fake_index.embedder).lexical
-    real_load = lexical_module.load
+    real_load = segments.load
     merged = False
 
     def load_during_merge(folder: Path, name: str) -> Segment:
@@ -271,7 +271,7 @@ def test_two_front_ends_rebuilding_one_torn_segment_both_answer(
     ingest(fake_index, write_jsonl(tmp_path / "a.jsonl", sample_records(3)))
     (segment,) = fake_index.lexical.segment_dir.iterdir()
     (segment / "meta.json").write_text("")  # torn, and still listed
-    real_save = lexical_module.save
+    real_save = segments.save
 
     def save_after_the_other(built: Segment, folder: Path) -> None:
         real_save(built, folder)  # the other front end's rebuild lands first
