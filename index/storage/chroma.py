@@ -17,7 +17,7 @@ import numpy as np
 from index.errors import IndexMismatch, StoreUnavailable
 from index.records import Article, Chunk, CorpusStats, Passage, StoredArticle
 from index.settings import Settings
-from index.storage.client import RefuseToEmbed, open_client
+from index.storage.client import RefuseToEmbed, open_client, search_breadth
 from index.storage.ids import article_key, chunk_id
 from index.storage.inventory import archive_stats, find_articles
 from index.storage.lexical import LexicalChange, LexicalSource
@@ -209,6 +209,7 @@ class ChunkStore:
             state = client.get_or_create_collection(
                 STATE_COLLECTION, embedding_function=RefuseToEmbed()
             )
+            search_breadth(coll, settings.dense_search_ef)
         except Exception as exc:
             if isinstance(exc, IndexMismatch):
                 raise

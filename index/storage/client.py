@@ -19,6 +19,7 @@ from index.settings import Settings
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
 
 log = logging.getLogger(__name__)
 
@@ -128,3 +129,11 @@ def _try_lock(handle: IO[str]) -> bool:
     except BlockingIOError:
         return False
     return True
+
+
+def search_breadth(collection: Collection, ef: int) -> None:
+    """Make the collection's vector search visit `ef` nodes: a setting of the collection, kept
+    in Chroma, so it is written only when it differs (collections made before it have 100)."""
+    hnsw = (collection.configuration or {}).get("hnsw") or {}
+    if hnsw.get("ef_search") != ef:
+        collection.modify(configuration={"hnsw": {"ef_search": ef}})

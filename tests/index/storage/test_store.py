@@ -13,6 +13,7 @@ from index.embedding import Embedder
 from index.engine import NewsIndex
 from index.errors import IndexMismatch, StoreUnavailable
 from index.storage import ChunkStore
+from index.storage.client import RefuseToEmbed, open_client
 from ingest.pipeline import Ingestor
 from ingest.progress import Progress
 from tests.conftest import (
@@ -62,6 +63,27 @@ def test_chroma_server_mode(
     top = index.search(str(sample_records(3)[1]["title"]), k=1)[0]
     assert top.article_id == sample_records(3)[1]["id"]
     assert not (tmp_path / "data" / "chroma").exists()  # nothing went to the embedded store
+    assert _search_ef(settings) == settings.dense_search_ef == 200
+
+
+def _search_ef(settings: Any) -> int:
+    """The breadth of the collection's vector search, as a new client reads it from Chroma."""
+    collection = open_client(settings, fresh=True).get_collection(
+        settings.collection, embedding_function=RefuseToEmbed()
+    )
+    return int((collection.configuration or {})["hnsw"]["ef_search"])  # type: ignore[index]
+
+
+def test_an_archive_made_before_the_setting_gets_its_search_breadth(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, dense_search_ef=250)
+    open_client(settings).create_collection(
+        settings.collection,
+        metadata={"hnsw:space": "cosine", "embed_precision": settings.embed_precision},
+        embedding_function=RefuseToEmbed(),
+    )
+    assert _search_ef(settings) == 100  # Chroma's own default
+    ChunkStore.open(settings, "model")
+    assert _search_ef(settings) == 250
 
 
 def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
