@@ -34,6 +34,12 @@ def main(argv: list[str] | None = None) -> int:
         default=Recipe.window_tokens,
         help="tokens a training window holds, question included",
     )
+    parser.add_argument(
+        "--synthetic",
+        type=int,
+        default=Recipe.synthetic,
+        help="cloze questions made from the training articles, read in a first epoch",
+    )
     parser.add_argument("--limit", type=int, help="questions per part (a quick run)")
     parser.add_argument(
         "--split-dir", type=Path, help="also write qa.train.jsonl and qa.validation.jsonl here"
@@ -55,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         titles=args.titles,
         window_tokens=args.window_tokens,
+        synthetic=args.synthetic,
     )
     train(args.qa, args.corpus, model_dir, args.out, recipe, args.limit)
     print(f"weights written to {args.out}")

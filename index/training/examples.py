@@ -47,6 +47,7 @@ class Split:
     validation: list[Example]
     train_articles: int
     validation_articles: int
+    validation_ids: frozenset[str]  # the held-back articles, never trained on
 
 
 def load_questions(qa_file: Path) -> list[Question]:
@@ -135,7 +136,13 @@ def build(
             same = _same_article_negative(article, q, rng, titles)
             if same is not None:
                 parts[part].append(Example(q.id, q.text, same, None, q.answers))
-    return Split(parts["train"], parts["validation"], len(train_ids), len(validation_ids))
+    return Split(
+        parts["train"],
+        parts["validation"],
+        len(train_ids),
+        len(validation_ids),
+        frozenset(validation_ids),
+    )
 
 
 def _same_article_negative(

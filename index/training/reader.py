@@ -22,7 +22,8 @@ from index.evaluation.metrics import exact_match, token_f1
 from index.reading.network import load_base, make_upper, save_upper
 from index.reading.spans import best_span
 from index.reading.windows import MAX_TOKENS, Specials
-from index.training.examples import Example, build
+from index.training import synthetic
+from index.training.examples import Example, Split, build, load_paragraphs
 from index.training.features import Feature, cache_lower, featurize
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ class Recipe:
     seed: int = 13
     titles: bool = True  # contexts start with their article's title, as `ask` reads them
     window_tokens: int = MAX_TOKENS  # tokens a training window holds (question included)
+    synthetic: int = 0  # cloze questions read in a first epoch, before the annotated ones
 
 
 def train(
@@ -62,6 +64,10 @@ def train(
     base = load_base(model_dir)
     train_features = featurize(tokenizer, split.train, recipe.window_tokens)
     validation_features = featurize(tokenizer, split.validation, recipe.window_tokens)
+    cloze = _cloze(corpus_file, split, recipe)
+    cloze_features = featurize(tokenizer, cloze, recipe.window_tokens)
+    if cloze:
+        print(f"cloze questions: {len(cloze)} ({len(cloze_features)} windows)")
     print(
         f"examples: train {len(split.train)} ({split.train_articles} articles, "
         f"{len(train_features)} windows), validation {len(split.validation)} "
@@ -70,10 +76,17 @@ def train(
     upper = make_upper(base, recipe.first_trained_layer)
     # The layers being trained are not run while caching: only those below them.
     del base.encoder.layer[recipe.first_trained_layer :]
-    cache_lower(base, train_features + validation_features, recipe.first_trained_layer, pad)
+    every = train_features + validation_features + cloze_features
+    cache_lower(base, every, recipe.first_trained_layer, pad)
     print(f"lower layers cached in {time.perf_counter() - started:.0f} s")
     del base
-    _fit(upper, train_features, recipe)
+    if cloze_features:
+        _fit(upper, cloze_features, recipe, epochs=1)
+        print(
+            "after the cloze epoch: "
+            + _line(evaluate(upper, split.validation, validation_features))
+        )
+    _fit(upper, train_features, recipe, recipe.epochs)
     figures = evaluate(upper, split.validation, validation_features)
     figures.update(
         train_examples=len(split.train),
@@ -85,13 +98,23 @@ def train(
         first_trained_layer=recipe.first_trained_layer,
         titles=recipe.titles,
         window_tokens=recipe.window_tokens,
+        synthetic=len(cloze),
     )
     save_upper(upper, recipe.first_trained_layer, out, figures)
     print("validation (unseen articles, gold paragraph): " + _line(figures))
     return figures
 
 
-def _fit(upper: Any, features: list[Feature], recipe: Recipe) -> None:
+def _cloze(corpus_file: Path, split: Split, recipe: Recipe) -> list[Example]:
+    """Cloze questions over every article but the validation ones (none when not asked)."""
+    if recipe.synthetic <= 0:
+        return []
+    articles = load_paragraphs(corpus_file)
+    keep = [key for key in articles if key not in split.validation_ids]
+    return synthetic.make(articles, keep, recipe.synthetic, recipe.seed, recipe.titles)
+
+
+def _fit(upper: Any, features: list[Feature], recipe: Recipe, epochs: int) -> None:
     import torch
 
     head = list(upper.head.parameters())
@@ -104,7 +127,7 @@ def _fit(upper: Any, features: list[Feature], recipe: Recipe) -> None:
         weight_decay=recipe.weight_decay,
     )
     rng = random.Random(recipe.seed)
-    steps = recipe.epochs * math.ceil(len(features) / recipe.batch_size)
+    steps = epochs * math.ceil(len(features) / recipe.batch_size)
     warmup = max(1, int(steps * recipe.warmup_share))
 
     def schedule(step: int) -> float:
@@ -115,7 +138,7 @@ def _fit(upper: Any, features: list[Feature], recipe: Recipe) -> None:
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
     upper.train()
     step = 0
-    for epoch in range(recipe.epochs):
+    for epoch in range(epochs):
         total, seen, began = 0.0, 0, time.perf_counter()
         for batch in _batches(features, recipe.batch_size, rng):
             hidden, mask, allowed = _tensors(batch)
