@@ -209,7 +209,18 @@ class ChunkStore:
             state = client.get_or_create_collection(
                 STATE_COLLECTION, embedding_function=RefuseToEmbed()
             )
-            search_breadth(coll, settings.dense_search_ef)
+            replaced = search_breadth(coll, settings.dense_search_ef)
+            if replaced is not None and settings.uses_chroma_server and coll.count() > 0:
+                log.warning(
+                    "collection '%s' now searches %d nodes (NEWSQA_DENSE_SEARCH_EF) instead "
+                    "of %d: restart the Chroma server at %s:%s for it to apply, if it has "
+                    "served this collection since it started",
+                    name,
+                    settings.dense_search_ef,
+                    replaced,
+                    settings.chroma_host,
+                    settings.chroma_port,
+                )
         except Exception as exc:
             if isinstance(exc, IndexMismatch):
                 raise

@@ -131,9 +131,14 @@ def _try_lock(handle: IO[str]) -> bool:
     return True
 
 
-def search_breadth(collection: Collection, ef: int) -> None:
+def search_breadth(collection: Collection, ef: int) -> int | None:
     """Make the collection's vector search visit `ef` nodes: a setting of the collection, kept
-    in Chroma, so it is written only when it differs (collections made before it have 100)."""
+    in Chroma, so it is written only when it differs (collections made before it have 100).
+    Returns the value it replaced, if any. Chroma reads it when it loads the collection's
+    vector index, so a server that has already loaded it goes on with the old one."""
     hnsw = (collection.configuration or {}).get("hnsw") or {}
-    if hnsw.get("ef_search") != ef:
-        collection.modify(configuration={"hnsw": {"ef_search": ef}})
+    before = hnsw.get("ef_search")
+    if before == ef:
+        return None
+    collection.modify(configuration={"hnsw": {"ef_search": ef}})
+    return int(before) if isinstance(before, int) else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,29 @@ def test_an_archive_made_before_the_setting_gets_its_search_breadth(tmp_path: Pa
     assert _search_ef(settings) == 100  # Chroma's own default
     ChunkStore.open(settings, "model")
     assert _search_ef(settings) == 250
+
+
+def test_a_server_is_said_to_need_a_restart_when_the_search_breadth_changes(
+    chroma_server: tuple[str, int], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A running Chroma server keeps the breadth it loaded a collection's index with.
+    host, port = chroma_server
+    settings = make_settings(
+        tmp_path, chroma_host=host, chroma_port=port, collection="older", dense_search_ef=300
+    )
+    open_client(settings).create_collection(
+        "older",
+        metadata={"hnsw:space": "cosine", "embed_precision": settings.embed_precision},
+        embedding_function=RefuseToEmbed(),
+    ).add(ids=["a"], embeddings=np.eye(1, 3, dtype=np.float32))
+    with caplog.at_level(logging.WARNING):
+        ChunkStore.open(settings, "model")
+    assert f"restart the Chroma server at {host}:{port}" in caplog.text
+    assert _search_ef(settings) == 300
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        ChunkStore.open(settings, "model")  # already at 300: nothing to say
+    assert "restart" not in caplog.text
 
 
 def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
