@@ -37,6 +37,7 @@ SPREAD = 0.35  # a passage's distance from its topic's centre, before normalisin
 BATCH = 5000
 QUERIES = 200
 NAME = "ef-bench"
+QUERIES_FILE = "queries.npz"
 
 
 def vectors(rng: np.random.Generator, centres: np.ndarray, count: int) -> np.ndarray:
@@ -45,31 +46,24 @@ def vectors(rng: np.random.Generator, centres: np.ndarray, count: int) -> np.nda
     return (noisy / np.linalg.norm(noisy, axis=1, keepdims=True)).astype(np.float32)
 
 
-def search(folder: str, ef: int, count: int) -> None:
+def search(folder: Path, ef: int) -> None:
     """One process, one value: Chroma reads `ef_search` when it loads a collection's vector
     index, and a change made after that load goes unheard until the next process."""
     import chromadb
 
-    stored, queries = data(count)
-    collection = chromadb.PersistentClient(path=folder).get_collection(NAME)
+    asked = np.load(folder / QUERIES_FILE)
+    collection = chromadb.PersistentClient(path=str(folder / "chroma")).get_collection(NAME)
     search_breadth(collection, ef)
     wanted = Settings().dense_candidates
+    queries = asked["queries"]
     collection.query(query_embeddings=queries[:1], n_results=wanted)  # loads the index
-    exact = np.argsort(-(queries @ stored.T), axis=1)[:, :10]
     times, recall = [], []
-    for query, best in zip(queries, exact, strict=True):
+    for query, best in zip(queries, asked["exact"], strict=True):
         began = time.perf_counter()
         found = collection.query(query_embeddings=query[None, :], n_results=wanted)
         times.append((time.perf_counter() - began) * 1000)
         recall.append(len({int(x) for x in found["ids"][0][:10]} & set(best.tolist())) / 10)
     print(json.dumps({"times": times, "recall": recall}))
-
-
-def data(count: int) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(7)
-    centres = rng.normal(0, 1, (TOPICS, WIDTH))
-    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
-    return vectors(rng, centres, count), vectors(rng, centres, QUERIES)
 
 
 def main() -> int:
@@ -80,17 +74,23 @@ def main() -> int:
     parser.add_argument("--worker", nargs=2, metavar=("FOLDER", "EF"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        search(args.worker[0], int(args.worker[1]), args.passages)
+        search(Path(args.worker[0]), int(args.worker[1]))
         return 0
 
     import chromadb
 
     print(cpu_line())
-    stored, _ = data(args.passages)
+    rng = np.random.default_rng(7)
+    centres = rng.normal(0, 1, (TOPICS, WIDTH))
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    stored, queries = vectors(rng, centres, args.passages), vectors(rng, centres, QUERIES)
     times: dict[int, list[float]] = {ef: [] for ef in args.ef}
     recall: dict[int, list[float]] = {ef: [] for ef in args.ef}
     with tempfile.TemporaryDirectory() as folder:
-        collection = chromadb.PersistentClient(path=folder).create_collection(
+        # The queries and their exact neighbours, computed once for every worker.
+        exact = np.argsort(-(queries @ stored.T), axis=1)[:, :10]
+        np.savez(Path(folder) / QUERIES_FILE, queries=queries, exact=exact)
+        collection = chromadb.PersistentClient(path=f"{folder}/chroma").create_collection(
             NAME, metadata={"hnsw:space": "cosine"}
         )
         began = time.perf_counter()
@@ -102,9 +102,8 @@ def main() -> int:
         del collection
         for turn in range(args.rounds):
             for ef in args.ef if turn % 2 == 0 else reversed(args.ef):
-                command = [sys.executable, __file__, "--passages", str(args.passages)]
                 run = subprocess.run(
-                    [*command, "--worker", folder, str(ef)],
+                    [sys.executable, __file__, "--worker", folder, str(ef)],
                     capture_output=True,
                     text=True,
                     check=True,
