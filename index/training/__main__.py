@@ -40,6 +40,18 @@ def main(argv: list[str] | None = None) -> int:
         default=Recipe.synthetic,
         help="cloze questions made from the training articles, read in a first epoch",
     )
+    parser.add_argument(
+        "--same-article-share",
+        type=float,
+        default=Recipe.same_article_share,
+        help="share of questions also given a paragraph of their own article as a negative",
+    )
+    parser.add_argument(
+        "--tail-average",
+        type=float,
+        default=Recipe.tail_average,
+        help="average the weights over this share of the last steps (0: the last weights)",
+    )
     parser.add_argument("--limit", type=int, help="questions per part (a quick run)")
     parser.add_argument(
         "--split-dir", type=Path, help="also write qa.train.jsonl and qa.validation.jsonl here"
@@ -62,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         titles=args.titles,
         window_tokens=args.window_tokens,
         synthetic=args.synthetic,
+        same_article_share=args.same_article_share,
+        tail_average=args.tail_average,
     )
     train(args.qa, args.corpus, model_dir, args.out, recipe, args.limit)
     print(f"weights written to {args.out}")

@@ -23,7 +23,7 @@ from index.reading.network import load_base, make_upper, save_upper
 from index.reading.spans import best_span
 from index.reading.windows import MAX_TOKENS, Specials
 from index.training import synthetic
-from index.training.examples import Example, Split, build, load_paragraphs
+from index.training.examples import SAME_ARTICLE_SHARE, Example, Split, build, load_paragraphs
 from index.training.features import Feature, cache_lower, featurize
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,8 @@ class Recipe:
     titles: bool = True  # contexts start with their article's title, as `ask` reads them
     window_tokens: int = MAX_TOKENS  # tokens a training window holds (question included)
     synthetic: int = 0  # cloze questions read in a first epoch, before the annotated ones
+    same_article_share: float = SAME_ARTICLE_SHARE  # questions also given a same-article negative
+    tail_average: float = 0.0  # share of the last steps whose weights are averaged (0: none)
 
 
 def train(
@@ -58,7 +60,14 @@ def train(
     np.random.seed(recipe.seed)
     torch.manual_seed(recipe.seed)
     started = time.perf_counter()
-    split = build(qa_file, corpus_file, recipe.seed, limit, titles=recipe.titles)
+    split = build(
+        qa_file,
+        corpus_file,
+        recipe.seed,
+        limit,
+        same_article_share=recipe.same_article_share,
+        titles=recipe.titles,
+    )
     tokenizer = shared_tokenizer(model_dir / "tokenizer.json")
     pad = Specials.of(tokenizer).pad
     base = load_base(model_dir)
@@ -86,7 +95,11 @@ def train(
             "after the cloze epoch: "
             + _line(evaluate(upper, split.validation, validation_features))
         )
-    _fit(upper, train_features, recipe, recipe.epochs)
+    average = _fit(upper, train_features, recipe, recipe.epochs)
+    if average is not None:
+        last = evaluate(upper, split.validation, validation_features)
+        print("validation with the last weights, not averaged: " + _line(last))
+        upper.load_state_dict(average)
     figures = evaluate(upper, split.validation, validation_features)
     figures.update(
         train_examples=len(split.train),
@@ -99,6 +112,8 @@ def train(
         titles=recipe.titles,
         window_tokens=recipe.window_tokens,
         synthetic=len(cloze),
+        same_article_share=recipe.same_article_share,
+        tail_average=recipe.tail_average,
     )
     save_upper(upper, recipe.first_trained_layer, out, figures)
     print("validation (unseen articles, gold paragraph): " + _line(figures))
@@ -114,7 +129,9 @@ def _cloze(corpus_file: Path, split: Split, recipe: Recipe) -> list[Example]:
     return synthetic.make(articles, keep, recipe.synthetic, recipe.seed, recipe.titles)
 
 
-def _fit(upper: Any, features: list[Feature], recipe: Recipe, epochs: int) -> None:
+def _fit(upper: Any, features: list[Feature], recipe: Recipe, epochs: int) -> dict[str, Any] | None:
+    """Train `upper` in place; with `recipe.tail_average`, also return the mean of its weights
+    over that share of the last steps (the mean smooths the noise of the final updates)."""
     import torch
 
     head = list(upper.head.parameters())
@@ -136,6 +153,9 @@ def _fit(upper: Any, features: list[Feature], recipe: Recipe, epochs: int) -> No
         return max(0.0, (steps - step) / max(1, steps - warmup))
 
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+    average_from = steps - int(steps * recipe.tail_average) if recipe.tail_average > 0 else None
+    average: dict[str, Any] | None = None
+    averaged = 0
     upper.train()
     step = 0
     for epoch in range(epochs):
@@ -158,6 +178,14 @@ def _fit(upper: Any, features: list[Feature], recipe: Recipe, epochs: int) -> No
             total += float(loss.detach()) * len(batch)
             seen += len(batch)
             step += 1
+            if average_from is not None and step > average_from:
+                averaged += 1
+                with torch.no_grad():
+                    if average is None:
+                        average = {k: v.detach().clone() for k, v in upper.state_dict().items()}
+                    else:
+                        for k, v in upper.state_dict().items():
+                            average[k] += (v.detach() - average[k]) / averaged
             if step % 50 == 0:
                 print(
                     f"  epoch {epoch + 1} step {step}/{steps} loss {total / seen:.3f}", flush=True
@@ -168,6 +196,7 @@ def _fit(upper: Any, features: list[Feature], recipe: Recipe, epochs: int) -> No
             flush=True,
         )
     upper.eval()
+    return average
 
 
 def _batches(features: list[Feature], size: int, rng: random.Random) -> list[list[Feature]]:
