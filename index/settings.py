@@ -92,8 +92,11 @@ class Settings(BaseSettings):
     # retrieval order holds what the cosine does not (recency, the asked period, both sides).
     reader_rank_penalty: float = Field(0.0, ge=0)
     # "Qui est le Premier ministre ?": of the spans scoring within this of the best, the one
-    # from the latest article wins.
+    # from the latest article wins ("la semaine dernière": the best one published that week).
     reader_state_slack: float = Field(4.0, ge=0)
+    # "Qui est le ministre de l'Intérieur ?": the passages searched for the latest one naming
+    # the office's holder (index.answer.roles); 0 turns that search off.
+    reader_role_breadth: int = Field(30, ge=0)
     answer_max_sentences: int = Field(3, ge=1)
     refusal_threshold: float = 0.94
     history_turns: int = Field(6, ge=0)

@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -14,8 +14,16 @@ from index.answer.citations import resolve_citations
 from index.answer.extractive import extractive_answer, rank_sentences
 from index.answer.followups import recent_turns, standalone_question
 from index.answer.kinds import wants_explanation
-from index.answer.reading import SpanReader, candidates, latest_first, reader_answer
+from index.answer.reading import (
+    Candidate,
+    SpanReader,
+    candidates,
+    in_period_first,
+    latest_first,
+    reader_answer,
+)
 from index.answer.refusal import dont_know
+from index.answer.roles import asked_role, latest_holder
 from index.answer.smalltalk import is_small_talk, small_talk_reply
 from index.records import Answer, Turn
 from index.retrieval import Filters, Retrieval, asks_current_state, question_language
@@ -139,10 +147,20 @@ class Answerer:
     def _read(self, question: str, language: str, retrieval: Retrieval, focus: str) -> Answer:
         """The reader decides whether the archive answers; facts get its span, while why,
         how and summaries get the sentence the span sits in."""
-        found = candidates(question, retrieval, self.reader, self.settings)
-        if retrieval.date_range is None and asks_current_state(focus):
-            s = self.settings
+        s = self.settings
+        found = candidates(question, retrieval, self.reader, s)
+        state = retrieval.date_range is None and asks_current_state(focus)
+        holder = self._holder(question, retrieval, focus) if state or retrieval.date_range else None
+        if holder is not None and found:
+            # The holder decides the span; whether the archive answers at all is decided as
+            # for any question, by the best span of the passages read.
+            found = [replace(holder, score=max(holder.score, found[0].score)), *found]
+        elif state:
             found = latest_first(found, s.reader_state_slack, s.reader_refusal_threshold)
+        elif retrieval.date_range is not None:
+            found = in_period_first(
+                found, retrieval.date_range, s.reader_state_slack, s.reader_refusal_threshold
+            )
         answer = reader_answer(
             question,
             language,
@@ -158,6 +176,25 @@ class Answerer:
                 self.settings.reader_refusal_threshold,
             )
         return answer
+
+    def _holder(self, question: str, retrieval: Retrieval, focus: str) -> Candidate | None:
+        """For "who is the …" on a date or in a period: the holder the latest article names."""
+        s = self.settings
+        period = retrieval.date_range
+        role = asked_role(focus, period.text if period else "")
+        if role is None or s.reader_role_breadth == 0:
+            return None
+        if not any(p.published_at for p in retrieval.passages):
+            return None  # an undated archive (an encyclopedia) cannot say who holds it when
+        wider = self.index.retrieve(retrieval.question, s.reader_role_breadth, retrieval.filters)
+        return latest_holder(
+            question,
+            role,
+            wider.passages,
+            period,
+            self.reader,
+            s.reader_retrieval_weight,
+        )
 
     def _sentences(
         self, question: str, language: str, retrieval: Retrieval, focus: str = ""

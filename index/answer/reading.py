@@ -18,7 +18,7 @@ from index.answer.citations import quote_bounds
 from index.answer.refusal import dont_know
 from index.reading import Span, title_head
 from index.records import Answer, Citation, Passage
-from index.retrieval import Retrieval, years_named
+from index.retrieval import DateRange, Retrieval, years_named
 from index.settings import Settings
 from index.text import sentence_spans, strip_markers
 
@@ -70,6 +70,19 @@ def latest_first(found: Sequence[Candidate], slack: float, floor: float) -> list
     return [latest, *(c for c in found if c is not latest)]
 
 
+def in_period_first(
+    found: Sequence[Candidate], period: DateRange, slack: float, floor: float
+) -> list[Candidate]:
+    """For a question about a period ("la semaine dernière", "en mars 2017"): among the spans
+    within `slack` of the best and not below `floor`, the best one from an article published in
+    that period first (undated articles are never in it)."""
+    close = [c for c in found if c.score >= max(found[0].score - slack, floor)] if found else []
+    inside = [c for c in close if c.passage.published_at and period.holds(c.passage.published_at)]
+    if not inside:
+        return list(found)
+    return [inside[0], *(c for c in found if c is not inside[0])]
+
+
 def reader_answer(
     question: str,
     language: str,
@@ -99,9 +112,9 @@ def reader_answer(
         # text: the quote is the passage's sentence naming the answer, else its opening one
         # (news writes its first sentence to say what the title says).
         named = max(passage.text.lower().find(text.lower()) if text else -1, 0)
-        a, b = _sentence_around(passage, named, named + 1)
+        a, b = sentence_around(passage, named, named + 1)
     else:
-        a, b = _sentence_around(passage, span.start, span.end)
+        a, b = sentence_around(passage, span.start, span.end)
     a, b = quote_bounds(passage.text, a, b)
     quote = passage.text[a:b]
     citation = Citation(1, passage, quote, passage.start + a, passage.start + b)
@@ -129,7 +142,7 @@ def _speaks_of(passage: Passage, years: set[str]) -> bool:
     return any(re.search(rf"(?<!\d){y}(?!\d)", passage.text) for y in years)
 
 
-def _sentence_around(passage: Passage, start: int, end: int) -> tuple[int, int]:
+def sentence_around(passage: Passage, start: int, end: int) -> tuple[int, int]:
     """The sentence(s) of the passage that hold the text from `start` to `end`."""
     spans = sentence_spans(passage.text, passage.lang or "fr") or [(0, len(passage.text))]
     holding = [(a, b) for a, b in spans if a < end and b > start]

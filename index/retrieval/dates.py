@@ -27,6 +27,9 @@ class DateRange:
     end: date | None  # None = open
     text: str
 
+    def holds(self, day: date) -> bool:
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
 
 def _table(*rows: str, first: int = 1) -> dict[str, int]:
     """Numbered rows of synonyms: ("lundi monday", "mardi tuesday") -> {"lundi": 1, ...}."""

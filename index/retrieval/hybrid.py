@@ -26,6 +26,12 @@ POOL_FACTOR = 4
 
 
 @dataclass(frozen=True)
+class Filters:
+    as_of: date | None = None  # reference date for relative expressions ("hier", "last week")
+    sources: tuple[str, ...] = ()  # keep only these sources (exact names)
+
+
+@dataclass(frozen=True)
 class Retrieval:
     """Passages in fused order; each `score` is the question's cosine similarity to it."""
 
@@ -33,12 +39,7 @@ class Retrieval:
     language: str
     passages: list[Passage]
     date_range: DateRange | None = None
-
-
-@dataclass(frozen=True)
-class Filters:
-    as_of: date | None = None  # reference date for relative expressions ("hier", "last week")
-    sources: tuple[str, ...] = ()  # keep only these sources (exact names)
+    filters: Filters = Filters()  # what it was asked with, to ask again wider
 
 
 class HybridRetriever:
@@ -60,7 +61,7 @@ class HybridRetriever:
         filters = filters or Filters()
         language = question_language(question)
         if not question.strip() or self.lexical.live() == 0:
-            return Retrieval(question, language, [])
+            return Retrieval(question, language, [], filters=filters)
         given = filters.as_of or self.settings.as_of
         today = given or date.today()
         date_range = find_date_range(question, today)
@@ -83,7 +84,7 @@ class HybridRetriever:
                 self.settings.recency_weight,
             )
         chosen = self._choose(fused, vector, k)
-        return Retrieval(question, language, chosen, date_range)
+        return Retrieval(question, language, chosen, date_range, filters)
 
     def _rankings(
         self,

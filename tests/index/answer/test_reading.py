@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from index.answer.reading import candidates, latest_first, reader_answer
+from index.answer.reading import candidates, in_period_first, latest_first, reader_answer
 from index.reading import Span, title_head
 from index.records import Passage
-from index.retrieval import Retrieval
+from index.retrieval import DateRange, Retrieval
 from tests.conftest import make_passage, make_settings
 
 NOBEL = (
@@ -143,6 +143,26 @@ def test_a_state_question_takes_the_latest_close_answer(tmp_path: Path) -> None:
     # Beyond the slack, or below the refusal threshold, the surer span stays first.
     assert latest_first(found, slack=1.0, floor=1.0)[0].passage.article_id == "pm-2016"
     assert latest_first(found, slack=3.0, floor=5.0)[0].passage.article_id == "pm-2016"
+
+
+def test_a_question_about_a_period_takes_a_close_answer_published_then(tmp_path: Path) -> None:
+    s = make_settings(tmp_path, reader_retrieval_weight=0.0, reader_refusal_threshold=1.0)
+    earlier = make_passage(
+        "Stephen Cummings gagne la septième étape.", "etape-7", published_at=date(2016, 7, 8)
+    )
+    yesterday = make_passage(
+        "Tom Dumoulin gagne la neuvième étape.", "etape-9", published_at=date(2016, 7, 10)
+    )
+    r = retrieval(earlier, yesterday)
+    found = candidates("q", r, Finder({"Stephen Cummings": 6.0, "Tom Dumoulin": 4.0}), s)
+    hier = DateRange(date(2016, 7, 10), date(2016, 7, 10), "hier")
+    chosen = in_period_first(found, hier, slack=3.0, floor=s.reader_refusal_threshold)
+    assert reader_answer("q", "fr", r, chosen, s).span == "Tom Dumoulin"
+    # Beyond the slack, below the floor, or with nothing published then, the surer span stays.
+    assert in_period_first(found, hier, slack=1.0, floor=1.0)[0].passage.article_id == "etape-7"
+    assert in_period_first(found, hier, slack=3.0, floor=5.0)[0].passage.article_id == "etape-7"
+    before = DateRange(date(2016, 6, 1), date(2016, 6, 30), "en juin 2016")
+    assert in_period_first(found, before, slack=9.0, floor=1.0) == found
 
 
 class TitleFinder(Finder):

@@ -1,0 +1,142 @@
+"""Who holds an office on a date: the role a question asks about, where an article names the
+role as held then, and the holder the latest such article names (a reader that reads by string
+search here; the real reader and index are in test_roles_model.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from index.answer import Answerer
+from index.answer.roles import Role, asked_role, latest_holder, mention_spans
+from index.engine import NewsIndex
+from index.retrieval import DateRange
+from ingest.pipeline import Ingestor
+from tests.conftest import make_passage, write_jsonl
+from tests.index.answer.test_reading import Finder
+
+ROCARD = make_passage(
+    "L'ancien Premier ministre Michel Rocard est mort samedi à Paris.",
+    "rocard",
+    published_at=date(2016, 7, 3),
+    score=0.9,
+)
+VALLS = make_passage(
+    "Le Parquet évoque 84 morts. Le Premier ministre, Manuel Valls, a réuni la cellule de crise.",
+    "nice",
+    published_at=date(2016, 7, 14),
+    score=0.8,
+)
+CAZENEUVE = make_passage(
+    "« La menace reste élevée », a déclaré le Premier ministre Bernard Cazeneuve à Lille.",
+    "lille",
+    published_at=date(2017, 2, 16),
+    score=0.8,
+)
+NAMES = {"Michel Rocard": 6.0, "Manuel Valls": 1.0, "Bernard Cazeneuve": -2.0}
+
+
+def test_a_who_is_the_question_names_a_role_and_its_places() -> None:
+    assert asked_role("Qui est le Premier ministre français ?") == Role(
+        "premier", ("ministr",), ("franc",)
+    )
+    assert asked_role("C'est qui le ministre de l'Intérieur en France actuellement ?") == Role(
+        "ministr", ("interieur",), ("franc",)
+    )
+    # A complement names the role ("du Brésil"); the asked period is no part of it.
+    assert asked_role("Qui est le président du Brésil ?") == Role("president", ("bresil",), ())
+    assert asked_role("Qui était Premier ministre en juillet 2016 ?", "en juillet 2016") == Role(
+        "premier", ("ministr",), ()
+    )
+    assert asked_role("Who is the current president of the United States?") is not None
+    for other in ("Quel est le prix du pétrole ?", "Qui a gagné le Tour ?", "Bonjour"):
+        assert asked_role(other) is None
+
+
+def test_a_mention_names_the_role_as_held_not_as_it_was_or_will_be() -> None:
+    pm = asked_role("Qui est le Premier ministre ?")
+    assert pm is not None
+    text = VALLS.text
+    (found,) = mention_spans(text, "", pm)
+    assert text[found[0] : found[1]] == "Premier ministre"
+    assert not mention_spans(ROCARD.text, "", pm)  # "l'ancien Premier ministre"
+    us = asked_role("Qui est le président des États-Unis ?")
+    assert us is not None
+    assert mention_spans("Barack Obama, président des États-Unis, a parlé.", "", us)
+    assert not mention_spans("Donald Trump, président élu des États-Unis, a parlé.", "", us)
+    assert not mention_spans("Donald Trump sera le 45e président des États-Unis.", "", us)
+    head = asked_role("Qui est le chef de l'État ?")
+    assert head is not None
+    assert not mention_spans("Le chef d'état-major Pierre de Villiers a démissionné.", "", head)
+
+
+def test_place_words_may_stand_anywhere_but_other_words_close_to_the_role() -> None:
+    uk = asked_role("Qui est le Premier ministre britannique ?")
+    un = asked_role("Qui est le secrétaire général de l'ONU ?")
+    assert uk is not None and un is not None
+    cameron = "Le Premier ministre, David Cameron, a rendu hommage à la députée."
+    assert mention_spans(cameron, "Royaume-Uni : la députée britannique Jo Cox tuée", uk)
+    assert not mention_spans(cameron, "France : un camion fonce sur la foule", uk)
+    party = "Le secrétaire général du parti, réuni à Bujumbura, répond à l'ONU."
+    assert not mention_spans(party, "", un)
+    assert mention_spans("Le secrétaire général de l'ONU Ban Ki-moon appelle au calme.", "", un)
+
+
+def test_the_latest_article_naming_a_holder_beside_the_role_wins() -> None:
+    pm = asked_role("Qui est le Premier ministre ?")
+    assert pm is not None
+    passages = [ROCARD, VALLS, CAZENEUVE]
+    holder = latest_holder("q", pm, passages, None, Finder(NAMES), weight=10.0)
+    assert holder is not None and holder.span_text == "Bernard Cazeneuve"
+    assert holder.score == -2.0 + 10.0 * 0.8  # its margin and its passage's cosine
+    # Within an asked period, the latest article of that period.
+    july = DateRange(date(2016, 7, 1), date(2016, 7, 31), "en juillet 2016")
+    holder = latest_holder("q", pm, passages, july, Finder(NAMES), weight=10.0)
+    assert holder is not None and holder.span_text == "Manuel Valls"
+    # Undated passages cannot say who held it when; an encyclopedia gets no holder.
+    undated = [make_passage(p.text, p.article_id, published_at=None) for p in passages]
+    assert latest_holder("q", pm, undated, None, Finder(NAMES), weight=10.0) is None
+
+
+def test_a_name_away_from_the_role_is_no_holder() -> None:
+    pm = asked_role("Qui est le Premier ministre ?")
+    assert pm is not None
+    away = make_passage(
+        "Le Premier ministre a reçu à Matignon le maire de Lille, Martine Aubry.",
+        "matignon",
+        published_at=date(2017, 3, 1),
+    )
+    reader = Finder({**NAMES, "Martine Aubry": 8.0})
+    holder = latest_holder("q", pm, [VALLS, away], None, reader, weight=0.0)
+    assert holder is not None and holder.passage.article_id == "nice"
+
+
+def test_the_answer_names_the_holder_on_the_date_asked(
+    fake_index: NewsIndex, tmp_path: Path
+) -> None:
+    """Through the answerer, over an index (bag-of-words embedder): the holder's span replaces
+    the reader's favourite, and the refusal still weighs the passages read as before."""
+    records = [
+        {"id": p.article_id, "title": t, "text": p.text, "published_at": str(p.published_at)}
+        for p, t in (
+            (ROCARD, "Mort de l'ancien Premier ministre Michel Rocard"),
+            (VALLS, "Attentat de Nice"),
+            (CAZENEUVE, "Lille : la menace terroriste reste élevée"),
+        )
+    ]
+    Ingestor(fake_index.settings, fake_index).run([str(write_jsonl(tmp_path / "c.jsonl", records))])
+    fake_index.sync_lexical()
+    settings = fake_index.settings.model_copy(
+        update={"reader_retrieval_weight": 0.0, "reader_refusal_threshold": 3.0}
+    )
+    answerer = Answerer(settings, fake_index, reader=Finder(NAMES))
+    question = "Qui est le Premier ministre ?"
+    assert answerer.answer(question, as_of=date(2017, 3, 1)).span == "Bernard Cazeneuve"
+    assert answerer.answer(question, as_of=date(2016, 8, 1)).span == "Manuel Valls"
+    # Without the holder search the reader's favourite, the obituary's name, would win.
+    off = Answerer(settings.model_copy(update={"reader_role_breadth": 0}), fake_index,
+                   reader=Finder(NAMES))  # fmt: skip
+    assert off.answer(question, as_of=date(2017, 3, 1)).span == "Michel Rocard"
+    # The best span of the passages read is what says whether the archive answers at all.
+    sure = settings.model_copy(update={"reader_refusal_threshold": 7.0})
+    assert Answerer(sure, fake_index, reader=Finder(NAMES)).answer(question).refused
