@@ -153,7 +153,9 @@ def _fit(upper: Any, features: list[Feature], recipe: Recipe, epochs: int) -> di
         return max(0.0, (steps - step) / max(1, steps - warmup))
 
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
-    average_from = steps - int(steps * recipe.tail_average) if recipe.tail_average > 0 else None
+    average_from = (
+        steps - max(1, int(steps * recipe.tail_average)) if recipe.tail_average > 0 else None
+    )
     average: dict[str, Any] | None = None
     averaged = 0
     upper.train()

@@ -67,3 +67,20 @@ def test_every_layer_can_be_trained(tmp_path: Path) -> None:
     assert weights_figures(out)["first_trained_layer"] == 0
     assert weights_figures(out)["window_tokens"] == 384
     _reads(tmp_path, out)
+
+
+@pytest.mark.model
+def test_averaged_weights_and_more_same_article_negatives_train_too(tmp_path: Path) -> None:
+    out = tmp_path / "reader.safetensors"
+    run = subprocess.run(
+        [sys.executable, "-m", "index.training", "--epochs", "1", "--out", str(out), "--limit",
+         "4", "--same-article-share", "1", "--tail-average", "0.5"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        env={"NEWSQA_CACHE_DIR": str(MODEL_CACHE), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    # The last weights are scored too, so that the average is chosen on figures.
+    assert "validation with the last weights, not averaged: exact_match" in run.stdout
+    figures = weights_figures(out)
+    assert figures["tail_average"] == 0.5 and figures["same_article_share"] == 1.0
+    _reads(tmp_path, out)
