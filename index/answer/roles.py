@@ -54,6 +54,7 @@ NEAR = 4  # words between the role's head and its other words in a mention
 BEFORE = 4  # words before the head where "ancien" or "sera" rules a mention out
 ARTICLES = 5  # the latest articles naming the role whose mentions the reader reads
 MENTIONS = 2  # mentions read per article
+ARTICLES_PER_READ = 2  # articles whose mentions go to the reader in one call
 GAP_CHARS = 24  # at most this between a mention and its holder's name
 # What may stand between them: "le ministre de l'Intérieur, Bruno Le Roux", "Bruno Le Roux,
 # l'actuel ministre de l'Intérieur", "M. Valls".
@@ -141,25 +142,26 @@ def latest_holder(
     mention ("le Premier ministre, Manuel Valls," or "Castaner, le ministre de l'Intérieur").
     Its score is the span's margin plus `weight` x the passage's cosine. Undated passages
     cannot say who held the role when, so they are left out."""
-    read: list[tuple[Passage, tuple[int, int], tuple[int, int]]] = []  # passage, mention, sentence
-    articles: list[str] = []
+    Mention = tuple[Passage, tuple[int, int], tuple[int, int]]  # passage, mention, sentence
+    by_article: dict[str, list[Mention]] = {}
     dated = [p for p in passages if p.published_at and (not period or period.holds(p.published_at))]
     for p in sorted(dated, key=lambda p: p.published_at or date.min, reverse=True):
-        if p.article_id in articles or len(articles) == ARTICLES:
+        if p.article_id in by_article or len(by_article) == ARTICLES:
             continue
         mentions = mention_spans(p.text, p.title, role)[:MENTIONS]
         if mentions:
-            articles.append(p.article_id)
-            read += [(p, m, sentence_around(p, *m)) for m in mentions]
-    if not read:
-        return None
-    spans = reader.read(question, [p.text[a:b] for p, _, (a, b) in read])
-    for (p, mention, (a, _)), span in zip(read, spans, strict=True):
-        if span is None:
-            continue
-        moved = Span(span.start + a, span.end + a, span.score, span.null)
-        if _beside(p.text, (moved.start, moved.end), mention, role):
-            return Candidate(p, moved, span.margin + weight * p.score)
+            by_article[p.article_id] = [(p, m, sentence_around(p, *m)) for m in mentions]
+    latest_first = list(by_article.values())
+    # Read a few articles at a time: the latest one usually names the holder.
+    for at in range(0, len(latest_first), ARTICLES_PER_READ):
+        read = [m for article in latest_first[at : at + ARTICLES_PER_READ] for m in article]
+        spans = reader.read(question, [p.text[a:b] for p, _, (a, b) in read])
+        for (p, mention, (a, _)), span in zip(read, spans, strict=True):
+            if span is None:
+                continue
+            moved = Span(span.start + a, span.end + a, span.score, span.null)
+            if _beside(p.text, (moved.start, moved.end), mention, role):
+                return Candidate(p, moved, span.margin + weight * p.score)
     return None
 
 
