@@ -14,7 +14,7 @@ from typing import Any
 
 Span = tuple[int, int]
 
-_WORD = re.compile(r"\w+")
+WORD = re.compile(r"\w+")  # a word as `tokenize` sees it
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 _STEMMERS = {"fr": "french", "en": "english"}
 QUESTION_WORDS = (
@@ -113,7 +113,7 @@ def tokenize(text: str, lang: str = "fr") -> list[str]:
 
     Folding first makes accented and bare spellings stem alike ("Élysée", "elysee")."""
     stop = _stopwords()
-    words = [w for w in _WORD.findall(fold(text)) if w not in stop]
+    words = [w for w in WORD.findall(fold(text)) if w not in stop]
     return list(_stemmer(lang).stemWords(words))
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from index.answer import Answerer
-from index.answer.roles import Role, asked_role, latest_holder, mention_spans
+from index.answer.roles import asked_role, latest_holder, mention_spans
 from index.engine import NewsIndex
 from index.retrieval import DateRange
 from ingest.pipeline import Ingestor
@@ -36,21 +38,39 @@ CAZENEUVE = make_passage(
 NAMES = {"Michel Rocard": 6.0, "Manuel Valls": 1.0, "Bernard Cazeneuve": -2.0}
 
 
+def _parts(question: str, period: str = "") -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    role = asked_role(question, period)
+    assert role is not None, question
+    return role.head, role.words, role.places
+
+
 def test_a_who_is_the_question_names_a_role_and_its_places() -> None:
-    assert asked_role("Qui est le Premier ministre français ?") == Role(
-        "premier", ("ministr",), ("franc",)
+    assert _parts("Qui est le Premier ministre français ?") == ("premier", ("ministr",), ("franc",))
+    assert _parts("C'est qui le ministre de l'Intérieur en France actuellement ?") == (
+        "ministr",
+        ("interieur",),
+        ("franc",),
     )
-    assert asked_role("C'est qui le ministre de l'Intérieur en France actuellement ?") == Role(
-        "ministr", ("interieur",), ("franc",)
+    # A complement names the office ("du Brésil"); the asked period is no part of it.
+    assert _parts("Qui est le président du Brésil ?") == ("president", ("bresil",), ())
+    assert _parts("Qui était Premier ministre en juillet 2016 ?", "en juillet 2016") == (
+        "premier",
+        ("ministr",),
+        (),
     )
-    # A complement names the role ("du Brésil"); the asked period is no part of it.
-    assert asked_role("Qui est le président du Brésil ?") == Role("president", ("bresil",), ())
-    assert asked_role("Qui était Premier ministre en juillet 2016 ?", "en juillet 2016") == Role(
-        "premier", ("ministr",), ()
-    )
-    assert asked_role("Who is the current president of the United States?") is not None
-    for other in ("Quel est le prix du pétrole ?", "Qui a gagné le Tour ?", "Bonjour"):
-        assert asked_role(other) is None
+    assert _parts("Qui est ministre de la Justice ?")[0] == "ministr"
+    assert _parts("Who is the current president of the United States?")[0] == "president"
+    for other in (
+        "Quel est le prix du pétrole ?",
+        "Qui a gagné le Tour ?",
+        "Bonjour",
+        "Qui est Emmanuel Macron ?",  # a name, not an office
+        "Qui est mort ?",
+        "Qui sont les candidats à la présidentielle ?",  # several holders
+        "Qui est-ce qui a gagné le Tour ?",
+        "Qui est ?",
+    ):
+        assert asked_role(other) is None, other
 
 
 def test_a_mention_names_the_role_as_held_not_as_it_was_or_will_be() -> None:
@@ -68,6 +88,9 @@ def test_a_mention_names_the_role_as_held_not_as_it_was_or_will_be() -> None:
     head = asked_role("Qui est le chef de l'État ?")
     assert head is not None
     assert not mention_spans("Le chef d'état-major Pierre de Villiers a démissionné.", "", head)
+    assert not mention_spans("Le vice-président américain Joe Biden est à Kiev.", "", us)
+    # "candidat" a few words before is no "ancien": the office there is held.
+    assert mention_spans("Le candidat a critiqué le Premier ministre Manuel Valls.", "", pm)
 
 
 def test_place_words_may_stand_anywhere_but_other_words_close_to_the_role() -> None:
@@ -96,6 +119,28 @@ def test_the_latest_article_naming_a_holder_beside_the_role_wins() -> None:
     # Undated passages cannot say who held it when; an encyclopedia gets no holder.
     undated = [make_passage(p.text, p.article_id, published_at=None) for p in passages]
     assert latest_holder("q", pm, undated, None, Finder(NAMES), weight=10.0) is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Selon Marine Le Pen, le Premier ministre a menti sur le budget.",
+        "Interrogé par Jean-Jacques Bourdin, le Premier ministre a refusé de répondre.",
+        "Le Premier ministre, jeudi, a annoncé un plan pour l'emploi.",
+    ],
+)
+def test_a_name_near_the_role_but_not_its_title_is_no_holder(sentence: str) -> None:
+    pm = asked_role("Qui est le Premier ministre ?")
+    assert pm is not None
+    names = {"Marine Le Pen": 5.0, "Jean-Jacques Bourdin": 5.0, "jeudi": 5.0}
+    later = make_passage(sentence, "later", published_at=date(2017, 3, 1))
+    holder = latest_holder("q", pm, [VALLS, later], None, Finder(names | NAMES), weight=0.0)
+    assert holder is not None and holder.passage.article_id == "nice"
+    apposed = make_passage("Bruno Le Roux, l'actuel ministre de l'Intérieur français, a parlé.")
+    interior = asked_role("Qui est le ministre de l'Intérieur français ?")
+    assert interior is not None
+    found = latest_holder("q", interior, [apposed], None, Finder({"Bruno Le Roux": 1.0}), 0.0)
+    assert found is not None and found.span_text == "Bruno Le Roux"
 
 
 def test_a_name_away_from_the_role_is_no_holder() -> None:
@@ -133,6 +178,9 @@ def test_the_answer_names_the_holder_on_the_date_asked(
     question = "Qui est le Premier ministre ?"
     assert answerer.answer(question, as_of=date(2017, 3, 1)).span == "Bernard Cazeneuve"
     assert answerer.answer(question, as_of=date(2016, 8, 1)).span == "Manuel Valls"
+    # "aujourd'hui" is a period of one day, yet it asks who holds the office now.
+    today = "Qui est le Premier ministre aujourd'hui ?"
+    assert answerer.answer(today, as_of=date(2017, 3, 1)).span == "Bernard Cazeneuve"
     # Without the holder search the reader's favourite, the obituary's name, would win.
     off = Answerer(settings.model_copy(update={"reader_role_breadth": 0}), fake_index,
                    reader=Finder(NAMES))  # fmt: skip
