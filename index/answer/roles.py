@@ -58,7 +58,9 @@ _PLACE = frozenset({"en", "in", "au", "aux"})
 # Offices written with a capital by convention; any other capitalized word after a bare "qui
 # est" is a name ("Qui est Emmanuel Macron ?"), not an office.
 _CAPITALIZED_OFFICES = frozenset({"premier", "prime"})
-NEAR = 4  # words between the office's head and its other words in a mention, beyond its own
+# A verb after a bare "qui est" / "who was": "devenu", "élue", "awarded".
+_PARTICIPLE = re.compile(r"(?:é|ée|és|ées|u|ue|us|ed)$")
+NEAR = 4  # words between the office's head and its other words in a mention, at least
 ARTICLES = 5  # the latest articles naming the office whose mentions the reader reads
 MENTIONS = 2  # mentions read per article
 ARTICLES_PER_READ = 2  # articles whose mentions go to the reader in one call
@@ -73,7 +75,7 @@ class Role:
     head: str  # the office's first word, folded, without plural or feminine ending
     words: tuple[str, ...]  # stems of its other words, which a mention has close to the head
     places: tuple[str, ...]  # stems of place words ("en France", "britannique"): anywhere
-    length: int = 1  # words the office spans in the question, small ones included
+    length: int = 1  # words from the head to its last other word in the question ("de", "l'" too)
 
 
 def asked_role(question: str, period_text: str = "") -> Role | None:
@@ -84,25 +86,26 @@ def asked_role(question: str, period_text: str = "") -> Role | None:
     if found is None:
         return None
     words = WORD.findall(found["office"])
-    if not found["article"] and (len(words) < 2 or not _lower_case(question, words[0])):
-        return None  # "Qui est Emmanuel Macron ?", "Qui est mort ?"
+    if not found["article"] and not _bare_office(question, words):
+        return None  # "Qui est Emmanuel Macron ?", "Qui est mort ?", "Qui est devenu …"
     head = ""
     others: list[str] = []
     places: list[str] = []
-    previous = ""
-    for word in words:
+    previous, start, end = "", 0, 0
+    for at, word in enumerate(words):
         stems = [s for s in tokenize(word) if s not in _WHEN and not s.isdigit()]
         if stems and not head:
-            head = _bare(word)
+            head, start, end = _bare(word), at, at + 1
         elif stems:
             place = previous in _PLACE or (
                 _NATIONALITY.search(word) is not None and previous not in _COMPLEMENT
             )
             (places if place else others).append(stems[0])
+            end = end if place else at + 1
         previous = word
     if not head:
         return None
-    return Role(head, tuple(others), tuple(places), len(words))
+    return Role(head, tuple(others), tuple(places), end - start)
 
 
 def mention_spans(text: str, title: str, role: Role) -> list[tuple[int, int]]:
@@ -114,7 +117,7 @@ def mention_spans(text: str, title: str, role: Role) -> list[tuple[int, int]]:
     stems = [(tokenize(w) or [""])[0] for w, _, _ in words]
     if not all(p in stems or p in tokenize(title) for p in role.places):
         return []
-    near = NEAR + role.length - 1
+    near = max(NEAR, role.length)
     spans = []
     for at, (word, start, _) in enumerate(words):
         if _bare(word) != role.head or folded[start - 1 : start] == "-":
@@ -205,15 +208,15 @@ def _after_places(rest: str, role: Role) -> str:
     return rest.lstrip()
 
 
-def _lower_case(question: str, folded_word: str) -> bool:
-    """Whether the question writes this word in lower case (or it is an office written with a
-    capital by convention)."""
-    if folded_word in _CAPITALIZED_OFFICES:
+def _bare_office(question: str, words: list[str]) -> bool:
+    """Whether words after a bare "qui est" (no article) name an office ("ministre de la
+    Justice", "Premier ministre") rather than a person or a verb."""
+    if len(words) < 2:
+        return False
+    first = next((m.group() for m in WORD.finditer(question) if fold(m.group()) == words[0]), "")
+    if words[0] in _CAPITALIZED_OFFICES:
         return True
-    for match in WORD.finditer(question):
-        if fold(match.group()) == folded_word:
-            return match.group()[:1].islower()
-    return True
+    return first[:1].islower() and not _PARTICIPLE.search(first.lower())
 
 
 def _bare(word: str) -> str:

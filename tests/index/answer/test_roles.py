@@ -69,6 +69,8 @@ def test_a_who_is_the_question_names_a_role_and_its_places() -> None:
         "Qui sont les candidats à la présidentielle ?",  # several holders
         "Qui est-ce qui a gagné le Tour ?",
         "Qui est ?",
+        "Qui est devenu Premier ministre du Royaume-Uni en 2022 ?",  # a verb
+        "Who was awarded the Nobel Prize in Literature in 2016?",
     ):
         assert asked_role(other) is None, other
 
@@ -89,6 +91,11 @@ def test_a_mention_names_the_role_as_held_not_as_it_was_or_will_be() -> None:
     assert head is not None
     assert not mention_spans("Le chef d'état-major Pierre de Villiers a démissionné.", "", head)
     assert not mention_spans("Le vice-président américain Joe Biden est à Kiev.", "", us)
+    # A long office is looked for over as many words as the question gives it.
+    ecb = asked_role("Qui est le président de la Banque centrale européenne ?")
+    assert ecb is not None
+    assert mention_spans("Le président de la Banque centrale européenne, Mario Draghi, a parlé.",
+                         "", ecb)  # fmt: skip
     # "candidat" a few words before is no "ancien": the office there is held.
     assert mention_spans("Le candidat a critiqué le Premier ministre Manuel Valls.", "", pm)
 
