@@ -20,7 +20,7 @@ from index.answer.reading import Candidate, SpanReader, sentence_around
 from index.reading import Span
 from index.records import Passage
 from index.retrieval import DateRange
-from index.text import WORD, fold, fold_keeping_offsets, original_span, tokenize
+from index.text import WORD, fold, fold_keeping_offsets, original_span, sentence_spans, tokenize
 
 # "qui est le", "c'est qui la", "qui était", "who is the", "who was the" + the office; one
 # holder is asked for, so "qui sont les …" is not such a question.
@@ -42,10 +42,30 @@ _NOT_NOW_JUST_BEFORE = frozenset(
     {"ancien", "ancienne", "ex", "former", "feu", "late", "futur", "future", "prochain",
      "prochaine", "next", "defunt", "defunte"}
 )  # fmt: skip
-# A few words before it: "sera le 45e président", "qui vont élire le président".
-_NOT_NOW_BEFORE = frozenset({"sera", "seront", "serait", "deviendra", "elire", "will", "would"})
-# Inside or just after it: chosen but not in office yet ("le président élu").
-_NOT_NOW_AFTER = frozenset({"elu", "elue", "designe", "designee", "pressenti", "elect"})
+# A few words before it: "sera le 45e président", "qui vont élire le président", "pour
+# remplacer le chef de l'armée".
+_NOT_NOW_BEFORE = frozenset(
+    {"sera", "seront", "serait", "deviendra", "elire", "will", "would", "remplacer", "remplace",
+     "succede", "succeder", "replace", "replaces", "succeeds", "deputy", "vice"}
+)  # fmt: skip
+# Just after it: not in office yet, or no longer ("le président élu", "la présidente
+# destituée"), or not the office itself ("le secrétaire général adjoint").
+_NOT_NOW_AFTER = frozenset(
+    {"elu", "elue", "designe", "designee", "pressenti", "elect", "sortant", "sortante",
+     "destitue", "destituee", "dechu", "dechue", "adjoint", "adjointe", "suppleant"}
+)  # fmt: skip
+# The words before an office that make it another noun's complement: "du", "de la", "au".
+_OF_ANOTHER = frozenset({"du", "au", "aux", "des"})
+_OF_THE = frozenset({("de", "la"), ("de", "l"), ("a", "la"), ("of", "the")})
+# People named by their tie to an office holder: "l'épouse du Premier ministre, Penelope Fillon".
+_ATTACHED_PEOPLE = frozenset(
+    {"compagne", "compagnon", "epouse", "epoux", "femme", "mari", "fils", "fille", "frere",
+     "soeur", "conseiller", "conseillere", "directeur", "directrice", "cabinet", "porte",
+     "secretaire", "adjoint", "adjointe", "collaborateur", "collaboratrice", "assistant",
+     "assistante", "proche", "avocat", "avocate", "entourage", "successeur", "predecesseur",
+     "rival", "adversaire", "opposant", "wife", "husband", "adviser", "advisor", "spokesman",
+     "spokeswoman", "deputy", "aide", "son", "daughter"}
+)  # fmt: skip
 # A nationality adjective ("français", "américain") qualifies the office without being its
 # name; news often leaves it out ("le Premier ministre Manuel Valls").
 _NATIONALITY = re.compile(
@@ -108,33 +128,60 @@ def asked_role(question: str, period_text: str = "") -> Role | None:
     return Role(head, tuple(others), tuple(places), end - start)
 
 
-def mention_spans(text: str, title: str, role: Role) -> list[tuple[int, int]]:
-    """Character ranges of `text` where the office is named as held: its head with its other
-    words close by (place words may stand anywhere in the text or title), not after "ancien"
-    nor before "élu", and not part of a longer word ("vice-président", "chef d'état-major")."""
+def mention_spans(text: str, title: str, role: Role, lang: str = "") -> list[tuple[int, int]]:
+    """Character ranges of `text` where the office is named as held: its head, then its other
+    words close after it with nothing else between them ("le ministre de l'Intérieur", not "le
+    ministre allemand des Finances" nor "le secrétaire général adjoint"), its place words in the
+    same sentence or the title; not after "ancien" or "remplacer", not before "élu", and not
+    part of a longer word ("vice-président", "chef d'état-major")."""
     folded, origin = fold_keeping_offsets(text)
     words = [(m.group(), m.start(), m.end()) for m in WORD.finditer(folded)]
     stems = [(tokenize(w) or [""])[0] for w, _, _ in words]
-    if not all(p in stems or p in tokenize(title) for p in role.places):
-        return []
+    titled = set(tokenize(title))
     near = max(NEAR, role.length)
     spans = []
     for at, (word, start, _) in enumerate(words):
         if _bare(word) != role.head or folded[start - 1 : start] == "-":
             continue
-        around = range(max(0, at - near), min(len(words), at + near + 1))
-        if not all(any(stems[i] == w for i in around) for w in role.words):
+        after_head = range(at + 1, min(len(words), at + near + 1))
+        if not all(any(stems[i] == w for i in after_head) for w in role.words):
             continue
-        last = max([at, *(i for i in around if i > at and stems[i] in role.words)])
-        just_before = {w for w, _, _ in words[max(0, at - 2) : at]}
-        before = {w for w, _, _ in words[max(0, at - 4) : at]}
-        after = {w for w, _, _ in words[at + 1 : last + 2]}
-        if just_before & _NOT_NOW_JUST_BEFORE or before & _NOT_NOW_BEFORE:
+        last = max([at, *(i for i in after_head if stems[i] in role.words)])
+        inside = range(at + 1, last)
+        if any(stems[i] and stems[i] not in role.words + role.places for i in inside):
             continue
-        if after & _NOT_NOW_AFTER or folded[words[last][2] : words[last][2] + 1] == "-":
+        preceding = [w for w, _, _ in words[max(0, at - 4) : at]]
+        if set(preceding[-2:]) & _NOT_NOW_JUST_BEFORE or set(preceding) & _NOT_NOW_BEFORE:
             continue
-        spans.append(original_span(text, origin, start, words[last][2]))
+        following = {w for w, _, _ in words[last + 1 : last + 2]}
+        if following & _NOT_NOW_AFTER or folded[words[last][2] : words[last][2] + 1] == "-":
+            continue
+        found = original_span(text, origin, start, words[last][2])
+        if role.places:
+            a, b = _sentence_of(text, found, lang)
+            if not set(role.places) <= set(tokenize(text[a:b])) | titled:
+                continue
+        spans.append(found)
     return spans
+
+
+def _depends_on_another_noun(preceding: list[str]) -> bool:
+    """Whether the office is the complement of someone else ("la compagne du président", "le
+    directeur de cabinet du ministre", "le secrétaire d'État auprès du ministre"): a name in
+    apposition there is that person's. ("Un communiqué du ministre, Bruno Le Roux," is his.)"""
+    if "aupres" in preceding:
+        return True  # "le secrétaire d'État auprès du ministre"
+    for cut in range(len(preceding) - 1, 0, -1):
+        if preceding[cut] in _OF_ANOTHER or tuple(preceding[cut - 1 : cut + 1]) in _OF_THE:
+            return bool(set(preceding[:cut]) & _ATTACHED_PEOPLE)
+    return False
+
+
+def _sentence_of(text: str, span: tuple[int, int], lang: str) -> tuple[int, int]:
+    for a, b in sentence_spans(text, lang) or [(0, len(text))]:
+        if a <= span[0] < b:
+            return a, b
+    return 0, len(text)
 
 
 def latest_holder(
@@ -156,7 +203,7 @@ def latest_holder(
     for p in sorted(dated, key=lambda p: p.published_at or date.min, reverse=True):
         if p.article_id in seen or len(articles) == ARTICLES:
             continue
-        mentions = mention_spans(p.text, p.title, role)[:MENTIONS]
+        mentions = mention_spans(p.text, p.title, role, p.lang or "fr")[:MENTIONS]
         if not mentions:
             continue
         seen.add(p.article_id)
@@ -186,6 +233,15 @@ def _names_holder(text: str, span: tuple[int, int], mention: tuple[int, int], ro
     name = text[span[0] : span[1]]
     if not name[:1].isupper():
         return False  # "le Premier ministre, jeudi, a annoncé"
+    before = WORD.findall(fold(text[max(0, mention[0] - 40) : mention[0]]))
+    if _depends_on_another_noun(before[-6:]):
+        # "le parti du président Emmanuel Macron" names him; in "la compagne du président,
+        # Julie Gayet," the name is the companion's: only a name right after the office counts.
+        between = text[mention[1] : span[0]] if span[0] >= mention[1] else ","
+        if "," in between or any(
+            (tokenize(w) or [""])[0] not in role.places for w in WORD.findall(fold(between))
+        ):
+            return False
     if span[0] >= mention[1]:
         gap = text[mention[1] : span[0]]
     elif span[1] <= mention[0]:

@@ -150,6 +150,48 @@ def test_a_name_near_the_role_but_not_its_title_is_no_holder(sentence: str) -> N
     assert found is not None and found.span_text == "Bruno Le Roux"
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("Qui est le président de la République ?",
+         "La compagne du président de la République, Julie Gayet, a parlé."),
+        ("Qui est le Premier ministre ?",
+         "La directrice de cabinet du Premier ministre, Véronique Bédague, a parlé."),
+        ("Qui est le ministre de l'Intérieur ?",
+         "Le secrétaire d'État auprès du ministre de l'Intérieur, Jean-Marie Le Guen, a parlé."),
+        ("Qui est le ministre des Finances ?",
+         "Le ministre allemand des Finances, Wolfgang Schäuble, a refusé."),
+        ("Qui est le secrétaire général de l'ONU ?",
+         "Le secrétaire général adjoint de l'ONU, Jan Eliasson, a parlé."),
+        ("Qui est le Premier ministre ?",
+         "Dès le premier tour, l'ancien ministre Bruno Le Maire a parlé."),
+        ("Qui est le Premier ministre ?",
+         "Bernard Cazeneuve succède au Premier ministre Manuel Valls, candidat."),
+        ("Qui est le Premier ministre britannique ?",
+         "Le Premier ministre Manuel Valls a parlé. Son homologue britannique est absent."),
+    ],
+)  # fmt: skip
+def test_someone_else_named_beside_the_office_is_no_holder(question: str, sentence: str) -> None:
+    role = asked_role(question)
+    assert role is not None
+    later = make_passage(sentence, "later", published_at=date(2017, 3, 1))
+    names = {n: 5.0 for n in ("Julie Gayet", "Véronique Bédague", "Jean-Marie Le Guen",
+                              "Wolfgang Schäuble", "Jan Eliasson", "Bruno Le Maire",
+                              "Manuel Valls")}  # fmt: skip
+    assert latest_holder("q", role, [later], None, Finder(names), weight=0.0) is None
+
+
+def test_a_name_the_office_belongs_to_is_a_holder_even_after_du() -> None:
+    interior = asked_role("Qui est le ministre de l'Intérieur ?")
+    assert interior is not None
+    statement = make_passage(
+        "Selon un communiqué du ministre de l'Intérieur, Bruno Le Roux, l'opération continue.",
+        published_at=date(2017, 2, 16),
+    )
+    found = latest_holder("q", interior, [statement], None, Finder({"Bruno Le Roux": 1.0}), 0.0)
+    assert found is not None and found.span_text == "Bruno Le Roux"
+
+
 def test_a_name_away_from_the_role_is_no_holder() -> None:
     pm = asked_role("Qui est le Premier ministre ?")
     assert pm is not None
