@@ -94,7 +94,7 @@ _BETWEEN = frozenset({"le", "la", "l", "the", "actuel", "actuelle", "current", "
 class Role:
     head: str  # the office's first word, folded, without plural or feminine ending
     words: tuple[str, ...]  # stems of its other words, which a mention has close to the head
-    places: tuple[str, ...]  # stems of place words ("en France", "britannique"): anywhere
+    places: tuple[str, ...]  # place words ("en France", "britannique"): in the sentence or title
     length: int = 1  # words from the head to its last other word in the question ("de", "l'" too)
 
 
