@@ -147,6 +147,16 @@ def sentence_spans(text: str, lang: str = "") -> list[Span]:
     return spans
 
 
+def sentences_holding(text: str, start: int, end: int, lang: str = "") -> Span:
+    """The sentence(s) of `text` that hold the characters from `start` to `end` (that very
+    range if none does)."""
+    spans = sentence_spans(text, lang) or [(0, len(text))]
+    holding = [(a, b) for a, b in spans if a < end and b > start]
+    if not holding:
+        return start, end
+    return holding[0][0], holding[-1][1]
+
+
 def strip_markers(text: str) -> str:
     """The text without its `[n]` markers (and the blanks before them)."""
     return _MARKER_WITH_SPACE.sub("", text)

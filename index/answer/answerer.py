@@ -182,13 +182,13 @@ class Answerer:
         s = self.settings
         period = retrieval.date_range
         role = asked_role(focus, period.text if period else "")
-        today = retrieval.filters.as_of or s.as_of or date.today()
-        if period is not None and (period.end is None or period.end >= today):
-            period = None  # "aujourd'hui", "cette année": who holds it now
         if role is None or s.reader_role_breadth == 0:
             return None
         if not any(p.published_at for p in retrieval.passages):
             return None  # an undated archive (an encyclopedia) cannot say who holds it when
+        today = retrieval.filters.as_of or s.as_of or date.today()
+        if period is not None and (period.end is None or period.end >= today):
+            period = None  # "aujourd'hui", "cette année": who holds it now
         wider = self.index.retrieve(retrieval.question, s.reader_role_breadth, retrieval.filters)
         return latest_holder(
             question,

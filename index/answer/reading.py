@@ -20,7 +20,7 @@ from index.reading import Span, title_head
 from index.records import Answer, Citation, Passage
 from index.retrieval import DateRange, Retrieval, years_named
 from index.settings import Settings
-from index.text import sentence_spans, strip_markers
+from index.text import sentences_holding, strip_markers
 
 
 class SpanReader(Protocol):
@@ -63,11 +63,10 @@ def latest_first(found: Sequence[Candidate], slack: float, floor: float) -> list
     """For a question about how things stand: among the spans within `slack` of the best and
     not below `floor`, the one from the most recently published article first (undated ones
     count as oldest)."""
-    close = [c for c in found if c.score >= max(found[0].score - slack, floor)]
+    close = _close(found, slack, floor)
     if not close:
         return list(found)
-    latest = max(close, key=lambda c: (c.passage.published_at or date.min, c.score))
-    return [latest, *(c for c in found if c is not latest)]
+    return _ahead(found, max(close, key=lambda c: (c.passage.published_at or date.min, c.score)))
 
 
 def in_period_first(
@@ -76,11 +75,22 @@ def in_period_first(
     """For a question about a period ("la semaine dernière", "en mars 2017"): among the spans
     within `slack` of the best and not below `floor`, the best one from an article published in
     that period first (undated articles are never in it)."""
-    close = [c for c in found if c.score >= max(found[0].score - slack, floor)] if found else []
-    inside = [c for c in close if c.passage.published_at and period.holds(c.passage.published_at)]
-    if not inside:
-        return list(found)
-    return [inside[0], *(c for c in found if c is not inside[0])]
+    inside = [
+        c
+        for c in _close(found, slack, floor)
+        if c.passage.published_at and period.holds(c.passage.published_at)
+    ]
+    return _ahead(found, inside[0]) if inside else list(found)
+
+
+def _close(found: Sequence[Candidate], slack: float, floor: float) -> list[Candidate]:
+    """The spans scoring within `slack` of the best (`found` is best first) and not below
+    `floor`."""
+    return [c for c in found if c.score >= max(found[0].score - slack, floor)]
+
+
+def _ahead(found: Sequence[Candidate], chosen: Candidate) -> list[Candidate]:
+    return [chosen, *(c for c in found if c is not chosen)]
 
 
 def reader_answer(
@@ -144,8 +154,4 @@ def _speaks_of(passage: Passage, years: set[str]) -> bool:
 
 def sentence_around(passage: Passage, start: int, end: int) -> tuple[int, int]:
     """The sentence(s) of the passage that hold the text from `start` to `end`."""
-    spans = sentence_spans(passage.text, passage.lang or "fr") or [(0, len(passage.text))]
-    holding = [(a, b) for a, b in spans if a < end and b > start]
-    if not holding:
-        return start, end
-    return holding[0][0], holding[-1][1]
+    return sentences_holding(passage.text, start, end, passage.lang or "fr")

@@ -20,7 +20,14 @@ from index.answer.reading import Candidate, SpanReader, sentence_around
 from index.reading import Span
 from index.records import Passage
 from index.retrieval import DateRange
-from index.text import WORD, fold, fold_keeping_offsets, original_span, sentence_spans, tokenize
+from index.text import (
+    WORD,
+    fold,
+    fold_keeping_offsets,
+    original_span,
+    sentences_holding,
+    tokenize,
+)
 
 # "qui est le", "c'est qui la", "qui était", "who is the", "who was the" + the office; one
 # holder is asked for, so "qui sont les …" is not such a question.
@@ -136,7 +143,7 @@ def mention_spans(text: str, title: str, role: Role, lang: str = "") -> list[tup
     part of a longer word ("vice-président", "chef d'état-major")."""
     folded, origin = fold_keeping_offsets(text)
     words = [(m.group(), m.start(), m.end()) for m in WORD.finditer(folded)]
-    stems = [(tokenize(w) or [""])[0] for w, _, _ in words]
+    stems = [_stem(w) for w, _, _ in words]
     titled = set(tokenize(title))
     near = max(NEAR, role.length)
     spans = []
@@ -158,7 +165,7 @@ def mention_spans(text: str, title: str, role: Role, lang: str = "") -> list[tup
             continue
         found = original_span(text, origin, start, words[last][2])
         if role.places:
-            a, b = _sentence_of(text, found, lang)
+            a, b = sentences_holding(text, *found, lang)
             if not set(role.places) <= set(tokenize(text[a:b])) | titled:
                 continue
         spans.append(found)
@@ -175,13 +182,6 @@ def _depends_on_another_noun(preceding: list[str]) -> bool:
         if preceding[cut] in _OF_ANOTHER or tuple(preceding[cut - 1 : cut + 1]) in _OF_THE:
             return bool(set(preceding[:cut]) & _ATTACHED_PEOPLE)
     return False
-
-
-def _sentence_of(text: str, span: tuple[int, int], lang: str) -> tuple[int, int]:
-    for a, b in sentence_spans(text, lang) or [(0, len(text))]:
-        if a <= span[0] < b:
-            return a, b
-    return 0, len(text)
 
 
 def latest_holder(
@@ -238,9 +238,7 @@ def _names_holder(text: str, span: tuple[int, int], mention: tuple[int, int], ro
         # "le parti du président Emmanuel Macron" names him; in "la compagne du président,
         # Julie Gayet," the name is the companion's: only a name right after the office counts.
         between = text[mention[1] : span[0]] if span[0] >= mention[1] else ","
-        if "," in between or any(
-            (tokenize(w) or [""])[0] not in role.places for w in WORD.findall(fold(between))
-        ):
+        if "," in between or any(_stem(w) not in role.places for w in WORD.findall(fold(between))):
             return False
     if span[0] >= mention[1]:
         gap = text[mention[1] : span[0]]
@@ -252,14 +250,12 @@ def _names_holder(text: str, span: tuple[int, int], mention: tuple[int, int], ro
     else:
         return False  # the span holds the office's own words
     words = WORD.findall(fold(gap))
-    return len(gap) <= GAP_CHARS and all(
-        w in _BETWEEN or (tokenize(w) or [""])[0] in role.places for w in words
-    )
+    return len(gap) <= GAP_CHARS and all(w in _BETWEEN or _stem(w) in role.places for w in words)
 
 
 def _after_places(rest: str, role: Role) -> str:
     """`rest` from its first character that is not a blank or one of the role's place words."""
-    while (word := re.match(r"\s*(\w+)", rest)) and (tokenize(word[1]) or [""])[0] in role.places:
+    while (word := re.match(r"\s*(\w+)", rest)) and _stem(word[1]) in role.places:
         rest = rest[word.end() :]
     return rest.lstrip()
 
@@ -273,6 +269,11 @@ def _bare_office(question: str, words: list[str]) -> bool:
     if words[0] in _CAPITALIZED_OFFICES:
         return True
     return first[:1].islower() and not _PARTICIPLE.search(first.lower())
+
+
+def _stem(word: str) -> str:
+    """A single word's stem, as `tokenize` makes it ("" for a stop word)."""
+    return (tokenize(word) or [""])[0]
 
 
 def _bare(word: str) -> str:
