@@ -18,10 +18,15 @@ from index.storage import timestamp
 from index.text import fold
 
 DAY_S = 86_400
-# "Qui est", "quel est le", "who is", "what is the current", "actuel": the answer is whatever
-# holds on the reference date, so the latest article that answers is the one to trust.
+# "Qui est", "quel pays est", "qui préside", "who is", "what is the current", "actuel", "tenant
+# du titre": the answer is whatever holds on the reference date, so the latest article that
+# answers is the one to trust.
 _STATE = re.compile(
-    r"^\s*(?:qui|quel(?:le)?s?|who|what|which)\s+(?:est|sont|is|are)\b"
+    r"^\s*(?:qui|quel(?:le)?s?|who|what|which)\s+(?:\w+\s+)?(?:est|sont|is|are)\b"
+    # "qui préside / dirige …": a present-tense role verb asks who holds it now
+    r"|^\s*(?:qui|who)\s+(?:preside|dirige|gouverne|commande|entraine|detient|"
+    r"leads|heads|runs|governs|rules|chairs|coaches|holds)\b"
+    r"|\b(?:tenant(?:e)?s?\s+du\s+titre|en\s+titre|title\s*holders?|reigning|defending\s+champions?)\b"
     r"|\b(?:actuel(?:le)?s?|actuellement|maintenant|en\s+ce\s+moment|current(?:ly)?|now|nowadays|"
     r"aujourd'hui|today|dernier(?:e|s|es)?\s+(?:vainqueur|gagnant|laureat|elu|president)|"
     r"latest|most\s+recent)\b"

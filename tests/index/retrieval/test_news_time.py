@@ -82,9 +82,13 @@ def test_a_question_naming_a_year_is_not_pushed_toward_recent_news(dated: NewsIn
 
 def test_state_questions_are_told_apart() -> None:
     for question in ("Qui est le Premier ministre ?", "Who is the president?",
-                     "Quel est le prix actuel du pétrole ?"):  # fmt: skip
+                     "Quel est le prix actuel du pétrole ?", "Qui préside la Corée du Sud ?",
+                     "Quel pays est le tenant du titre ?", "Who leads the party?",
+                     "Which team is the reigning champion?"):  # fmt: skip
         assert asks_current_state(question), question
-    for question in ("Qui a gagné l'Eurovision 2016 ?", "Pourquoi le pont s'est-il effondré ?"):
+    for question in ("Qui a gagné l'Eurovision 2016 ?", "Pourquoi le pont s'est-il effondré ?",
+                     "Qui présidait la Corée du Sud ?", "Qui préside la Corée du Sud en 2016 ?",
+                     "Quel pays a gagné l'Eurovision ?"):  # fmt: skip
         assert not asks_current_state(question), question
 
 
