@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import chromadb.errors
+import numpy as np
 
 from index.embedding import Embedder, model_label
 from index.records import CorpusStats, Passage
@@ -99,22 +100,28 @@ class NewsIndex:
         return self._retriever
 
     def retrieve(
-        self, question: str, k: int | None = None, filters: Filters | None = None
+        self,
+        question: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        vector: np.ndarray | None = None,
     ) -> Retrieval:
+        """The `k` best passages (`search_k` by default); `vector`, when given, is the
+        question's embedding from an earlier retrieval of it."""
         k = k or self.settings.search_k
         # One retrieval at a time: a reload swaps the store under the bot's threads.
         with self._lock:
             self._catch_up()
             for pause in RETRY_PAUSES_S:
                 try:
-                    return self.retriever.retrieve(question, k, filters)
+                    return self.retriever.retrieve(question, k, filters, vector)
                 except (chromadb.errors.ChromaError, KeyError):
                     # Another process is writing right now: wait a little, read the index again.
                     log.debug("the index changed during a search: reloading it", exc_info=True)
                     time.sleep(pause)
                     self._reopen()
                     self._resync()
-            return self.retriever.retrieve(question, k, filters)
+            return self.retriever.retrieve(question, k, filters, vector)
 
     def search(
         self, question: str, k: int | None = None, filters: Filters | None = None

@@ -189,7 +189,9 @@ class Answerer:
         today = retrieval.filters.as_of or s.as_of or date.today()
         if period is not None and (period.end is None or period.end >= today):
             period = None  # "aujourd'hui", "cette année": who holds it now
-        wider = self.index.retrieve(retrieval.question, s.reader_role_breadth, retrieval.filters)
+        wider = self.index.retrieve(
+            retrieval.question, s.reader_role_breadth, retrieval.filters, retrieval.vector
+        )
         return latest_holder(
             question,
             role,

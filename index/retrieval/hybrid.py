@@ -6,7 +6,7 @@ The fusion itself is in `index.retrieval.fusion`; this module runs the searches 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -40,6 +40,8 @@ class Retrieval:
     passages: list[Passage]
     date_range: DateRange | None = None
     filters: Filters = Filters()  # what it was asked with, to ask again wider
+    # The question's embedding, so that asking again wider does not embed it again.
+    vector: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 class HybridRetriever:
@@ -57,7 +59,14 @@ class HybridRetriever:
         self.lexical = lexical
         self._embedder = embedder
 
-    def retrieve(self, question: str, k: int, filters: Filters | None = None) -> Retrieval:
+    def retrieve(
+        self,
+        question: str,
+        k: int,
+        filters: Filters | None = None,
+        vector: np.ndarray | None = None,
+    ) -> Retrieval:
+        """The `k` best passages; `vector`, when given, is the question's embedding."""
         filters = filters or Filters()
         language = question_language(question)
         if not question.strip() or self.lexical.live() == 0:
@@ -70,7 +79,8 @@ class HybridRetriever:
         # UTC: without a given date, one day of grace keeps this evening's news west of UTC.
         allowed = not_after(today, 0 if given else 1)
         limit = allowed if self.lexical.latest_published() > allowed[1] else None
-        vector = self._embedder().embed_query(question)
+        if vector is None:
+            vector = self._embedder().embed_query(question)
         rankings = self._rankings(question, language, vector, filters.sources, date_range, limit)
         fused = weighted_rrf(rankings, self.settings.rrf_k)
         if date_range is None and not years_named(question):
@@ -84,7 +94,7 @@ class HybridRetriever:
                 self.settings.recency_weight,
             )
         chosen = self._choose(fused, vector, k)
-        return Retrieval(question, language, chosen, date_range, filters)
+        return Retrieval(question, language, chosen, date_range, filters, vector)
 
     def _rankings(
         self,

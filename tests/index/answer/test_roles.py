@@ -206,7 +206,7 @@ def test_a_name_away_from_the_role_is_no_holder() -> None:
 
 
 def test_the_answer_names_the_holder_on_the_date_asked(
-    fake_index: NewsIndex, tmp_path: Path
+    fake_index: NewsIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Through the answerer, over an index (bag-of-words embedder): the holder's span replaces
     the reader's favourite, and the refusal still weighs the passages read as before."""
@@ -227,6 +227,15 @@ def test_the_answer_names_the_holder_on_the_date_asked(
     question = "Qui est le Premier ministre ?"
     assert answerer.answer(question, as_of=date(2017, 3, 1)).span == "Bernard Cazeneuve"
     assert answerer.answer(question, as_of=date(2016, 8, 1)).span == "Manuel Valls"
+    # The wider search for the holder reuses the question's embedding.
+    embedded: list[str] = []
+    embed = fake_index.embedder.embed_query
+    monkeypatch.setattr(
+        fake_index.embedder, "embed_query", lambda text: embedded.append(text) or embed(text)
+    )
+    assert answerer.answer(question, as_of=date(2017, 3, 1)).span == "Bernard Cazeneuve"
+    assert embedded == [question]
+    monkeypatch.undo()
     # "aujourd'hui" is a period of one day, yet it asks who holds the office now.
     today = "Qui est le Premier ministre aujourd'hui ?"
     assert answerer.answer(today, as_of=date(2017, 3, 1)).span == "Bernard Cazeneuve"
