@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from index.answer.reading import Candidate, SpanReader, sentence_around
@@ -97,12 +97,29 @@ GAP_CHARS = 24  # at most this between a mention and its holder's name
 _BETWEEN = frozenset({"le", "la", "l", "the", "actuel", "actuelle", "current", "m", "mme", "mr"})
 
 
+# Offices news also writes under another name, which holders are named beside as often: "le
+# ministre de la Justice Jean-Jacques Urvoas" is the garde des Sceaux. Folded question text.
+_OTHER_NAMES = (
+    (re.compile(r"\bgarde des sceaux\b"), "ministre de la justice en france"),
+    (re.compile(r"\bchef de l['’]etat\b"), "president"),
+    (re.compile(r"\bchef du gouvernement\b"), "premier ministre"),
+    (re.compile(r"\blocataire de matignon\b"), "premier ministre en france"),
+    (re.compile(r"\blocataire de l['’]elysee\b"), "president en france"),
+    (re.compile(r"\bhead of state\b"), "president"),
+    (re.compile(r"\bhead of government\b"), "prime minister"),
+)
+
+
 @dataclass(frozen=True)
 class Role:
     head: str  # the office's first word, folded, without plural or feminine ending
     words: tuple[str, ...]  # stems of its other words, which a mention has close to the head
     places: tuple[str, ...]  # place words ("en France", "britannique"): in the sentence or title
     length: int = 1  # words from the head to its last other word in the question ("de", "l'" too)
+    also: tuple[Role, ...] = ()  # the same office under another name ("garde des Sceaux")
+
+
+Mention = tuple[tuple[int, int], Role]  # where an office is named as held, under which name
 
 
 def asked_role(question: str, period_text: str = "") -> Role | None:
@@ -115,6 +132,20 @@ def asked_role(question: str, period_text: str = "") -> Role | None:
     words = WORD.findall(found["office"])
     if not found["article"] and not _bare_office(question, words):
         return None  # "Qui est Emmanuel Macron ?", "Qui est mort ?", "Qui est devenu …"
+    role = _parsed(found["office"])
+    if role is None:
+        return None
+    also = (
+        _parsed(name.sub(other, found["office"]))
+        for name, other in _OTHER_NAMES
+        if name.search(found["office"])
+    )
+    return replace(role, also=tuple(a for a in also if a is not None))
+
+
+def _parsed(office: str) -> Role | None:
+    """The role an office's folded name names, place words told apart."""
+    words = WORD.findall(office)
     head = ""
     others: list[str] = []
     places: list[str] = []
@@ -196,20 +227,25 @@ def latest_holder(
     reader's span in a mention's sentence, when it is a name standing right beside the mention.
     Its score is the span's margin plus `weight` x the passage's cosine. Undated passages
     cannot say who held the office when, so they are left out."""
-    sentences: list[tuple[Passage, tuple[int, int], list[tuple[int, int]]]] = []
+    sentences: list[tuple[Passage, tuple[int, int], list[Mention]]] = []
     articles: list[list[int]] = []  # per article, latest first: its entries in `sentences`
     dated = [p for p in passages if p.published_at and (not period or period.holds(p.published_at))]
     seen: set[str] = set()
     for p in sorted(dated, key=lambda p: p.published_at or date.min, reverse=True):
         if p.article_id in seen or len(articles) == ARTICLES:
             continue
-        mentions = mention_spans(p.text, p.title, role, p.lang or "fr")[:MENTIONS]
+        named = [
+            (span, name)
+            for name in (role, *role.also)
+            for span in mention_spans(p.text, p.title, name, p.lang or "fr")
+        ]
+        mentions = sorted(named, key=lambda m: m[0])[:MENTIONS]
         if not mentions:
             continue
         seen.add(p.article_id)
-        own: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        own: dict[tuple[int, int], list[Mention]] = {}
         for m in mentions:  # two mentions in one sentence: it is read once
-            own.setdefault(sentence_around(p, *m), []).append(m)
+            own.setdefault(sentence_around(p, *m[0]), []).append(m)
         articles.append([len(sentences) + k for k in range(len(own))])
         sentences += [(p, bounds, ms) for bounds, ms in own.items()]
     # Read a few articles at a time: the latest one usually names the holder.
@@ -220,7 +256,7 @@ def latest_holder(
             if span is None:
                 continue
             moved = Span(span.start + a, span.end + a, span.score, span.null)
-            if any(_names_holder(p.text, (moved.start, moved.end), m, role) for m in mentions):
+            if any(_names_holder(p.text, (moved.start, moved.end), *m) for m in mentions):
                 return Candidate(p, moved, span.margin + weight * p.score)
     return None
 

@@ -4,9 +4,11 @@ search here; the real reader and index are in test_roles_model.py)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.answer import Answerer
@@ -230,9 +232,12 @@ def test_the_answer_names_the_holder_on_the_date_asked(
     # The wider search for the holder reuses the question's embedding.
     embedded: list[str] = []
     embed = fake_index.embedder.embed_query
-    monkeypatch.setattr(
-        fake_index.embedder, "embed_query", lambda text: embedded.append(text) or embed(text)
-    )
+
+    def counted(text: str) -> np.ndarray:
+        embedded.append(text)
+        return embed(text)
+
+    monkeypatch.setattr(fake_index.embedder, "embed_query", counted)
     assert answerer.answer(question, as_of=date(2017, 3, 1)).span == "Bernard Cazeneuve"
     assert embedded == [question]
     monkeypatch.undo()
@@ -246,3 +251,37 @@ def test_the_answer_names_the_holder_on_the_date_asked(
     # The best span of the passages read is what says whether the archive answers at all.
     sure = settings.model_copy(update={"reader_refusal_threshold": 7.0})
     assert Answerer(sure, fake_index, reader=Finder(NAMES)).answer(question).refused
+
+
+def test_an_office_asked_under_another_name_is_found_under_its_usual_one() -> None:
+    """News names the holder under the office's usual name: "le chef de l'État" is the
+    président, "le garde des Sceaux" the French ministre de la Justice."""
+    head = asked_role("Qui est le chef de l'État en France ?")
+    assert head is not None
+    assert [(a.head, a.places) for a in head.also] == [("president", ("franc",))]
+    seals = asked_role("Qui est le garde des Sceaux ?")
+    assert seals is not None
+    assert [(a.head, a.words, a.places) for a in seals.also] == [
+        ("ministr", ("justic",), ("franc",))
+    ]
+    assert asked_role("Qui est le Premier ministre ?").also == ()  # type: ignore[union-attr]
+    macron = make_passage(
+        "Le président Emmanuel Macron a reçu les maires.",
+        "elysee",
+        published_at=date(2017, 9, 25),
+        title="France : les sénatoriales",
+    )
+    found = latest_holder("q", head, [macron], None, Finder({"Emmanuel Macron": 1.0}), 0.0)
+    assert found is not None and found.span_text == "Emmanuel Macron"
+    literal = replace(head, also=())
+    assert (
+        latest_holder("q", literal, [macron], None, Finder({"Emmanuel Macron": 1.0}), 0.0) is None
+    )
+    # Another country's president is not the French chef de l'État.
+    abroad = make_passage(
+        "Le président Moon Jae-in a reçu les maires.",
+        "seoul",
+        published_at=date(2017, 9, 26),
+        title="Corée du Sud : élections",
+    )
+    assert latest_holder("q", head, [abroad], None, Finder({"Moon Jae-in": 1.0}), 0.0) is None
