@@ -8,15 +8,18 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import chromadb.errors
-import numpy as np
 
 from index.embedding import Embedder, model_label
 from index.records import CorpusStats, Passage
 from index.retrieval import Filters, HybridRetriever, Retrieval
 from index.settings import Settings
 from index.storage import ChunkStore, LexicalIndex, lexical_folder, write_lock
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 RETRY_PAUSES_S = (0.0, 0.5, 2.0)  # before each new try of a search that met a write

@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TypeAlias
 
 from index.answer.reading import Candidate, SpanReader, sentence_around
 from index.reading import Span
@@ -97,8 +98,9 @@ GAP_CHARS = 24  # at most this between a mention and its holder's name
 _BETWEEN = frozenset({"le", "la", "l", "the", "actuel", "actuelle", "current", "m", "mme", "mr"})
 
 
-# Offices news also writes under another name, which holders are named beside as often: "le
-# ministre de la Justice Jean-Jacques Urvoas" is the garde des Sceaux. Folded question text.
+# An office's other names, and the usual one news writes its holder beside ("le garde des
+# Sceaux" is "le ministre de la Justice Jean-Jacques Urvoas"), matched in the folded question.
+# The usual name counts only with a place: "président" alone would be any country's.
 _OTHER_NAMES = (
     (re.compile(r"\bgarde des sceaux\b"), "ministre de la justice en france"),
     (re.compile(r"\bchef de l['’]etat\b"), "president"),
@@ -119,7 +121,8 @@ class Role:
     also: tuple[Role, ...] = ()  # the same office under another name ("garde des Sceaux")
 
 
-Mention = tuple[tuple[int, int], Role]  # where an office is named as held, under which name
+# Where an office is named as held, and under which of its names.
+Mention: TypeAlias = tuple[tuple[int, int], Role]
 
 
 def asked_role(question: str, period_text: str = "") -> Role | None:
@@ -129,23 +132,23 @@ def asked_role(question: str, period_text: str = "") -> Role | None:
     found = _ASKS.match(fold(question.replace(period_text, " ") if period_text else question))
     if found is None:
         return None
-    words = WORD.findall(found["office"])
+    office = found["office"]
+    words = WORD.findall(office)
     if not found["article"] and not _bare_office(question, words):
         return None  # "Qui est Emmanuel Macron ?", "Qui est mort ?", "Qui est devenu …"
-    role = _parsed(found["office"])
+    role = _parsed(words)
     if role is None:
         return None
-    also = (
-        _parsed(name.sub(other, found["office"]))
+    usual = (
+        _parsed(WORD.findall(name.sub(other, office)))
         for name, other in _OTHER_NAMES
-        if name.search(found["office"])
+        if name.search(office)
     )
-    return replace(role, also=tuple(a for a in also if a is not None))
+    return replace(role, also=tuple(u for u in usual if u is not None and u.places))
 
 
-def _parsed(office: str) -> Role | None:
-    """The role an office's folded name names, place words told apart."""
-    words = WORD.findall(office)
+def _parsed(words: list[str]) -> Role | None:
+    """The role an office's folded words name, its place words told apart."""
     head = ""
     others: list[str] = []
     places: list[str] = []
@@ -234,12 +237,12 @@ def latest_holder(
     for p in sorted(dated, key=lambda p: p.published_at or date.min, reverse=True):
         if p.article_id in seen or len(articles) == ARTICLES:
             continue
-        named = [
-            (span, name)
-            for name in (role, *role.also)
-            for span in mention_spans(p.text, p.title, name, p.lang or "fr")
-        ]
-        mentions = sorted(named, key=lambda m: m[0])[:MENTIONS]
+        # The office as asked first: other presidents must not crowd out "le chef de l'État".
+        mentions = [
+            (span, office)
+            for office in (role, *role.also)
+            for span in mention_spans(p.text, p.title, office, p.lang or "fr")
+        ][:MENTIONS]
         if not mentions:
             continue
         seen.add(p.article_id)

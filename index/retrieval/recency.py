@@ -18,25 +18,36 @@ from index.storage import timestamp
 from index.text import fold
 
 DAY_S = 86_400
-# "Qui est", "quel pays est", "qui préside", "who is", "what is the current", "actuel", "tenant
-# du titre": the answer is whatever holds on the reference date, so the latest article that
-# answers is the one to trust.
+# "Qui est", "quel pays est", "qui préside", "who is", "what is the current", "actuel": the
+# answer is whatever holds on the reference date, so the latest article that answers is the
+# one to trust.
 _STATE = re.compile(
     r"^\s*(?:qui|quel(?:le)?s?|who|what|which)\s+(?:\w+\s+)?(?:est|sont|is|are)\b"
-    # "qui préside / dirige …": a present-tense role verb asks who holds it now
+    # "qui préside / dirige …": a role verb in the present asks who holds the role now
     r"|^\s*(?:qui|who)\s+(?:preside|dirige|gouverne|commande|entraine|detient|"
     r"leads|heads|runs|governs|rules|chairs|coaches|holds)\b"
-    r"|\b(?:tenant(?:e)?s?\s+du\s+titre|en\s+titre|title\s*holders?|reigning|defending\s+champions?)\b"
     r"|\b(?:actuel(?:le)?s?|actuellement|maintenant|en\s+ce\s+moment|current(?:ly)?|now|nowadays|"
     r"aujourd'hui|today|dernier(?:e|s|es)?\s+(?:vainqueur|gagnant|laureat|elu|president)|"
     r"latest|most\s+recent)\b"
+)
+# "Quel jour est né…", "Qui est mort…", "Which plane was…": a past participle after the verb
+# tells of an event, not of a state (read before accents are folded away).
+_EVENT = re.compile(
+    r"^\s*(?:qui|quel(?:le)?s?|who|what|which)\s+(?:\w+\s+)?(?:est|sont|is|are)\s+"
+    r"(?:\w+(?:é|ée|és|ées|ed)|née?s?|morte?s?|sortie?s?|partie?s?|(?:de|re)?venue?s?|born|dead)\b"
 )
 _YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)")
 
 
 def asks_current_state(question: str) -> bool:
-    """Whether the question asks how things stand now (and names no year)."""
-    return bool(_STATE.search(fold(question))) and not years_named(question)
+    """Whether the question asks how things stand now ("Qui est le Premier ministre ?", "Qui
+    préside la FIFA ?", "quel pays est …", "actuel"), names no year and tells of no event
+    ("Quel jour est né …")."""
+    return (
+        bool(_STATE.search(fold(question)))
+        and not _EVENT.search(question.lower())
+        and not years_named(question)
+    )
 
 
 def years_named(text: str) -> set[str]:

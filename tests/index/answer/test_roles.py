@@ -264,7 +264,9 @@ def test_an_office_asked_under_another_name_is_found_under_its_usual_one() -> No
     assert [(a.head, a.words, a.places) for a in seals.also] == [
         ("ministr", ("justic",), ("franc",))
     ]
-    assert asked_role("Qui est le Premier ministre ?").also == ()  # type: ignore[union-attr]
+    for plain in ("Qui est le Premier ministre ?", "Qui est le chef de l'État ?"):
+        # Without a place, "président" would be any country's: only the name asked counts.
+        assert asked_role(plain).also == (), plain  # type: ignore[union-attr]
     macron = make_passage(
         "Le président Emmanuel Macron a reçu les maires.",
         "elysee",
@@ -285,3 +287,18 @@ def test_an_office_asked_under_another_name_is_found_under_its_usual_one() -> No
         title="Corée du Sud : élections",
     )
     assert latest_holder("q", head, [abroad], None, Finder({"Moon Jae-in": 1.0}), 0.0) is None
+
+
+def test_the_office_as_asked_is_read_before_its_other_name() -> None:
+    """Other presidents in the same story do not crowd out "le chef de l'État, …"."""
+    head = asked_role("Qui est le chef de l'État en France ?")
+    assert head is not None
+    story = make_passage(
+        "Le président du Sénat a reçu les élus. Le président de la région a salué l'initiative."
+        " Le chef de l'État, François Hollande, a annoncé sa venue en France.",
+        "visite",
+        published_at=date(2016, 11, 3),
+        title="France : visite",
+    )
+    found = latest_holder("q", head, [story], None, Finder({"François Hollande": 1.0}), 0.0)
+    assert found is not None and found.span_text == "François Hollande"

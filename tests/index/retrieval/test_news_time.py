@@ -88,7 +88,9 @@ def test_state_questions_are_told_apart() -> None:
         assert asks_current_state(question), question
     for question in ("Qui a gagné l'Eurovision 2016 ?", "Pourquoi le pont s'est-il effondré ?",
                      "Qui présidait la Corée du Sud ?", "Qui préside la Corée du Sud en 2016 ?",
-                     "Quel pays a gagné l'Eurovision ?"):  # fmt: skip
+                     "Quel pays a gagné l'Eurovision ?", "Quel jour est né Michel Rocard ?",
+                     "Quel avion est tombé en Égypte ?", "Qui a battu le tenant du titre ?",
+                     "Which president is buried at Colombey?"):  # fmt: skip
         assert not asks_current_state(question), question
 
 
