@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from index.answer import Answerer
-from index.answer.roles import asked_role, latest_holder, mention_spans
+from index.answer.roles import Role, asked_role, latest_holder, mention_spans
 from index.engine import NewsIndex
 from index.retrieval import DateRange
 from ingest.pipeline import Ingestor
@@ -267,38 +267,28 @@ def test_an_office_asked_under_another_name_is_found_under_its_usual_one() -> No
     for plain in ("Qui est le Premier ministre ?", "Qui est le chef de l'État ?"):
         # Without a place, "président" would be any country's: only the name asked counts.
         assert asked_role(plain).also == (), plain  # type: ignore[union-attr]
-    macron = make_passage(
-        "Le président Emmanuel Macron a reçu les maires.",
-        "elysee",
-        published_at=date(2017, 9, 25),
-        title="France : les sénatoriales",
-    )
-    found = latest_holder("q", head, [macron], None, Finder({"Emmanuel Macron": 1.0}), 0.0)
-    assert found is not None and found.span_text == "Emmanuel Macron"
-    literal = replace(head, also=())
-    assert (
-        latest_holder("q", literal, [macron], None, Finder({"Emmanuel Macron": 1.0}), 0.0) is None
-    )
+    macron = "Le président Emmanuel Macron a reçu les maires."
+    title, name = "France : les sénatoriales", "Emmanuel Macron"
+    assert _holder_in(head, macron, title, name) == name
+    assert _holder_in(replace(head, also=()), macron, title, name) is None
     # Another country's president is not the French chef de l'État.
-    abroad = make_passage(
-        "Le président Moon Jae-in a reçu les maires.",
-        "seoul",
-        published_at=date(2017, 9, 26),
-        title="Corée du Sud : élections",
-    )
-    assert latest_holder("q", head, [abroad], None, Finder({"Moon Jae-in": 1.0}), 0.0) is None
+    moon = "Le président Moon Jae-in a reçu les maires."
+    assert _holder_in(head, moon, "Corée du Sud : élections", "Moon Jae-in") is None
 
 
 def test_the_office_as_asked_is_read_before_its_other_name() -> None:
     """Other presidents in the same story do not crowd out "le chef de l'État, …"."""
     head = asked_role("Qui est le chef de l'État en France ?")
     assert head is not None
-    story = make_passage(
+    story = (
         "Le président du Sénat a reçu les élus. Le président de la région a salué l'initiative."
-        " Le chef de l'État, François Hollande, a annoncé sa venue en France.",
-        "visite",
-        published_at=date(2016, 11, 3),
-        title="France : visite",
+        " Le chef de l'État, François Hollande, a annoncé sa venue en France."
     )
-    found = latest_holder("q", head, [story], None, Finder({"François Hollande": 1.0}), 0.0)
-    assert found is not None and found.span_text == "François Hollande"
+    assert _holder_in(head, story, "France : visite", "François Hollande") == "François Hollande"
+
+
+def _holder_in(role: Role, text: str, title: str, name: str) -> str | None:
+    """The holder found in one dated story where the reader's span would be `name`."""
+    story = make_passage(text, "story", published_at=date(2017, 9, 25), title=title)
+    found = latest_holder("q", role, [story], None, Finder({name: 1.0}), 0.0)
+    return found.span_text if found else None
