@@ -30,8 +30,8 @@ _STATE = re.compile(
     r"aujourd'hui|today|dernier(?:e|s|es)?\s+(?:vainqueur|gagnant|laureat|elu|president)|"
     r"latest|most\s+recent)\b"
 )
-# "Quel jour est né…", "Qui est mort…", "Which plane was…": a past participle after the verb
-# tells of an event, not of a state (read before accents are folded away).
+# "Quel jour est né…", "Qui est mort…", "Which president is buried…": a past participle after
+# the verb tells of an event, not of a state (read before accents are folded away).
 _EVENT = re.compile(
     r"^\s*(?:qui|quel(?:le)?s?|who|what|which)\s+(?:\w+\s+)?(?:est|sont|is|are)\s+"
     r"(?:\w+(?:é|ée|és|ées|ed)|née?s?|morte?s?|sortie?s?|partie?s?|(?:de|re)?venue?s?|born|dead)\b"
