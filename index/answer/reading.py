@@ -15,6 +15,7 @@ from datetime import date
 from typing import Protocol
 
 from index.answer.citations import quote_bounds
+from index.answer.kinds import answer_kind
 from index.answer.refusal import dont_know
 from index.reading import Span, title_head
 from index.records import Answer, Citation, Passage
@@ -117,6 +118,8 @@ def reader_answer(
         )
     passage, span = best.passage, best.span
     text = best.span_text
+    if span.in_title and answer_kind(question) in {"person", "place"}:
+        text = headline_subject(text)
     if span.in_title:
         # Found in the title ("Turquie : tentative de coup d'État"), which is no part of the
         # text: the quote is the passage's sentence naming the answer, else its opening one
@@ -155,3 +158,22 @@ def _speaks_of(passage: Passage, years: set[str]) -> bool:
 def sentence_around(passage: Passage, start: int, end: int) -> tuple[int, int]:
     """The sentence(s) of the passage that hold the text from `start` to `end`."""
     return sentences_holding(passage.text, start, end, passage.lang or "fr")
+
+
+# A headline's subject: capitalized words, with the particles names and places carry.
+_SUBJECT = re.compile(
+    r"[A-ZÀ-Ý][\w'’-]*"
+    r"(?:\s+(?:(?:de|du|des|d'|le|la|les|von|van|der|el|al|bin|ben)\s*)?[A-ZÀ-Ý][\w'’-]*)*"
+)
+_CAPITALIZED = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý]")
+
+
+def headline_subject(span: str) -> str:
+    """A span read in a headline, cut to the name of two capitalized words or more that opens
+    it when lower-case words follow: "Moon Jae-in élu président" -> "Moon Jae-in" (headlines
+    put who or where first). One capitalized word stays whole: "Union européenne"."""
+    found = _SUBJECT.match(span)
+    if found is None or found.end() == len(span) or len(_CAPITALIZED.findall(found[0])) < 2:
+        return span
+    rest = span[found.end() :]
+    return span[: found.end()] if rest[:1].isspace() and rest.lstrip()[:1].islower() else span

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from index.answer.reading import candidates, in_period_first, latest_first, reader_answer
+from index.answer.reading import (
+    candidates,
+    headline_subject,
+    in_period_first,
+    latest_first,
+    reader_answer,
+)
 from index.reading import Span, title_head
 from index.records import Passage
 from index.retrieval import DateRange, Retrieval
@@ -194,3 +200,32 @@ def test_an_answer_found_in_the_title_quotes_the_opening_sentence(tmp_path: Path
     answer = reader_answer("q", "fr", r, candidates("q", r, TitleFinder({"Turquie": 4.0}), s), s)
     assert answer.text == "Turquie [1]" and answer.span == "Turquie"
     assert answer.citations[0].quote == "Une partie de l'armée a tenté de prendre le pouvoir."
+
+
+def test_a_headline_span_answers_who_with_the_name_that_opens_it(tmp_path: Path) -> None:
+    """A reader that runs on past the name in a headline ("Moon Jae-in élu président") gives
+    the name alone to a "qui" question; the quote is the sentence that names him."""
+    s = make_settings(tmp_path, reader_refusal_threshold=0.0)
+    moon = make_passage(
+        "Le scrutin a eu lieu mardi. Le candidat Moon Jae-in a remporté l'élection.",
+        "seoul",
+        title="Corée du Sud : Moon Jae-in élu président",
+    )
+    r = retrieval(moon)
+    reader = TitleFinder({"Moon Jae-in élu président": 4.0})
+    answer = reader_answer(
+        "Qui préside la Corée du Sud ?", "fr", r, candidates("q", r, reader, s), s
+    )
+    assert answer.span == "Moon Jae-in"
+    assert answer.citations[0].quote == "Le candidat Moon Jae-in a remporté l'élection."
+    # Not a person or a place asked for: the span stays as read.
+    what = reader_answer("Que s'est-il passé ?", "fr", r, candidates("q", r, reader, s), s)
+    assert what.span == "Moon Jae-in élu président"
+
+
+def test_a_headline_subject_is_cut_only_after_a_name_of_several_words() -> None:
+    assert headline_subject("Xi Jinping réélu pour un mandat de cinq ans") == "Xi Jinping"
+    assert headline_subject("Charles de Gaulle est mort") == "Charles de Gaulle"
+    for whole in ("Union européenne", "Banque centrale européenne", "Philippe IV le Bel",
+                  "Israël remporte le concours", "Corée du Sud"):  # fmt: skip
+        assert headline_subject(whole) == whole
