@@ -17,7 +17,7 @@ from index.answer.reading import (
     reader_answer,
 )
 from index.reading import Span, title_head
-from index.records import Passage
+from index.records import Answer, Passage
 from index.retrieval import DateRange, Retrieval
 from tests.conftest import make_passage, make_settings
 
@@ -190,14 +190,8 @@ class TitleFinder(Finder):
 
 
 def test_an_answer_found_in_the_title_quotes_the_opening_sentence(tmp_path: Path) -> None:
-    s = make_settings(tmp_path, reader_refusal_threshold=0.0)
-    coup = make_passage(
-        "Une partie de l'armée a tenté de prendre le pouvoir. Le président a résisté.",
-        "coup",
-        title="Turquie : tentative de coup d'État",
-    )
-    r = retrieval(coup)
-    answer = reader_answer("q", "fr", r, candidates("q", r, TitleFinder({"Turquie": 4.0}), s), s)
+    text = "Une partie de l'armée a tenté de prendre le pouvoir. Le président a résisté."
+    answer = _read_in_title("q", text, "Turquie : tentative de coup d'État", "Turquie", tmp_path)
     assert answer.text == "Turquie [1]" and answer.span == "Turquie"
     assert answer.citations[0].quote == "Une partie de l'armée a tenté de prendre le pouvoir."
 
@@ -205,22 +199,20 @@ def test_an_answer_found_in_the_title_quotes_the_opening_sentence(tmp_path: Path
 def test_a_headline_span_answers_who_with_the_name_that_opens_it(tmp_path: Path) -> None:
     """A reader that runs on past the name in a headline ("Moon Jae-in élu président") gives
     the name alone to a "qui" question; the quote is the sentence that names him."""
-    s = make_settings(tmp_path, reader_refusal_threshold=0.0)
-    moon = make_passage(
-        "Le scrutin a eu lieu mardi. Le candidat Moon Jae-in a remporté l'élection.",
-        "seoul",
-        title="Corée du Sud : Moon Jae-in élu président",
-    )
-    r = retrieval(moon)
-    reader = TitleFinder({"Moon Jae-in élu président": 4.0})
-    answer = reader_answer(
-        "Qui préside la Corée du Sud ?", "fr", r, candidates("q", r, reader, s), s
-    )
+    text = "Le scrutin a eu lieu mardi. Le candidat Moon Jae-in a remporté l'élection."
+    title, span = "Corée du Sud : Moon Jae-in élu président", "Moon Jae-in élu président"
+    answer = _read_in_title("Qui préside la Corée du Sud ?", text, title, span, tmp_path)
     assert answer.span == "Moon Jae-in"
     assert answer.citations[0].quote == "Le candidat Moon Jae-in a remporté l'élection."
     # Not a person or a place asked for: the span stays as read.
-    what = reader_answer("Que s'est-il passé ?", "fr", r, candidates("q", r, reader, s), s)
-    assert what.span == "Moon Jae-in élu président"
+    assert _read_in_title("Que s'est-il passé ?", text, title, span, tmp_path).span == span
+
+
+def _read_in_title(question: str, text: str, title: str, span: str, tmp_path: Path) -> Answer:
+    """The answer when the reader finds `span` in the title of the one passage retrieved."""
+    s = make_settings(tmp_path, reader_refusal_threshold=0.0)
+    r = retrieval(make_passage(text, "story", title=title))
+    return reader_answer(question, "fr", r, candidates("q", r, TitleFinder({span: 4.0}), s), s)
 
 
 def test_a_headline_subject_is_cut_only_after_a_name_of_several_words() -> None:
