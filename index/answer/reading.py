@@ -118,9 +118,9 @@ def reader_answer(
         )
     passage, span = best.passage, best.span
     text = best.span_text
-    if span.in_title and answer_kind(question) in {"person", "place"}:
-        text = headline_subject(text)
     if span.in_title:
+        if answer_kind(question) in {"person", "place"}:
+            text = headline_subject(text)
         # Found in the title ("Turquie : tentative de coup d'État"), which is no part of the
         # text: the quote is the passage's sentence naming the answer, else its opening one
         # (news writes its first sentence to say what the title says).
