@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import chromadb.errors
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 RETRY_PAUSES_S = (0.0, 0.5, 2.0)  # before each new try of a search that met a write
+T = TypeVar("T")
 
 
 class NewsIndex:
@@ -112,19 +114,36 @@ class NewsIndex:
         """The `k` best passages (`search_k` by default); `vector`, when given, is the
         question's embedding from an earlier retrieval of it."""
         k = k or self.settings.search_k
-        # One retrieval at a time: a reload swaps the store under the bot's threads.
+        return self._searching(lambda: self.retriever.retrieve(question, k, filters, vector))
+
+    def naming(
+        self,
+        words: str,
+        k: int,
+        filters: Filters,
+        published: tuple[date | None, date | None],
+        vector: np.ndarray,
+    ) -> list[Passage]:
+        """The `k` passages published within `published` that BM25 ranks best for `words`,
+        scored by cosine to `vector` (HybridRetriever.naming)."""
+        return self._searching(lambda: self.retriever.naming(words, k, filters, published, vector))
+
+    def _searching(self, search: Callable[[], T]) -> T:
+        """`search`, tried again on a fresh read of the index when another process was
+        writing meanwhile."""
+        # One search at a time: a reload swaps the store under the bot's threads.
         with self._lock:
             self._catch_up()
             for pause in RETRY_PAUSES_S:
                 try:
-                    return self.retriever.retrieve(question, k, filters, vector)
+                    return search()
                 except (chromadb.errors.ChromaError, KeyError):
                     # Another process is writing right now: wait a little, read the index again.
                     log.debug("the index changed during a search: reloading it", exc_info=True)
                     time.sleep(pause)
                     self._reopen()
                     self._resync()
-            return self.retriever.retrieve(question, k, filters, vector)
+            return search()
 
     def search(
         self, question: str, k: int | None = None, filters: Filters | None = None

@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     # "Qui est le ministre de l'Intérieur ?": the passages searched for the latest one naming
     # the office's holder (index.answer.roles); 0 turns that search off.
     reader_role_breadth: int = Field(30, ge=0)
+    # ... and the days before the question's date in which articles naming the office by its
+    # words are also read (the asked period instead, when one is named); 0: none.
+    reader_role_recent_days: int = Field(90, ge=0)
     answer_max_sentences: int = Field(3, ge=1)
     refusal_threshold: float = 0.94
     history_turns: int = Field(6, ge=0)

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from index.answer.citations import resolve_citations
@@ -23,7 +23,7 @@ from index.answer.reading import (
     reader_answer,
 )
 from index.answer.refusal import dont_know
-from index.answer.roles import asked_role, latest_holder
+from index.answer.roles import NAMING, asked_role, latest_holder
 from index.answer.smalltalk import is_small_talk, small_talk_reply
 from index.records import Answer, Turn
 from index.retrieval import Filters, Retrieval, asks_current_state, question_language
@@ -192,10 +192,20 @@ class Answerer:
         wider = self.index.retrieve(
             retrieval.question, s.reader_role_breadth, retrieval.filters, retrieval.vector
         )
+        passages = wider.passages
+        if s.reader_role_recent_days and wider.vector is not None:
+            # The latest articles naming the office by its words, whatever they are about:
+            # "le ministre de la Justice" in last week's story on a law.
+            since = period.start if period else today - timedelta(days=s.reader_role_recent_days)
+            until = period.end if period and period.end else today
+            names = " ".join(office.name for office in (role, *role.also))
+            lately = self.index.naming(names, NAMING, wider.filters, (since, until), wider.vector)
+            kept = {p.chunk_id for p in passages}
+            passages = passages + [p for p in lately if p.chunk_id not in kept]
         return latest_holder(
             question,
             role,
-            wider.passages,
+            passages,
             period,
             self.reader,
             s.reader_retrieval_weight,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TypeAlias
 
+from index.answer.office_names import english_names, french_names, place_forms
 from index.answer.reading import Candidate, SpanReader, sentence_around
 from index.reading import Span
 from index.records import Passage
@@ -33,7 +34,7 @@ from index.text import (
 # "qui est le", "c'est qui la", "qui était", "who is the", "who was the" + the office; one
 # holder is asked for, so "qui sont les …" is not such a question.
 _ASKS = re.compile(
-    r"^\s*(?:qui\s+(?:est|etait)|c'est\s+qui|who\s+(?:is|was))\s+"
+    r"^\s*(?P<ask>qui\s+(?:est|etait)|c'est\s+qui|who\s+(?:is|was))\s+"
     r"(?:actuellement\s+|currently\s+|now\s+)?"
     r"(?P<article>(?:le|la|the)\s+|l')?(?P<office>[^?]+?)\s*\??\s*$"
 )
@@ -92,24 +93,11 @@ NEAR = 4  # words between the office's head and its other words in a mention, at
 ARTICLES = 5  # the latest articles naming the office whose mentions the reader reads
 MENTIONS = 2  # mentions read per article
 ARTICLES_PER_READ = 2  # articles whose mentions go to the reader in one call
+NAMING = 10  # passages that name the office lately, found by its words (besides the wider search)
 GAP_CHARS = 24  # at most this between a mention and its holder's name
 # What may stand between them: "le ministre de l'Intérieur, Bruno Le Roux", "Bruno Le Roux,
 # l'actuel ministre de l'Intérieur", "M. Valls".
 _BETWEEN = frozenset({"le", "la", "l", "the", "actuel", "actuelle", "current", "m", "mme", "mr"})
-
-
-# An office's other names, and the usual one news writes its holder beside ("le garde des
-# Sceaux" is "le ministre de la Justice Jean-Jacques Urvoas"), matched in the folded question.
-# The usual name counts only with a place: "président" alone would be any country's.
-_OTHER_NAMES = (
-    (re.compile(r"\bgarde des sceaux\b"), "ministre de la justice en france"),
-    (re.compile(r"\bchef de l['’]etat\b"), "president"),
-    (re.compile(r"\bchef du gouvernement\b"), "premier ministre"),
-    (re.compile(r"\blocataire de matignon\b"), "premier ministre en france"),
-    (re.compile(r"\blocataire de l['’]elysee\b"), "president en france"),
-    (re.compile(r"\bhead of state\b"), "president"),
-    (re.compile(r"\bhead of government\b"), "prime minister"),
-)
 
 
 @dataclass(frozen=True)
@@ -119,6 +107,7 @@ class Role:
     places: tuple[str, ...]  # place words ("en France", "britannique"): in the sentence or title
     length: int = 1  # words from the head to its last other word in the question ("de", "l'" too)
     also: tuple[Role, ...] = ()  # the same office under another name ("garde des Sceaux")
+    name: str = ""  # its words as asked, folded ("premier ministre britannique")
 
 
 # Where an office is named as held, and under which of its names.
@@ -139,12 +128,17 @@ def asked_role(question: str, period_text: str = "") -> Role | None:
     role = _parsed(words)
     if role is None:
         return None
-    usual = (
-        _parsed(WORD.findall(name.sub(other, office)))
-        for name, other in _OTHER_NAMES
-        if name.search(office)
-    )
-    return replace(role, also=tuple(u for u in usual if u is not None and u.places))
+    # Another French name counts only with a place ("président" alone would be any
+    # country's); an English one is the office as asked, with or without.
+    names = [(n, True) for n in french_names(office)]
+    if found["ask"].startswith("who"):
+        names += [(n, False) for n in english_names(office)]
+    also = []
+    for name, needs_place in names:
+        usual = _parsed(WORD.findall(name))
+        if usual is not None and (usual.places or not needs_place):
+            also.append(usual)
+    return replace(role, also=tuple(dict.fromkeys(also)))  # "French" and "France" stem alike
 
 
 def _parsed(words: list[str]) -> Role | None:
@@ -166,7 +160,7 @@ def _parsed(words: list[str]) -> Role | None:
         previous = word
     if not head:
         return None
-    return Role(head, tuple(others), tuple(places), end - start)
+    return Role(head, tuple(others), tuple(places), end - start, name=" ".join(words))
 
 
 def mention_spans(text: str, title: str, role: Role, lang: str = "") -> list[tuple[int, int]]:
@@ -189,7 +183,8 @@ def mention_spans(text: str, title: str, role: Role, lang: str = "") -> list[tup
             continue
         last = max([at, *(i for i in after_head if stems[i] in role.words)])
         inside = range(at + 1, last)
-        if any(stems[i] and stems[i] not in role.words + role.places for i in inside):
+        if any(stems[i] and stems[i] not in role.words and not _names_place(stems[i], role)
+               for i in inside):  # fmt: skip
             continue
         preceding = [w for w, _, _ in words[max(0, at - 4) : at]]
         if set(preceding[-2:]) & _NOT_NOW_JUST_BEFORE or set(preceding) & _NOT_NOW_BEFORE:
@@ -200,7 +195,9 @@ def mention_spans(text: str, title: str, role: Role, lang: str = "") -> list[tup
         found = original_span(text, origin, start, words[last][2])
         if role.places:
             a, b = sentences_holding(text, *found, lang)
-            if not set(role.places) <= set(tokenize(text[a:b])) | titled:
+            around = set(tokenize(text[a:b])) | titled
+            # "britannique" is also named by a title's "Royaume-Uni :".
+            if not all(any(set(f) <= around for f in place_forms(p)) for p in role.places):
                 continue
         spans.append(found)
     return spans
@@ -254,7 +251,13 @@ def latest_holder(
     # Read a few articles at a time: the latest one usually names the holder.
     for at in range(0, len(articles), ARTICLES_PER_READ):
         batch = [sentences[i] for entries in articles[at : at + ARTICLES_PER_READ] for i in entries]
-        spans = reader.read(question, [p.text[a:b] for p, (a, b), _ in batch])
+        asked = [_question_for(question, role, p, ms) for p, _, ms in batch]
+        spans: list[Span | None] = [None] * len(batch)
+        for q in dict.fromkeys(asked):
+            rows = [i for i, a in enumerate(asked) if a == q]
+            read = reader.read(q, [batch[i][0].text[batch[i][1][0] : batch[i][1][1]] for i in rows])
+            for i, span in zip(rows, read, strict=True):
+                spans[i] = span
         for (p, (a, _), mentions), span in zip(batch, spans, strict=True):
             if span is None:
                 continue
@@ -262,6 +265,17 @@ def latest_holder(
             if any(_names_holder(p.text, (moved.start, moved.end), *m) for m in mentions):
                 return Candidate(p, moved, span.margin + weight * p.score)
     return None
+
+
+def _question_for(question: str, role: Role, passage: Passage, mentions: list[Mention]) -> str:
+    """The question the reader is asked of a mention's sentence: the user's, or, where the
+    office is named otherwise ("le ministre de la Justice" for "le garde des Sceaux"), the
+    same question in the sentence's own words."""
+    if any(office is role for _, office in mentions):
+        return question
+    (a, b), _ = mentions[0]
+    office = passage.text[a:b]
+    return f"Who is the {office}?" if passage.lang == "en" else f"Qui est le {office} ?"
 
 
 def _names_holder(text: str, span: tuple[int, int], mention: tuple[int, int], role: Role) -> bool:
@@ -277,7 +291,9 @@ def _names_holder(text: str, span: tuple[int, int], mention: tuple[int, int], ro
         # "le parti du président Emmanuel Macron" names him; in "la compagne du président,
         # Julie Gayet," the name is the companion's: only a name right after the office counts.
         between = text[mention[1] : span[0]] if span[0] >= mention[1] else ","
-        if "," in between or any(_stem(w) not in role.places for w in WORD.findall(fold(between))):
+        if "," in between or any(
+            not _names_place(_stem(w), role) for w in WORD.findall(fold(between))
+        ):
             return False
     if span[0] >= mention[1]:
         gap = text[mention[1] : span[0]]
@@ -289,14 +305,22 @@ def _names_holder(text: str, span: tuple[int, int], mention: tuple[int, int], ro
     else:
         return False  # the span holds the office's own words
     words = WORD.findall(fold(gap))
-    return len(gap) <= GAP_CHARS and all(w in _BETWEEN or _stem(w) in role.places for w in words)
+    return len(gap) <= GAP_CHARS and all(
+        w in _BETWEEN or _names_place(_stem(w), role) for w in words
+    )
 
 
 def _after_places(rest: str, role: Role) -> str:
     """`rest` from its first character that is not a blank or one of the role's place words."""
-    while (word := re.match(r"\s*(\w+)", rest)) and _stem(word[1]) in role.places:
+    while (word := re.match(r"\s*(\w+)", rest)) and _names_place(_stem(word[1]), role):
         rest = rest[word.end() :]
     return rest.lstrip()
+
+
+def _names_place(stem: str, role: Role) -> bool:
+    """Whether a word is one of the role's place words, or one that names the same place
+    ("allemande" for "en Allemagne")."""
+    return any((stem,) in place_forms(place) for place in role.places)
 
 
 def _bare_office(question: str, words: list[str]) -> bool:

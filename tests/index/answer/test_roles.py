@@ -4,6 +4,7 @@ search here; the real reader and index are in test_roles_model.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,8 @@ import pytest
 from index.answer import Answerer
 from index.answer.roles import Role, asked_role, latest_holder, mention_spans
 from index.engine import NewsIndex
-from index.retrieval import DateRange
+from index.reading import Span
+from index.retrieval import DateRange, Filters
 from ingest.pipeline import Ingestor
 from tests.conftest import make_passage, write_jsonl
 from tests.index.answer.test_reading import Finder
@@ -285,6 +287,120 @@ def test_the_office_as_asked_is_read_before_its_other_name() -> None:
         " Le chef de l'État, François Hollande, a annoncé sa venue en France."
     )
     assert _holder_in(head, story, "France : visite", "François Hollande") == "François Hollande"
+
+
+def test_an_english_question_finds_the_office_under_its_french_names() -> None:
+    """A French archive names the holder of an office asked in English in French, with the
+    place as a complement or an adjective: "président des États-Unis", "président américain"."""
+    us = asked_role("Who is the president of the United States?")
+    assert us is not None
+    assert [a.name for a in us.also] == ["president de etats unis", "president americain"]
+    for short in ("Who is the US president?", "Who is the American president?"):
+        assert asked_role(short).also == us.also, short  # type: ignore[union-attr]
+    un = asked_role("Who is the current UN Secretary-General?")
+    assert un is not None
+    assert un.also[0].name == "secretaire general de onu"
+    story = "Le président américain Barack Obama a déclaré l'état d'urgence."
+    assert _holder_in(us, story, "Floride : l'ouragan Matthew", "Barack Obama") == "Barack Obama"
+    apposed = "— Barack Obama, président des États-Unis"
+    assert _holder_in(us, apposed, "Décès de Nancy Reagan", "Barack Obama") == "Barack Obama"
+    # The French president is no answer to it.
+    french = "Le président français François Hollande a déclaré l'état d'urgence."
+    assert _holder_in(us, french, "France : attentat", "François Hollande") is None
+    # An office or a place the glossary does not know gets no French name.
+    for unknown in ("Who is the chief whip?", "Who is the president of Atlantis?"):
+        assert asked_role(unknown).also == (), unknown  # type: ignore[union-attr]
+    # French questions are not translated.
+    assert asked_role("Qui est le président ?").also == ()  # type: ignore[union-attr]
+
+
+def test_a_country_adjective_is_also_named_by_the_country() -> None:
+    """ "le Premier ministre britannique" stands in a story titled "Royaume-Uni : …" that calls
+    her "Premier ministre" only; the adjective and the country's name are one place."""
+    uk = asked_role("Qui est le Premier ministre britannique ?")
+    assert uk is not None
+    may = "Pour Theresa May, Premier ministre, il s'agit d'une attaque terroriste."
+    assert _holder_in(uk, may, "Royaume-Uni : attaque à Londres", "Theresa May") == "Theresa May"
+    assert _holder_in(uk, may, "France : attaque à Paris", "Theresa May") is None
+    german = asked_role("Qui est le chancelier en Allemagne ?")
+    assert german is not None
+    merkel = "La chancelière allemande Angela Merkel a reçu les maires."
+    assert _holder_in(german, merkel, "Migrants : réunion", "Angela Merkel") == "Angela Merkel"
+
+
+class Asked(Finder):
+    """A Finder that notes the questions it is asked."""
+
+    def __init__(self, margins: dict[str, float]) -> None:
+        super().__init__(margins)
+        self.asked: list[str] = []
+
+    def read(
+        self, question: str, passages: Sequence[str], titles: Sequence[str] = ()
+    ) -> list[Span | None]:
+        self.asked.append(question)
+        return super().read(question, passages, titles)
+
+
+def test_an_office_named_otherwise_is_asked_about_in_its_own_words() -> None:
+    """The reader is asked "Qui est le ministre de la Justice ?" of a sentence that calls the
+    garde des Sceaux so, and the French question of a French sentence for an English one."""
+    seals = asked_role("Qui est le garde des Sceaux ?")
+    assert seals is not None
+    law = make_passage("Le ministre de la Justice Jean-Jacques Urvoas a défendu la loi.", "law",
+                       published_at=date(2017, 2, 17), title="France : prescription")  # fmt: skip
+    reader = Asked({"Jean-Jacques Urvoas": 1.0})
+    found = latest_holder("Qui est le garde des Sceaux ?", seals, [law], None, reader, 0.0)
+    assert found is not None and found.span_text == "Jean-Jacques Urvoas"
+    assert reader.asked == ["Qui est le ministre de la Justice ?"]
+    us = asked_role("Who is the president of the United States?")
+    assert us is not None
+    reader = Asked({"Barack Obama": 1.0})
+    told = make_passage("Le président américain Barack Obama a parlé.", "us",
+                        published_at=date(2016, 10, 6))  # fmt: skip
+    assert latest_holder("Who is the president of the United States?", us, [told], None,
+                         reader, 0.0) is not None  # fmt: skip
+    assert reader.asked == ["Qui est le président ?"]  # the office as the sentence names it
+    # A sentence naming the office as asked is asked the user's question.
+    reader = Asked({"Jean-Jacques Urvoas": 1.0})
+    asked = make_passage("Le garde des Sceaux, Jean-Jacques Urvoas, a défendu la loi.", "seals",
+                         published_at=date(2017, 2, 17))  # fmt: skip
+    latest_holder("Qui est le garde des Sceaux ?", seals, [asked], None, reader, 0.0)
+    assert reader.asked == ["Qui est le garde des Sceaux ?"]
+
+
+def test_articles_naming_the_office_lately_are_read_whatever_they_are_about(
+    fake_index: NewsIndex, tmp_path: Path
+) -> None:
+    """The wider search looks for passages like the question; the latest one naming the
+    office may be about something else ("a law on prescription"), so articles of the last
+    days that hold the office's names are read too, and only those."""
+    records = [
+        {"id": "resign", "published_at": "2016-01-27", "title": "France : démission de Taubira",
+         "text": "La garde des Sceaux Christiane Taubira a démissionné ce matin."},
+        {"id": "law", "published_at": "2017-02-17", "title": "France : la prescription réduite",
+         "text": "Le Parlement a voté la loi. Le ministre de la Justice Jean-Jacques Urvoas "
+                 "s'en est félicité devant les députés."},
+        {"id": "weather", "published_at": "2017-02-20", "title": "France : tempête",
+         "text": "Une tempête a frappé la Bretagne, privant d'électricité des milliers de foyers."},
+    ]  # fmt: skip
+    Ingestor(fake_index.settings, fake_index).run([str(write_jsonl(tmp_path / "c.jsonl", records))])
+    fake_index.sync_lexical()
+    vector = fake_index.embedder.embed_query("ministre de la justice")
+    spring = (date(2017, 2, 1), date(2017, 3, 1))
+    found = fake_index.naming("ministre de la justice", 10, Filters(), spring, vector)
+    assert [p.article_id for p in found] == ["law"]
+    settings = fake_index.settings.model_copy(
+        update={"reader_retrieval_weight": 0.0, "reader_refusal_threshold": 0.5,
+                "reader_role_breadth": 1}  # the wider search alone finds Taubira's story
+    )  # fmt: skip
+    names = {"Christiane Taubira": 1.0, "Jean-Jacques Urvoas": 1.0}
+    question = "Qui est le garde des Sceaux ?"
+    answer = Answerer(settings, fake_index, reader=Finder(names)).answer(question, as_of=spring[1])
+    assert answer.span == "Jean-Jacques Urvoas"
+    alone = settings.model_copy(update={"reader_role_recent_days": 0})
+    answer = Answerer(alone, fake_index, reader=Finder(names)).answer(question, as_of=spring[1])
+    assert answer.span == "Christiane Taubira"
 
 
 def _holder_in(role: Role, text: str, title: str, name: str) -> str | None:

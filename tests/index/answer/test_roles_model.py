@@ -54,3 +54,6 @@ def test_the_holder_named_last_before_the_date_is_the_answer(
     assert answerer.answer(question, as_of=date(2016, 8, 1)).span == "Manuel Valls"
     asked = answerer.answer("Qui était Premier ministre en juillet 2016 ?", as_of=date(2018, 1, 1))
     assert asked.span == "Manuel Valls"
+    # Asked in English, the office is looked for under its French names.
+    english = answerer.answer("Who is the French prime minister?", as_of=date(2017, 3, 1))
+    assert english.span == "Bernard Cazeneuve"

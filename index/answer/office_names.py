@@ -1,0 +1,199 @@
+"""An office's other names: the ones a French news archive writes its holder beside.
+
+"Qui est le garde des Sceaux ?" is answered by "le ministre de la Justice Jean-Jacques Urvoas",
+and "Who is the president of the United States?" by "Barack Obama, président des États-Unis" or
+"le président américain Barack Obama" in a French archive. Names go in and come out folded
+(`index.text.fold`), as a French question would name the office.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from index.text import WORD
+
+# French names of an office, the usual one first; matched in the folded question and put in its
+# place, so the question's place words stay ("chef de l'État en France").
+_FRENCH = (
+    (re.compile(r"\bgarde des sceaux\b"), "ministre de la justice en france"),
+    (re.compile(r"\bchef de l['’]etat\b"), "president"),
+    (re.compile(r"\bchef du gouvernement\b"), "premier ministre"),
+    (re.compile(r"\blocataire de matignon\b"), "premier ministre en france"),
+    (re.compile(r"\blocataire de l['’]elysee\b"), "president en france"),
+)
+
+# English names of offices, folded and without "the", and the French one news writes.
+_ENGLISH_OFFICES = {
+    "president": "president",
+    "head of state": "president",
+    "prime minister": "premier ministre",
+    "premier": "premier ministre",
+    "head of government": "premier ministre",
+    "chancellor": "chancelier",
+    "secretary general": "secretaire general",
+    "interior minister": "ministre de l'interieur",
+    "minister of interior": "ministre de l'interieur",
+    "home secretary": "ministre de l'interieur",
+    "home minister": "ministre de l'interieur",
+    "justice minister": "ministre de la justice",
+    "minister of justice": "ministre de la justice",
+    "foreign minister": "ministre des affaires etrangeres",
+    "foreign secretary": "ministre des affaires etrangeres",
+    "minister of foreign affairs": "ministre des affaires etrangeres",
+    "finance minister": "ministre des finances",
+    "minister of finance": "ministre des finances",
+    "economy minister": "ministre de l'economie",
+    "defence minister": "ministre de la defense",
+    "defense minister": "ministre de la defense",
+    "minister of defence": "ministre de la defense",
+    "minister of defense": "ministre de la defense",
+    "health minister": "ministre de la sante",
+    "education minister": "ministre de l'education",
+    "king": "roi",
+    "queen": "reine",
+    "pope": "pape",
+    "mayor": "maire",
+    "governor": "gouverneur",
+    "army chief": "chef de l'armee",
+    "chief of army": "chef de l'armee",
+    "president of european commission": "president de la commission europeenne",
+    "president of european parliament": "president du parlement europeen",
+}
+# Bodies whose officers news names beside them, and how French writes them.
+_BODIES = {
+    "un": ("onu", "nations unies"),
+    "united nations": ("onu", "nations unies"),
+    "eu": ("union europeenne",),
+    "european union": ("union europeenne",),
+    "nato": ("otan",),
+    "imf": ("fmi",),
+    "fifa": ("fifa",),
+    "ioc": ("cio",),
+}
+# Names English gives a country besides its own (Babel's), as ISO codes.
+_COUNTRY_ALIASES = {
+    "us": "US", "u s": "US", "usa": "US", "america": "US", "united states of america": "US",
+    "uk": "GB", "u k": "GB", "britain": "GB", "great britain": "GB", "england": "GB",
+}  # fmt: skip
+# What French news mostly writes instead of a country's name ("le président américain"): the
+# adjective for the countries whose offices the news names most, by ISO code; English's for
+# the same, to read "the American president".
+_ADJECTIVES = {
+    "US": ("american", "americain"), "GB": ("british", "britannique"),
+    "FR": ("french", "francais"), "DE": ("german", "allemand"), "IT": ("italian", "italien"),
+    "ES": ("spanish", "espagnol"), "PT": ("portuguese", "portugais"),
+    "RU": ("russian", "russe"), "CN": ("chinese", "chinois"), "JP": ("japanese", "japonais"),
+    "IN": ("indian", "indien"), "BR": ("brazilian", "bresilien"),
+    "CA": ("canadian", "canadien"), "AU": ("australian", "australien"),
+    "MX": ("mexican", "mexicain"), "TR": ("turkish", "turc"), "IL": ("israeli", "israelien"),
+    "IR": ("iranian", "iranien"), "IQ": ("iraqi", "irakien"), "SY": ("syrian", "syrien"),
+    "EG": ("egyptian", "egyptien"), "KR": ("south korean", "sud-coreen"),
+    "KP": ("north korean", "nord-coreen"), "UA": ("ukrainian", "ukrainien"),
+    "PL": ("polish", "polonais"), "GR": ("greek", "grec"), "BE": ("belgian", "belge"),
+    "NL": ("dutch", "neerlandais"), "CH": ("swiss", "suisse"), "SE": ("swedish", "suedois"),
+    "AT": ("austrian", "autrichien"), "IE": ("irish", "irlandais"),
+    "PK": ("pakistani", "pakistanais"), "AF": ("afghan", "afghan"),
+    "SA": ("saudi", "saoudien"), "VE": ("venezuelan", "venezuelien"),
+    "AR": ("argentine", "argentin"), "CO": ("colombian", "colombien"),
+    "NG": ("nigerian", "nigerian"), "ZA": ("south african", "sud-africain"),
+    "PH": ("filipino", "philippin"), "HU": ("hungarian", "hongrois"),
+}  # fmt: skip
+
+
+def french_names(office: str) -> list[str]:
+    """The usual names of an office asked under another French name ("garde des sceaux"), the
+    question's other words kept ("chef de l'etat en france" -> "president en france")."""
+    return [name.sub(usual, office) for name, usual in _FRENCH if name.search(office)]
+
+
+def english_names(office: str) -> list[str]:
+    """What a French archive calls an office asked in English ("president of the united
+    states", "us president", "un secretary general"): one name per way French writes the place
+    ("president de etats unis", "president americain"); none for an office or a place this
+    glossary does not know."""
+    words = [w for w in WORD.findall(office) if w not in {"the", "current", "new", "present"}]
+    office_words, places = _split_place(words)
+    french = _ENGLISH_OFFICES.get(" ".join(office_words))
+    if french is None:
+        return []
+    return [f"{french} {place}" for place in places] or [french]
+
+
+def _split_place(words: list[str]) -> tuple[list[str], tuple[str, ...]]:
+    """The office's words, and the French ways to write the place it names after an office
+    ("de etats unis", "americain"): named after "of" or "in" ("president of france"), or
+    before the office ("us president", "britain's prime minister")."""
+    for cut in range(len(words) - 1, 0, -1):
+        if words[cut] in {"of", "in"} and (found := _place(words[cut + 1 :])):
+            return words[:cut], found
+    for cut in range(min(3, len(words) - 1), 0, -1):
+        head = words[:cut]
+        if head[-1] == "s" and cut > 1:
+            head = head[:-1]  # "china's": the possessive's "s"
+        if found := _place(head):
+            return words[cut:], found
+    return words, ()
+
+
+def _place(words: list[str]) -> tuple[str, ...]:
+    """French ways to write the place these English words name; () for no place known."""
+    name = " ".join(words)
+    if name in _BODIES:
+        return tuple(f"de {body}" for body in _BODIES[name])
+    code = _COUNTRY_ALIASES.get(name) or _countries().get(name) or _adjective_codes().get(name)
+    if code is None:
+        return ()
+    french = f"de {_french_countries()[code]}"
+    adjective = _ADJECTIVES.get(code, ("", ""))[1]
+    return (french, adjective) if adjective else (french,)
+
+
+@cache
+def _countries() -> dict[str, str]:
+    """Folded English country names ("south korea") -> ISO code, from Babel's CLDR data."""
+    from babel import Locale
+
+    from index.text import fold
+
+    names = Locale("en").territories
+    return {" ".join(WORD.findall(fold(n))): c for c, n in names.items() if c.isalpha()}
+
+
+@cache
+def _french_countries() -> dict[str, str]:
+    """ISO code -> folded French country name ("coree du sud")."""
+    from babel import Locale
+
+    from index.text import fold
+
+    names = Locale("fr").territories
+    return {c: " ".join(WORD.findall(fold(n))) for c, n in names.items() if c.isalpha()}
+
+
+@cache
+def _adjective_codes() -> dict[str, str]:
+    return {english: code for code, (english, _) in _ADJECTIVES.items()}
+
+
+def place_forms(stem: str) -> tuple[tuple[str, ...], ...]:
+    """The ways a text names the place behind a place word's stem ("britann"): the stem itself,
+    and the country's name for its adjective ("royaum", "uni") or the adjective for a country's
+    one-word name ("allemagn" -> "allemand")."""
+    return ((stem,), *_equivalents().get(stem, ()))
+
+
+@cache
+def _equivalents() -> dict[str, tuple[tuple[str, ...], ...]]:
+    from index.text import tokenize
+
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for code, (_, adjective) in _ADJECTIVES.items():
+        named, country = tuple(tokenize(adjective)), tuple(tokenize(_french_countries()[code]))
+        if named == country:
+            continue  # "français" and "France" stem alike
+        if len(named) == 1:
+            found.setdefault(named[0], []).append(country)
+        if len(country) == 1:
+            found.setdefault(country[0], []).append(named)
+    return {stem: tuple(forms) for stem, forms in found.items()}
