@@ -119,14 +119,17 @@ class NewsIndex:
     def naming(
         self,
         words: str,
+        lang: str,
         k: int,
         filters: Filters,
         published: tuple[date | None, date | None],
         vector: np.ndarray,
     ) -> list[Passage]:
-        """The `k` passages published within `published` that BM25 ranks best for `words`,
-        scored by cosine to `vector` (HybridRetriever.naming)."""
-        return self._searching(lambda: self.retriever.naming(words, k, filters, published, vector))
+        """The `k` passages published within `published` that BM25 ranks best for `words`
+        (stemmed as `lang`), scored by cosine to `vector` (HybridRetriever.naming)."""
+        return self._searching(
+            lambda: self.retriever.naming(words, lang, k, filters, published, vector)
+        )
 
     def _searching(self, search: Callable[[], T]) -> T:
         """`search`, tried again on a fresh read of the index when another process was

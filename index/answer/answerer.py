@@ -23,7 +23,7 @@ from index.answer.reading import (
     reader_answer,
 )
 from index.answer.refusal import dont_know
-from index.answer.roles import NAMING, asked_role, latest_holder
+from index.answer.roles import Role, asked_role, latest_holder
 from index.answer.smalltalk import is_small_talk, small_talk_reply
 from index.records import Answer, Turn
 from index.retrieval import Filters, Retrieval, asks_current_state, question_language
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from index.engine import NewsIndex
 
 log = logging.getLogger(__name__)
+NAMING = 10  # passages read that hold the office's names, besides the wider search
 
 
 @dataclass(frozen=True)
@@ -194,14 +195,17 @@ class Answerer:
         )
         passages = wider.passages
         if s.reader_role_recent_days and wider.vector is not None:
-            # The latest articles naming the office by its words, whatever they are about:
+            # Passages of the last days that hold the office's names, whatever they are about:
             # "le ministre de la Justice" in last week's story on a law.
             since = period.start if period else today - timedelta(days=s.reader_role_recent_days)
             until = period.end if period and period.end else today
-            names = " ".join(office.name for office in (role, *role.also))
-            lately = self.index.naming(names, NAMING, wider.filters, (since, until), wider.vector)
             kept = {p.chunk_id for p in passages}
-            passages = passages + [p for p in lately if p.chunk_id not in kept]
+            for names, lang in _names_by_language(role, retrieval.language):
+                found = self.index.naming(
+                    names, lang, NAMING, wider.filters, (since, until), wider.vector
+                )
+                passages = passages + [p for p in found if p.chunk_id not in kept]
+                kept |= {p.chunk_id for p in found}
         return latest_holder(
             question,
             role,
@@ -251,3 +255,12 @@ class Answerer:
                 "the %s backend failed: falling back to the extractive answer", self.backend.name
             )
         return extractive_answer(question, language, sentences, self.settings.answer_max_sentences)
+
+
+def _names_by_language(role: Role, language: str) -> list[tuple[str, str]]:
+    """The office's names as BM25 queries, each with the language its words are stemmed in:
+    the name asked in the question's, the other names (French ones) in French."""
+    other = " ".join(office.name for office in role.also)
+    if not other or language == "fr":
+        return [(f"{role.name} {other}".strip(), language)]
+    return [(role.name, language), (other, "fr")]

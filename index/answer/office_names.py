@@ -9,6 +9,7 @@ and "Who is the president of the United States?" by "Barack Obama, président de
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from index.text import WORD
@@ -28,6 +29,7 @@ _ENGLISH_OFFICES = {
     "president": "president",
     "head of state": "president",
     "prime minister": "premier ministre",
+    "pm": "premier ministre",
     "premier": "premier ministre",
     "head of government": "premier ministre",
     "chancellor": "chancelier",
@@ -59,6 +61,8 @@ _ENGLISH_OFFICES = {
     "chief of army": "chef de l'armee",
     "president of european commission": "president de la commission europeenne",
     "president of european parliament": "president du parlement europeen",
+    "european commission president": "president de la commission europeenne",
+    "european parliament president": "president du parlement europeen",
 }
 # Bodies whose officers news names beside them, and how French writes them.
 _BODIES = {
@@ -75,6 +79,9 @@ _BODIES = {
 _COUNTRY_ALIASES = {
     "us": "US", "u s": "US", "usa": "US", "america": "US", "united states of america": "US",
     "uk": "GB", "u k": "GB", "britain": "GB", "great britain": "GB", "england": "GB",
+    "turkey": "TR", "korea": "KR", "korean": "KR", "ivory coast": "CI", "czech republic": "CZ",
+    "holland": "NL", "burma": "MM", "palestine": "PS", "macedonia": "MK",
+    "argentinian": "AR", "philippine": "PH",
 }  # fmt: skip
 # What French news mostly writes instead of a country's name ("le président américain"): the
 # adjective for the countries whose offices the news names most, by ISO code; English's for
@@ -98,55 +105,70 @@ _ADJECTIVES = {
     "AR": ("argentine", "argentin"), "CO": ("colombian", "colombien"),
     "NG": ("nigerian", "nigerian"), "ZA": ("south african", "sud-africain"),
     "PH": ("filipino", "philippin"), "HU": ("hungarian", "hongrois"),
+    "MA": ("moroccan", "marocain"), "DZ": ("algerian", "algerien"),
+    "TN": ("tunisian", "tunisien"), "LB": ("lebanese", "libanais"),
+    "SN": ("senegalese", "senegalais"), "ML": ("malian", "malien"),
+    "PS": ("palestinian", "palestinien"),
 }  # fmt: skip
 
 
-def french_names(office: str) -> list[str]:
+@dataclass(frozen=True)
+class OtherName:
+    """An office as French news names it."""
+
+    office: str  # its words, folded, a complement included: "president de etats unis"
+    adjective: str = ""  # a place adjective that may stand anywhere near it: "sud-coreen"
+
+
+def french_names(office: str) -> list[OtherName]:
     """The usual names of an office asked under another French name ("garde des sceaux"), the
     question's other words kept ("chef de l'etat en france" -> "president en france")."""
-    return [name.sub(usual, office) for name, usual in _FRENCH if name.search(office)]
+    return [OtherName(n.sub(usual, office)) for n, usual in _FRENCH if n.search(office)]
 
 
-def english_names(office: str) -> list[str]:
+def english_names(office: str) -> list[OtherName]:
     """What a French archive calls an office asked in English ("president of the united
-    states", "us president", "un secretary general"): one name per way French writes the place
-    ("president de etats unis", "president americain"); none for an office or a place this
-    glossary does not know."""
+    states", "u.s. president", "un secretary general"): one name per way French writes the
+    place ("president de etats unis", "president" + "americain"); none for an office or a
+    place this glossary does not know."""
     words = [w for w in WORD.findall(office) if w not in {"the", "current", "new", "present"}]
-    office_words, places = _split_place(words)
+    office_words, (complements, adjective) = _split_place(words)
     french = _ENGLISH_OFFICES.get(" ".join(office_words))
     if french is None:
         return []
-    return [f"{french} {place}" for place in places] or [french]
+    names = [OtherName(f"{french} {complement}") for complement in complements]
+    names += [OtherName(french, adjective)] if adjective else []
+    return names or [OtherName(french)]
 
 
-def _split_place(words: list[str]) -> tuple[list[str], tuple[str, ...]]:
-    """The office's words, and the French ways to write the place it names after an office
-    ("de etats unis", "americain"): named after "of" or "in" ("president of france"), or
-    before the office ("us president", "britain's prime minister")."""
+Place = tuple[tuple[str, ...], str]  # French complements ("de etats unis") and adjective
+
+
+def _split_place(words: list[str]) -> tuple[list[str], Place]:
+    """The office's words, and how French writes the place it names: named after "of" or "in"
+    ("president of france"), or before the office ("us president", "britain's prime
+    minister")."""
     for cut in range(len(words) - 1, 0, -1):
-        if words[cut] in {"of", "in"} and (found := _place(words[cut + 1 :])):
+        if words[cut] in {"of", "in"} and (found := _place(words[cut + 1 :]))[0]:
             return words[:cut], found
     for cut in range(min(3, len(words) - 1), 0, -1):
         head = words[:cut]
-        if head[-1] == "s" and cut > 1:
-            head = head[:-1]  # "china's": the possessive's "s"
-        if found := _place(head):
+        if (found := _place(head))[0]:
             return words[cut:], found
-    return words, ()
+        if head[-1] == "s" and cut > 1 and (found := _place(head[:-1]))[0]:
+            return words[cut:], found  # "china's": the possessive's "s" ("u s" is the US)
+    return words, ((), "")
 
 
-def _place(words: list[str]) -> tuple[str, ...]:
-    """French ways to write the place these English words name; () for no place known."""
+def _place(words: list[str]) -> Place:
+    """How French writes the place these English words name; nothing for no place known."""
     name = " ".join(words)
     if name in _BODIES:
-        return tuple(f"de {body}" for body in _BODIES[name])
+        return tuple(f"de {body}" for body in _BODIES[name]), ""
     code = _COUNTRY_ALIASES.get(name) or _countries().get(name) or _adjective_codes().get(name)
     if code is None:
-        return ()
-    french = f"de {_french_countries()[code]}"
-    adjective = _ADJECTIVES.get(code, ("", ""))[1]
-    return (french, adjective) if adjective else (french,)
+        return (), ""
+    return (f"de {_french_countries()[code]}",), _ADJECTIVES.get(code, ("", ""))[1]
 
 
 @cache
@@ -157,7 +179,7 @@ def _countries() -> dict[str, str]:
     from index.text import fold
 
     names = Locale("en").territories
-    return {" ".join(WORD.findall(fold(n))): c for c, n in names.items() if c.isalpha()}
+    return {" ".join(WORD.findall(fold(_bare_name(n)))): c for c, n in names.items() if c.isalpha()}
 
 
 @cache
@@ -168,7 +190,12 @@ def _french_countries() -> dict[str, str]:
     from index.text import fold
 
     names = Locale("fr").territories
-    return {c: " ".join(WORD.findall(fold(n))) for c, n in names.items() if c.isalpha()}
+    return {c: " ".join(WORD.findall(fold(_bare_name(n)))) for c, n in names.items() if c.isalpha()}
+
+
+def _bare_name(name: str) -> str:
+    """A country's name without the other one CLDR adds: "Myanmar (Birmanie)" -> "Myanmar"."""
+    return name.split(" (")[0]
 
 
 @cache
@@ -176,24 +203,32 @@ def _adjective_codes() -> dict[str, str]:
     return {english: code for code, (english, _) in _ADJECTIVES.items()}
 
 
-def place_forms(stem: str) -> tuple[tuple[str, ...], ...]:
-    """The ways a text names the place behind a place word's stem ("britann"): the stem itself,
-    and the country's name for its adjective ("royaum", "uni") or the adjective for a country's
-    one-word name ("allemagn" -> "allemand")."""
-    return ((stem,), *_equivalents().get(stem, ()))
+def country_names(adjective: str) -> tuple[tuple[str, ...], ...]:
+    """The stems of the country's name for a place adjective's stem ("britann" -> ("royaum",
+    "uni")); a title that names the country ("Royaume-Uni : …") names the place."""
+    return _equivalents()[0].get(adjective, ())
+
+
+def adjectives(country: str) -> tuple[str, ...]:
+    """The stem of a one-word country name's adjective ("allemagn" -> "allemand")."""
+    return _equivalents()[1].get(country, ())
 
 
 @cache
-def _equivalents() -> dict[str, tuple[tuple[str, ...], ...]]:
+def _equivalents() -> tuple[dict[str, tuple[tuple[str, ...], ...]], dict[str, tuple[str, ...]]]:
     from index.text import tokenize
 
-    found: dict[str, list[tuple[str, ...]]] = {}
+    countries: dict[str, list[tuple[str, ...]]] = {}
+    named: dict[str, list[str]] = {}
     for code, (_, adjective) in _ADJECTIVES.items():
-        named, country = tuple(tokenize(adjective)), tuple(tokenize(_french_countries()[code]))
-        if named == country:
+        said, country = tuple(tokenize(adjective)), tuple(tokenize(_french_countries()[code]))
+        if said == country:
             continue  # "français" and "France" stem alike
-        if len(named) == 1:
-            found.setdefault(named[0], []).append(country)
-        if len(country) == 1:
-            found.setdefault(country[0], []).append(named)
-    return {stem: tuple(forms) for stem, forms in found.items()}
+        if len(said) == 1:
+            countries.setdefault(said[0], []).append(country)
+            if len(country) == 1:
+                named.setdefault(country[0], []).append(said[0])
+    return (
+        {stem: tuple(forms) for stem, forms in countries.items()},
+        {stem: tuple(forms) for stem, forms in named.items()},
+    )

@@ -17,7 +17,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TypeAlias
 
-from index.answer.office_names import english_names, french_names, place_forms
+from index.answer.office_names import (
+    OtherName,
+    adjectives,
+    country_names,
+    english_names,
+    french_names,
+)
 from index.answer.reading import Candidate, SpanReader, sentence_around
 from index.reading import Span
 from index.records import Passage
@@ -93,7 +99,6 @@ NEAR = 4  # words between the office's head and its other words in a mention, at
 ARTICLES = 5  # the latest articles naming the office whose mentions the reader reads
 MENTIONS = 2  # mentions read per article
 ARTICLES_PER_READ = 2  # articles whose mentions go to the reader in one call
-NAMING = 10  # passages that name the office lately, found by its words (besides the wider search)
 GAP_CHARS = 24  # at most this between a mention and its holder's name
 # What may stand between them: "le ministre de l'Intérieur, Bruno Le Roux", "Bruno Le Roux,
 # l'actuel ministre de l'Intérieur", "M. Valls".
@@ -107,7 +112,7 @@ class Role:
     places: tuple[str, ...]  # place words ("en France", "britannique"): in the sentence or title
     length: int = 1  # words from the head to its last other word in the question ("de", "l'" too)
     also: tuple[Role, ...] = ()  # the same office under another name ("garde des Sceaux")
-    name: str = ""  # its words as asked, folded ("premier ministre britannique")
+    name: str = ""  # its words, folded: as asked, or another name's ("ministre de la justice")
 
 
 # Where an office is named as held, and under which of its names.
@@ -123,22 +128,36 @@ def asked_role(question: str, period_text: str = "") -> Role | None:
         return None
     office = found["office"]
     words = WORD.findall(office)
-    if not found["article"] and not _bare_office(question, words):
+    english = english_names(office) if found["ask"].startswith("who") else []
+    if not found["article"] and not english and not _bare_office(question, words):
         return None  # "Qui est Emmanuel Macron ?", "Qui est mort ?", "Qui est devenu …"
     role = _parsed(words)
     if role is None:
         return None
     # Another French name counts only with a place ("président" alone would be any
     # country's); an English one is the office as asked, with or without.
-    names = [(n, True) for n in french_names(office)]
-    if found["ask"].startswith("who"):
-        names += [(n, False) for n in english_names(office)]
-    also = []
-    for name, needs_place in names:
-        usual = _parsed(WORD.findall(name))
-        if usual is not None and (usual.places or not needs_place):
-            also.append(usual)
-    return replace(role, also=tuple(dict.fromkeys(also)))  # "French" and "France" stem alike
+    also: list[Role] = []
+    for name in french_names(office) + english:
+        usual = _other(name)
+        if usual is None or (name not in english and not usual.places):
+            continue
+        if any(_same_office(usual, known) for known in (role, *also)):
+            continue  # "Who is the president?": the same words either way
+        also.append(usual)
+    return replace(role, also=tuple(also))
+
+
+def _other(name: OtherName) -> Role | None:
+    """The role another name of the office makes; its adjective is a place word."""
+    role = _parsed(WORD.findall(name.office))
+    if role is None or not name.adjective:
+        return role
+    places = (*role.places, *tokenize(name.adjective))
+    return replace(role, places=places, name=f"{role.name} {name.adjective}")
+
+
+def _same_office(one: Role, other: Role) -> bool:
+    return (one.head, one.words, one.places) == (other.head, other.words, other.places)
 
 
 def _parsed(words: list[str]) -> Role | None:
@@ -172,7 +191,8 @@ def mention_spans(text: str, title: str, role: Role, lang: str = "") -> list[tup
     folded, origin = fold_keeping_offsets(text)
     words = [(m.group(), m.start(), m.end()) for m in WORD.finditer(folded)]
     stems = [_stem(w) for w, _, _ in words]
-    titled = set(tokenize(title))
+    title_words = tokenize(title)
+    titled = set(title_words)
     near = max(NEAR, role.length)
     spans = []
     for at, (word, start, _) in enumerate(words):
@@ -196,8 +216,7 @@ def mention_spans(text: str, title: str, role: Role, lang: str = "") -> list[tup
         if role.places:
             a, b = sentences_holding(text, *found, lang)
             around = set(tokenize(text[a:b])) | titled
-            # "britannique" is also named by a title's "Royaume-Uni :".
-            if not all(any(set(f) <= around for f in place_forms(p)) for p in role.places):
+            if not all(_place_named(p, around, title_words) for p in role.places):
                 continue
         spans.append(found)
     return spans
@@ -270,12 +289,18 @@ def latest_holder(
 def _question_for(question: str, role: Role, passage: Passage, mentions: list[Mention]) -> str:
     """The question the reader is asked of a mention's sentence: the user's, or, where the
     office is named otherwise ("le ministre de la Justice" for "le garde des Sceaux"), the
-    same question in the sentence's own words."""
+    same question in the sentence's own words, with the place words that follow the office
+    ("Qui est le président américain ?") and its article ("la Première ministre")."""
     if any(office is role for _, office in mentions):
         return question
-    (a, b), _ = mentions[0]
-    office = passage.text[a:b]
-    return f"Who is the {office}?" if passage.lang == "en" else f"Qui est le {office} ?"
+    (a, b), office = mentions[0]
+    text = passage.text
+    rest = _after_places(text[b:], office)
+    named = text[a : len(text) - len(rest)].rstrip(" ,")
+    if passage.lang == "en":
+        return f"Who is the {named}?"
+    article = re.search(r"\b(l['’]|la |le )$", text[max(0, a - 3) : a], re.IGNORECASE)
+    return f"Qui est {article[1].lower() if article else 'le '}{named} ?"
 
 
 def _names_holder(text: str, span: tuple[int, int], mention: tuple[int, int], role: Role) -> bool:
@@ -312,15 +337,29 @@ def _names_holder(text: str, span: tuple[int, int], mention: tuple[int, int], ro
 
 def _after_places(rest: str, role: Role) -> str:
     """`rest` from its first character that is not a blank or one of the role's place words."""
-    while (word := re.match(r"\s*(\w+)", rest)) and _names_place(_stem(word[1]), role):
+    while (word := re.match(r"[\s-]*(\w+)", rest)) and _names_place(_stem(word[1]), role):
         rest = rest[word.end() :]
     return rest.lstrip()
 
 
+def _place_named(place: str, around: set[str], title_words: list[str]) -> bool:
+    """Whether a place word is named around a mention (its sentence and the title), itself or
+    by its adjective ("allemande" for "en Allemagne"); an adjective is also named by its
+    country in the title, which says what the story is about ("Royaume-Uni : …" for
+    "britannique"; a sentence's "en visite en Chine" does not make a president Chinese)."""
+    if place in around or any(a in around for a in adjectives(place)):
+        return True
+    return any(_holds_run(title_words, name) for name in country_names(place))
+
+
+def _holds_run(words: list[str], run: tuple[str, ...]) -> bool:
+    return any(tuple(words[i : i + len(run)]) == run for i in range(len(words) - len(run) + 1))
+
+
 def _names_place(stem: str, role: Role) -> bool:
-    """Whether a word is one of the role's place words, or one that names the same place
-    ("allemande" for "en Allemagne")."""
-    return any((stem,) in place_forms(place) for place in role.places)
+    """Whether a word is one of the role's place words or its adjective ("allemande" for "en
+    Allemagne")."""
+    return any(stem == place or stem in adjectives(place) for place in role.places)
 
 
 def _bare_office(question: str, words: list[str]) -> bool:

@@ -99,17 +99,17 @@ class HybridRetriever:
     def naming(
         self,
         words: str,
+        lang: str,
         k: int,
         filters: Filters,
         published: tuple[date | None, date | None],
         vector: np.ndarray,
     ) -> list[Passage]:
-        """The `k` passages BM25 ranks best for `words` among those published within
-        `published` (both days included), whatever else they are about: "le ministre de la
-        Justice" named in passing in last week's story on a new law."""
-        language = question_language(words)
+        """The `k` passages BM25 ranks best for `words` (stemmed as `lang`) among those
+        published within `published` (both days included), whatever else they are about: "le
+        ministre de la Justice" named in passing in last week's story on a new law."""
         period = published_range(*published)
-        hits = self.lexical.search(words, language, k, filters.sources, period)
+        hits = self.lexical.search(words, lang, k, filters.sources, period)
         return self.store.passages([h.chunk_id for h in hits], vector)
 
     def _rankings(

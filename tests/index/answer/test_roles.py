@@ -312,6 +312,13 @@ def test_an_english_question_finds_the_office_under_its_french_names() -> None:
         assert asked_role(unknown).also == (), unknown  # type: ignore[union-attr]
     # French questions are not translated.
     assert asked_role("Qui est le président ?").also == ()  # type: ignore[union-attr]
+    # Abbreviations, possessives without an article, hyphenated adjectives.
+    for same in ("Who is the U.S. president?", "Who is America's president?"):
+        assert asked_role(same).also == us.also, same  # type: ignore[union-attr]
+    korea = asked_role("Who is the South Korean president?")
+    assert korea is not None
+    moon = "Le président sud-coréen Moon Jae-in a parlé."
+    assert _holder_in(korea, moon, "Élections", "Moon Jae-in") == "Moon Jae-in"
 
 
 def test_a_country_adjective_is_also_named_by_the_country() -> None:
@@ -322,6 +329,19 @@ def test_a_country_adjective_is_also_named_by_the_country() -> None:
     may = "Pour Theresa May, Premier ministre, il s'agit d'une attaque terroriste."
     assert _holder_in(uk, may, "Royaume-Uni : attaque à Londres", "Theresa May") == "Theresa May"
     assert _holder_in(uk, may, "France : attaque à Paris", "Theresa May") is None
+    # A country named in the sentence is a place spoken of, not the office's.
+    china = asked_role("Qui est le président chinois ?")
+    dutch = asked_role("Qui est le Premier ministre néerlandais ?")
+    assert china is not None and dutch is not None
+    visit = "Le président Emmanuel Macron, en visite en Chine, a rencontré des étudiants."
+    assert _holder_in(china, visit, "Diplomatie : visite", "Emmanuel Macron") is None
+    low = ("Le Premier ministre Édouard Philippe a estimé que le chômage, au plus bas, "
+           "montrait que le pays se redresse.")  # fmt: skip
+    assert _holder_in(dutch, low, "Emploi : les chiffres", "Édouard Philippe") is None
+    us = asked_role("Qui est le président américain ?")
+    assert us is not None
+    united = "Le président Emmanuel Macron a appelé les chefs d'État européens à rester unis."
+    assert _holder_in(us, united, "Europe : sommet", "Emmanuel Macron") is None
     german = asked_role("Qui est le chancelier en Allemagne ?")
     assert german is not None
     merkel = "La chancelière allemande Angela Merkel a reçu les maires."
@@ -360,7 +380,14 @@ def test_an_office_named_otherwise_is_asked_about_in_its_own_words() -> None:
                         published_at=date(2016, 10, 6))  # fmt: skip
     assert latest_holder("Who is the president of the United States?", us, [told], None,
                          reader, 0.0) is not None  # fmt: skip
-    assert reader.asked == ["Qui est le président ?"]  # the office as the sentence names it
+    assert reader.asked == ["Qui est le président américain ?"]  # as the sentence names it
+    premier = asked_role("Who is the British prime minister?")
+    assert premier is not None
+    reader = Asked({"Theresa May": 1.0})
+    she = make_passage("La Première ministre britannique, Theresa May, a parlé.", "may",
+                       published_at=date(2017, 3, 23))  # fmt: skip
+    assert latest_holder("q", premier, [she], None, reader, 0.0) is not None
+    assert reader.asked == ["Qui est la Première ministre britannique ?"]
     # A sentence naming the office as asked is asked the user's question.
     reader = Asked({"Jean-Jacques Urvoas": 1.0})
     asked = make_passage("Le garde des Sceaux, Jean-Jacques Urvoas, a défendu la loi.", "seals",
@@ -388,7 +415,7 @@ def test_articles_naming_the_office_lately_are_read_whatever_they_are_about(
     fake_index.sync_lexical()
     vector = fake_index.embedder.embed_query("ministre de la justice")
     spring = (date(2017, 2, 1), date(2017, 3, 1))
-    found = fake_index.naming("ministre de la justice", 10, Filters(), spring, vector)
+    found = fake_index.naming("ministre de la justice", "fr", 10, Filters(), spring, vector)
     assert [p.article_id for p in found] == ["law"]
     settings = fake_index.settings.model_copy(
         update={"reader_retrieval_weight": 0.0, "reader_refusal_threshold": 0.5,
@@ -408,3 +435,32 @@ def _holder_in(role: Role, text: str, title: str, name: str) -> str | None:
     story = make_passage(text, "story", published_at=date(2017, 9, 25), title=title)
     found = latest_holder("q", role, [story], None, Finder({name: 1.0}), 0.0)
     return found.span_text if found else None
+
+
+def test_an_english_question_searches_a_french_archive_for_the_french_names(
+    fake_index: NewsIndex, tmp_path: Path
+) -> None:
+    """The French names are searched for with French stems ("président", not the English
+    "presid"), so the story naming the president is found among others that share more of the
+    question's words."""
+    budget = [
+        {"id": f"budget{i}", "published_at": f"2016-09-{10 + i}", "title": "Économie : budget",
+         "text": f"Le rapport « United States Budget » de l'État américain prévoit {i} "
+                 "milliards, selon Paul Ryan."}
+        for i in range(12)
+    ]  # fmt: skip
+    obama = {"id": "obama", "published_at": "2016-10-06", "title": "Floride : l'ouragan",
+             "text": "Le président américain Barack Obama a visité la Floride."}  # fmt: skip
+    corpus = write_jsonl(tmp_path / "c.jsonl", [*budget, obama])
+    Ingestor(fake_index.settings, fake_index).run([str(corpus)])
+    fake_index.sync_lexical()
+    settings = fake_index.settings.model_copy(
+        update={"reader_retrieval_weight": 0.0, "reader_refusal_threshold": 0.5,
+                "reader_role_breadth": 1}
+    )  # fmt: skip
+    # The reader alone prefers the name in the budget stories, the question's closest.
+    reader = Finder({"Barack Obama": 1.0, "Paul Ryan": 10.0})
+    answer = Answerer(settings, fake_index, reader=reader).answer(
+        "Who is the president of the United States?", as_of=date(2016, 10, 10)
+    )
+    assert answer.span == "Barack Obama"
