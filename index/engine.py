@@ -7,7 +7,6 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -15,7 +14,7 @@ import chromadb.errors
 
 from index.embedding import Embedder, model_label
 from index.records import CorpusStats, Passage
-from index.retrieval import Filters, HybridRetriever, Retrieval
+from index.retrieval import Filters, HybridRetriever, NameSearch, Retrieval
 from index.settings import Settings
 from index.storage import ChunkStore, LexicalIndex, lexical_folder, write_lock
 
@@ -116,20 +115,10 @@ class NewsIndex:
         k = k or self.settings.search_k
         return self._searching(lambda: self.retriever.retrieve(question, k, filters, vector))
 
-    def naming(
-        self,
-        words: str,
-        lang: str,
-        k: int,
-        filters: Filters,
-        published: tuple[date | None, date | None],
-        vector: np.ndarray,
-    ) -> list[Passage]:
-        """The `k` passages published within `published` that BM25 ranks best for `words`
-        (stemmed as `lang`), scored by cosine to `vector` (HybridRetriever.naming)."""
-        return self._searching(
-            lambda: self.retriever.naming(words, lang, k, filters, published, vector)
-        )
+    def naming(self, search: NameSearch, filters: Filters, vector: np.ndarray) -> list[Passage]:
+        """The passages that hold the search's words, scored by cosine to `vector`
+        (HybridRetriever.naming)."""
+        return self._searching(lambda: self.retriever.naming(search, filters, vector))
 
     def _searching(self, search: Callable[[], T]) -> T:
         """`search`, tried again on a fresh read of the index when another process was

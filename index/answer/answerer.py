@@ -26,7 +26,13 @@ from index.answer.refusal import dont_know
 from index.answer.roles import Role, asked_role, latest_holder
 from index.answer.smalltalk import is_small_talk, small_talk_reply
 from index.records import Answer, Turn
-from index.retrieval import Filters, Retrieval, asks_current_state, question_language
+from index.retrieval import (
+    Filters,
+    NameSearch,
+    Retrieval,
+    asks_current_state,
+    question_language,
+)
 from index.settings import Settings
 from index.text import load_sentence_splitter
 
@@ -201,9 +207,8 @@ class Answerer:
             until = period.end if period and period.end else today
             kept = {p.chunk_id for p in passages}
             for names, lang in _names_by_language(role, retrieval.language):
-                found = self.index.naming(
-                    names, lang, NAMING, wider.filters, (since, until), wider.vector
-                )
+                search = NameSearch(names, lang, (since, until), NAMING)
+                found = self.index.naming(search, wider.filters, wider.vector)
                 passages = passages + [p for p in found if p.chunk_id not in kept]
                 kept |= {p.chunk_id for p in found}
         return latest_holder(

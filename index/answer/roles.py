@@ -137,9 +137,10 @@ def asked_role(question: str, period_text: str = "") -> Role | None:
     # Another French name counts only with a place ("président" alone would be any
     # country's); an English one is the office as asked, with or without.
     also: list[Role] = []
-    for name in french_names(office) + english:
+    names = [(n, True) for n in french_names(office)] + [(n, False) for n in english]
+    for name, needs_place in names:
         usual = _other(name)
-        if usual is None or (name not in english and not usual.places):
+        if usual is None or (needs_place and not usual.places):
             continue
         if any(_same_office(usual, known) for known in (role, *also)):
             continue  # "Who is the president?": the same words either way

@@ -1,7 +1,7 @@
 """From a question to ranked passages: dense and BM25 fused, dates, languages, diversity."""
 
 from index.retrieval.dates import DateRange, find_date_range
-from index.retrieval.hybrid import Filters, HybridRetriever, Retrieval
+from index.retrieval.hybrid import Filters, HybridRetriever, NameSearch, Retrieval
 from index.retrieval.language import detect_language, question_language
 from index.retrieval.recency import asks_current_state, years_named
 
@@ -9,6 +9,7 @@ __all__ = [
     "DateRange",
     "Filters",
     "HybridRetriever",
+    "NameSearch",
     "Retrieval",
     "asks_current_state",
     "detect_language",

@@ -44,6 +44,16 @@ class Retrieval:
     vector: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
+@dataclass(frozen=True)
+class NameSearch:
+    """Passages that hold some words (an office's names), published within a period."""
+
+    words: str
+    lang: str  # the language the words are stemmed in
+    published: tuple[date | None, date | None]  # both days included; None: open
+    k: int = 10
+
+
 class HybridRetriever:
     """Ranks chunks for a question from both sides, with date boost and diversity."""
 
@@ -96,20 +106,12 @@ class HybridRetriever:
         chosen = self._choose(fused, vector, k)
         return Retrieval(question, language, chosen, date_range, filters, vector)
 
-    def naming(
-        self,
-        words: str,
-        lang: str,
-        k: int,
-        filters: Filters,
-        published: tuple[date | None, date | None],
-        vector: np.ndarray,
-    ) -> list[Passage]:
-        """The `k` passages BM25 ranks best for `words` (stemmed as `lang`) among those
-        published within `published` (both days included), whatever else they are about: "le
-        ministre de la Justice" named in passing in last week's story on a new law."""
-        period = published_range(*published)
-        hits = self.lexical.search(words, lang, k, filters.sources, period)
+    def naming(self, search: NameSearch, filters: Filters, vector: np.ndarray) -> list[Passage]:
+        """The passages BM25 ranks best for the search's words among those published within
+        its period, whatever else they are about: "le ministre de la Justice" named in passing
+        in last week's story on a new law. Scored by cosine to `vector`."""
+        period = published_range(*search.published)
+        hits = self.lexical.search(search.words, search.lang, search.k, filters.sources, period)
         return self.store.passages([h.chunk_id for h in hits], vector)
 
     def _rankings(

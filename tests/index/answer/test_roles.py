@@ -16,7 +16,7 @@ from index.answer import Answerer
 from index.answer.roles import Role, asked_role, latest_holder, mention_spans
 from index.engine import NewsIndex
 from index.reading import Span
-from index.retrieval import DateRange, Filters
+from index.retrieval import DateRange, Filters, NameSearch
 from ingest.pipeline import Ingestor
 from tests.conftest import make_passage, write_jsonl
 from tests.index.answer.test_reading import Finder
@@ -415,7 +415,7 @@ def test_articles_naming_the_office_lately_are_read_whatever_they_are_about(
     fake_index.sync_lexical()
     vector = fake_index.embedder.embed_query("ministre de la justice")
     spring = (date(2017, 2, 1), date(2017, 3, 1))
-    found = fake_index.naming("ministre de la justice", "fr", 10, Filters(), spring, vector)
+    found = fake_index.naming(NameSearch("ministre de la justice", "fr", spring), Filters(), vector)
     assert [p.article_id for p in found] == ["law"]
     settings = fake_index.settings.model_copy(
         update={"reader_retrieval_weight": 0.0, "reader_refusal_threshold": 0.5,
