@@ -271,12 +271,12 @@ def latest_holder(
     # Read a few articles at a time: the latest one usually names the holder.
     for at in range(0, len(articles), ARTICLES_PER_READ):
         batch = [sentences[i] for entries in articles[at : at + ARTICLES_PER_READ] for i in entries]
+        texts = [p.text[a:b] for p, (a, b), _ in batch]
         asked = [_question_for(question, role, p, ms) for p, _, ms in batch]
         spans: list[Span | None] = [None] * len(batch)
-        for q in dict.fromkeys(asked):
+        for q in dict.fromkeys(asked):  # one reading per question asked
             rows = [i for i, a in enumerate(asked) if a == q]
-            read = reader.read(q, [batch[i][0].text[batch[i][1][0] : batch[i][1][1]] for i in rows])
-            for i, span in zip(rows, read, strict=True):
+            for i, span in zip(rows, reader.read(q, [texts[i] for i in rows]), strict=True):
                 spans[i] = span
         for (p, (a, _), mentions), span in zip(batch, spans, strict=True):
             if span is None:
@@ -337,7 +337,8 @@ def _names_holder(text: str, span: tuple[int, int], mention: tuple[int, int], ro
 
 
 def _after_places(rest: str, role: Role) -> str:
-    """`rest` from its first character that is not a blank or one of the role's place words."""
+    """`rest` from its first character that is not a blank, a hyphen or one of the role's
+    place words ("américain", "sud-coréen")."""
     while (word := re.match(r"[\s-]*(\w+)", rest)) and _names_place(_stem(word[1]), role):
         rest = rest[word.end() :]
     return rest.lstrip()
