@@ -14,14 +14,16 @@ from functools import cache
 
 from index.text import WORD
 
-# French names of an office, the usual one first; matched in the folded question and put in its
-# place, so the question's place words stay ("chef de l'État en France").
-_FRENCH = (
+# An office's other names in the question's language, and its usual one; matched in the folded
+# question and put in its place, so the question's place words stay ("chef de l'État en France").
+_USUAL = (
     (re.compile(r"\bgarde des sceaux\b"), "ministre de la justice en france"),
     (re.compile(r"\bchef de l['’]etat\b"), "president"),
     (re.compile(r"\bchef du gouvernement\b"), "premier ministre"),
     (re.compile(r"\blocataire de matignon\b"), "premier ministre en france"),
     (re.compile(r"\blocataire de l['’]elysee\b"), "president en france"),
+    (re.compile(r"\bhead of state\b"), "president"),
+    (re.compile(r"\bhead of government\b"), "prime minister"),
 )
 
 # English names of offices, folded and without "the", and the French one news writes.
@@ -120,10 +122,11 @@ class OtherName:
     adjective: str = ""  # a place adjective that may stand anywhere near it: "sud-coreen"
 
 
-def french_names(office: str) -> list[OtherName]:
-    """The usual names of an office asked under another French name ("garde des sceaux"), the
-    question's other words kept ("chef de l'etat en france" -> "president en france")."""
-    return [OtherName(n.sub(usual, office)) for n, usual in _FRENCH if n.search(office)]
+def usual_names(office: str) -> list[OtherName]:
+    """The usual name of an office asked under another one ("garde des sceaux", "head of
+    government"), the question's other words kept ("chef de l'etat en france" -> "president en
+    france")."""
+    return [OtherName(n.sub(usual, office)) for n, usual in _USUAL if n.search(office)]
 
 
 def english_names(office: str) -> list[OtherName]:

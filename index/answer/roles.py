@@ -22,7 +22,7 @@ from index.answer.office_names import (
     adjectives,
     country_names,
     english_names,
-    french_names,
+    usual_names,
 )
 from index.answer.reading import Candidate, SpanReader, sentence_around
 from index.reading import Span
@@ -134,10 +134,10 @@ def asked_role(question: str, period_text: str = "") -> Role | None:
     role = _parsed(words)
     if role is None:
         return None
-    # Another French name counts only with a place ("président" alone would be any
-    # country's); an English one is the office as asked, with or without.
+    # A usual name counts only with a place ("président" alone would be any country's); a
+    # French name of an English question is the office as asked, with or without.
     also: list[Role] = []
-    names = [(n, True) for n in french_names(office)] + [(n, False) for n in english]
+    names = [(n, True) for n in usual_names(office)] + [(n, False) for n in english]
     for name, needs_place in names:
         usual = _other(name)
         if usual is None or (needs_place and not usual.places):

@@ -266,6 +266,9 @@ def test_an_office_asked_under_another_name_is_found_under_its_usual_one() -> No
     assert [(a.head, a.words, a.places) for a in seals.also] == [
         ("ministr", ("justic",), ("franc",))
     ]
+    # In English too, for an English archive ("President Macron").
+    english = asked_role("Who is the head of state in France?")
+    assert english is not None and english.also[0].name == "president in france"
     for plain in ("Qui est le Premier ministre ?", "Qui est le chef de l'État ?"):
         # Without a place, "président" would be any country's: only the name asked counts.
         assert asked_role(plain).also == (), plain  # type: ignore[union-attr]
