@@ -176,23 +176,23 @@ def _place(words: list[str]) -> Place:
 
 @cache
 def _countries() -> dict[str, str]:
-    """Folded English country names ("south korea") -> ISO code, from Babel's CLDR data."""
-    from babel import Locale
+    """Folded English country names ("south korea") -> ISO code."""
+    return {name: code for code, name in _territories("en").items()}
 
-    from index.text import fold
 
-    names = Locale("en").territories
-    return {" ".join(WORD.findall(fold(_bare_name(n)))): c for c, n in names.items() if c.isalpha()}
+def _french_countries() -> dict[str, str]:
+    """ISO code -> folded French country name ("coree du sud")."""
+    return _territories("fr")
 
 
 @cache
-def _french_countries() -> dict[str, str]:
-    """ISO code -> folded French country name ("coree du sud")."""
+def _territories(lang: str) -> dict[str, str]:
+    """ISO country code -> its folded name in `lang`, from Babel's CLDR data."""
     from babel import Locale
 
     from index.text import fold
 
-    names = Locale("fr").territories
+    names = Locale(lang).territories
     return {c: " ".join(WORD.findall(fold(_bare_name(n)))) for c, n in names.items() if c.isalpha()}
 
 
