@@ -235,3 +235,46 @@ def _equivalents() -> tuple[dict[str, tuple[tuple[str, ...], ...]], dict[str, tu
         {stem: tuple(forms) for stem, forms in countries.items()},
         {stem: tuple(forms) for stem, forms in named.items()},
     )
+
+
+# France's overseas parts, which CLDR lists as territories of their own ("La Réunion" is also
+# the word "réunion"): a story there is still about France.
+_FRENCH_OVERSEAS = frozenset(
+    {"FR", "RE", "MQ", "GP", "YT", "GF", "PF", "NC", "PM", "BL", "MF", "WF", "TF"}
+)
+
+
+def names_a_country(text: str) -> bool:
+    """Whether a French text names a country other than France, by its name ("en Allemagne",
+    "les États-Unis") or its adjective ("le ministre allemand"). Names are matched as whole
+    words, so "Georges" is not Georgia; a few are people's names too ("Maurice"), which errs
+    on the side of a foreign story."""
+    from index.text import fold, tokenize
+
+    words = WORD.findall(fold(text))
+    runs = _foreign_names()
+    for at, word in enumerate(words):
+        if any(tuple(words[at : at + len(run)]) == run for run in runs.get(word, ())):
+            return True
+    return not _foreign_adjectives().isdisjoint(tokenize(text))
+
+
+@cache
+def _foreign_names() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Folded words of every country's French name but France's, by their first word."""
+    runs: dict[str, list[tuple[str, ...]]] = {}
+    for code, name in _french_countries().items():
+        if code not in _FRENCH_OVERSEAS:
+            words = tuple(name.split())
+            runs.setdefault(words[0], []).append(words)
+    return {first: tuple(found) for first, found in runs.items()}
+
+
+@cache
+def _foreign_adjectives() -> frozenset[str]:
+    """Stems of the French adjectives of the countries news names most, France's left out."""
+    from index.text import tokenize
+
+    return frozenset(
+        stem for code, (_, said) in _ADJECTIVES.items() if code != "FR" for stem in tokenize(said)
+    )

@@ -22,6 +22,7 @@ from index.answer.office_names import (
     adjectives,
     country_names,
     english_names,
+    names_a_country,
     usual_names,
 )
 from index.answer.reading import Candidate, SpanReader, sentence_around
@@ -103,6 +104,12 @@ GAP_CHARS = 24  # at most this between a mention and its holder's name
 # What may stand between them: "le ministre de l'Intérieur, Bruno Le Roux", "Bruno Le Roux,
 # l'actuel ministre de l'Intérieur", "M. Valls".
 _BETWEEN = frozenset({"le", "la", "l", "the", "actuel", "actuelle", "current", "m", "mme", "mr"})
+# The rest of a ministry's title after the words asked: "le ministre de l'Économie et des
+# Finances Michel Sapin", "ministre de l'Économie, de l'Industrie et du Numérique".
+_MORE_TITLE = re.compile(
+    r"(?:\s*,\s*|\s+et\s+)(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|d['’])[A-ZÀ-Ý][\w-]*"
+)
+_FRANCE = frozenset(tokenize("France français"))
 
 
 @dataclass(frozen=True)
@@ -217,10 +224,20 @@ def mention_spans(text: str, title: str, role: Role, lang: str = "") -> list[tup
         if role.places:
             a, b = sentences_holding(text, *found, lang)
             around = set(tokenize(text[a:b])) | titled
-            if not all(_place_named(p, around, title_words) for p in role.places):
+            named = all(_place_named(p, around, title_words) for p in role.places)
+            if not named and not _implies_france(role, text[a:b], title, lang):
                 continue
         spans.append(found)
     return spans
+
+
+def _implies_france(role: Role, sentence: str, title: str, lang: str) -> bool:
+    """Whether a French article's office is France's without saying so: French news leaves
+    its own country out ("Gérard Collomb, le ministre de l'Intérieur,"), so an office asked
+    as France's is named where neither the sentence nor the title names another country."""
+    return (
+        lang == "fr" and set(role.places) <= _FRANCE and not names_a_country(f"{title}\n{sentence}")
+    )
 
 
 def _depends_on_another_noun(preceding: list[str]) -> bool:
@@ -312,6 +329,7 @@ def _names_holder(text: str, span: tuple[int, int], mention: tuple[int, int], ro
     name = text[span[0] : span[1]]
     if not name[:1].isupper():
         return False  # "le Premier ministre, jeudi, a annoncé"
+    mention = (mention[0], _title_end(text, mention[1]))
     before = WORD.findall(fold(text[max(0, mention[0] - 40) : mention[0]]))
     if _depends_on_another_noun(before[-6:]):
         # "le parti du président Emmanuel Macron" names him; in "la compagne du président,
@@ -325,8 +343,11 @@ def _names_holder(text: str, span: tuple[int, int], mention: tuple[int, int], ro
         gap = text[mention[1] : span[0]]
     elif span[1] <= mention[0]:
         gap = text[span[1] : mention[0]]
-        # The name comes first: the office (and its place word) must close the apposition.
-        if _after_places(text[mention[1] :], role)[:1] not in {",", ".", ")", ";", ""}:
+        # The name comes first: the office (and its place word) must close the apposition,
+        # unless the office has no article, which only an apposition allows ("Bruno Le Maire,
+        # ministre de l'Économie a affirmé", not "Selon X, le Premier ministre a menti").
+        bare = re.fullmatch(r"\s*,\s*", gap) is not None
+        if not bare and _after_places(text[mention[1] :], role)[:1] not in {",", ".", ")", ";", ""}:
             return False
     else:
         return False  # the span holds the office's own words
@@ -334,6 +355,14 @@ def _names_holder(text: str, span: tuple[int, int], mention: tuple[int, int], ro
     return len(gap) <= GAP_CHARS and all(
         w in _BETWEEN or _names_place(_stem(w), role) for w in words
     )
+
+
+def _title_end(text: str, end: int) -> int:
+    """Where the office's title ends, its other ministries included ("ministre de l'Économie
+    et des Finances")."""
+    while more := _MORE_TITLE.match(text, end):
+        end = more.end()
+    return end
 
 
 def _after_places(rest: str, role: Role) -> str:

@@ -467,3 +467,41 @@ def test_an_english_question_searches_a_french_archive_for_the_french_names(
         "Who is the president of the United States?", as_of=date(2016, 10, 10)
     )
     assert answer.span == "Barack Obama"
+
+
+def test_a_french_archive_leaves_france_out_of_its_own_offices() -> None:
+    """French news names its own ministers without "France" ("Gérard Collomb, le ministre de
+    l'Intérieur,"): an office asked as France's is found there, unless the story or the
+    sentence names another country, or the story is not French."""
+    interior = asked_role("Qui est le ministre français de l'Intérieur ?")
+    assert interior is not None
+    visit = "Gérard Collomb, le ministre de l'Intérieur, s'est rendu sur place jeudi soir."
+    calais = "Affrontements violents entre migrants à Calais"
+    assert _holder_in(interior, visit, calais, "Gérard Collomb") == "Gérard Collomb"
+    assert _holder_in(interior, visit, "Allemagne : heurts à Berlin", "Gérard Collomb") is None
+    german = "Le ministre de l'Intérieur allemand, Horst Seehofer, s'est rendu sur place."
+    assert _holder_in(interior, german, calais, "Horst Seehofer") is None
+    abroad = "Le ministre de l'Intérieur, Horst Seehofer, a reçu son homologue des États-Unis."
+    assert _holder_in(interior, abroad, "Migrants : réunion", "Horst Seehofer") is None
+    english = make_passage(visit, "story", published_at=date(2018, 2, 2), title=calais, lang="en")
+    assert latest_holder("q", interior, [english], None, Finder({"Gérard Collomb": 1.0}), 0) is None
+    # An office asked without France, or asked as another country's, is not changed.
+    british = asked_role("Qui est le ministre de l'Intérieur britannique ?")
+    assert british is not None
+    assert _holder_in(british, visit, calais, "Gérard Collomb") is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Pour le ministre de l'Économie et des Finances Michel Sapin, rien n'est prouvé.",
+        "Michel Sapin, ministre de l'Économie et des Finances, a répondu aux questions.",
+        "Le ministre de l'Économie, de l'Industrie et du Numérique, Michel Sapin, a parlé.",
+        # A title without an article after a name is its apposition, comma or not after it.
+        "En visite à Paris, Michel Sapin, ministre de l'Économie a affirmé que tout va bien.",
+    ],
+)
+def test_a_ministry_title_may_go_on_after_the_words_asked(sentence: str) -> None:
+    economy = asked_role("Qui est le ministre de l'Économie ?")
+    assert economy is not None
+    assert _holder_in(economy, sentence, "Budget : débat", "Michel Sapin") == "Michel Sapin"
