@@ -26,6 +26,29 @@ _USUAL = (
     (re.compile(r"\bhead of government\b"), "prime minister"),
 )
 
+# Parties and bodies news names by their initials as often as in full (folded): "le premier
+# secrétaire du PS" is the one of the Parti socialiste.
+_INITIALS = (
+    ("parti socialiste", "ps"),
+    ("les republicains", "lr"),
+    ("front national", "fn"),
+    ("rassemblement national", "rn"),
+    ("la republique en marche", "lrem"),
+    ("parti communiste francais", "pcf"),
+    ("union europeenne", "ue"),
+    ("organisation des nations unies", "onu"),
+    ("nations unies", "onu"),
+    ("organisation du traite de l'atlantique nord", "otan"),
+    ("banque centrale europeenne", "bce"),
+    ("fonds monetaire international", "fmi"),
+    ("comite international olympique", "cio"),
+    ("confederation generale du travail", "cgt"),
+    ("paris saint-germain", "psg"),
+    ("paris saint germain", "psg"),
+    ("olympique de marseille", "om"),
+    ("olympique lyonnais", "ol"),
+)
+
 # English names of offices, folded and without "the", and the French one news writes.
 _ENGLISH_OFFICES = {
     "president": "president",
@@ -54,6 +77,11 @@ _ENGLISH_OFFICES = {
     "minister of defense": "ministre de la defense",
     "health minister": "ministre de la sante",
     "education minister": "ministre de l'education",
+    "press secretary": "porte-parole",
+    "spokesman": "porte-parole",
+    "spokeswoman": "porte-parole",
+    "spokesperson": "porte-parole",
+    "government spokesman": "porte-parole du gouvernement",
     "king": "roi",
     "queen": "reine",
     "pope": "pape",
@@ -76,6 +104,8 @@ _BODIES = {
     "imf": ("fmi",),
     "fifa": ("fifa",),
     "ioc": ("cio",),
+    "white house": ("la maison blanche",),
+    "kremlin": ("kremlin",),
 }
 # Names English gives a country besides its own (Babel's), as ISO codes.
 _COUNTRY_ALIASES = {
@@ -127,6 +157,18 @@ def usual_names(office: str) -> list[OtherName]:
     government"), the question's other words kept ("chef de l'etat en france" -> "president en
     france")."""
     return [OtherName(n.sub(usual, office)) for n, usual in _USUAL if n.search(office)]
+
+
+def initials_names(office: str) -> list[OtherName]:
+    """The office with its party or body written the other way, by its initials or in full
+    ("premier secretaire du parti socialiste" <-> "premier secretaire du ps")."""
+    names = []
+    for full, short in _INITIALS:
+        for said, other in ((full, short), (short, full)):
+            swapped = re.sub(rf"\b{re.escape(said)}\b", other, office)
+            if swapped != office:
+                names.append(OtherName(swapped))
+    return names
 
 
 def english_names(office: str) -> list[OtherName]:

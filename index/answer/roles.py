@@ -22,6 +22,7 @@ from index.answer.office_names import (
     adjectives,
     country_names,
     english_names,
+    initials_names,
     names_a_country,
     usual_names,
 )
@@ -109,6 +110,9 @@ _BETWEEN = frozenset({"le", "la", "l", "the", "actuel", "actuelle", "current", "
 _MORE_TITLE = re.compile(
     r"(?:\s*,\s*|\s+et\s+)(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|d['’])[A-ZÀ-Ý][\w-]*"
 )
+# Years right after the office, which say when it was held: "de 1994 à 1995", "en 2012",
+# "(1995-2002)"; not "depuis 2014", which says it still is.
+_YEARS_HELD = re.compile(r"\s*(?:\(\s*|(?:de|en|entre|from|in|between)\s+)(?:1[89]|20)\d\d\b")
 _FRANCE = frozenset(tokenize("France français"))
 
 
@@ -145,6 +149,7 @@ def asked_role(question: str, period_text: str = "") -> Role | None:
     # French name of an English question is the office as asked, with or without.
     also: list[Role] = []
     names = [(n, True) for n in usual_names(office)] + [(n, False) for n in english]
+    names += [(n, False) for n in initials_names(office)]
     for name, needs_place in names:
         usual = _other(name)
         if usual is None or (needs_place and not usual.places):
@@ -220,6 +225,8 @@ def mention_spans(text: str, title: str, role: Role, lang: str = "") -> list[tup
         following = {w for w, _, _ in words[last + 1 : last + 2]}
         if following & _NOT_NOW_AFTER or folded[words[last][2] : words[last][2] + 1] == "-":
             continue
+        if _YEARS_HELD.match(folded, words[last][2]):
+            continue  # "premier secrétaire du PS de 1994 à 1995": then, not now
         found = original_span(text, origin, start, words[last][2])
         if role.places:
             a, b = sentences_holding(text, *found, lang)

@@ -505,3 +505,42 @@ def test_a_ministry_title_may_go_on_after_the_words_asked(sentence: str) -> None
     economy = asked_role("Qui est le ministre de l'Économie ?")
     assert economy is not None
     assert _holder_in(economy, sentence, "Budget : débat", "Michel Sapin") == "Michel Sapin"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("Qui est le premier secrétaire du Parti socialiste ?",
+         "Jean-Christophe Cambadélis, premier secrétaire du PS, a confié sa stupeur."),
+        ("Qui est le premier secrétaire du PS ?",
+         "Le premier secrétaire du Parti socialiste, Jean-Christophe Cambadélis, a parlé."),
+        ("Who is the White House press secretary?",
+         "Le porte-parole de la Maison Blanche, Jean-Christophe Cambadélis, a expliqué."),
+    ],
+)  # fmt: skip
+def test_a_body_named_by_its_initials_or_in_english_is_the_same_office(
+    question: str, sentence: str
+) -> None:
+    role = asked_role(question)
+    assert role is not None
+    name = "Jean-Christophe Cambadélis"
+    assert _holder_in(role, sentence, "Politique : réactions", name) == name
+
+
+@pytest.mark.parametrize(
+    ("sentence", "held_now"),
+    [
+        ("Il fut premier secrétaire du PS de 1994 à 1995, avant Lionel Jospin.", False),
+        ("Lionel Jospin, premier secrétaire du PS (1995-1997), a parlé.", False),
+        ("Lionel Jospin, premier secrétaire du PS en 1981, a parlé.", False),
+        ("Lionel Jospin, premier secrétaire du PS depuis 2014, a parlé.", True),
+        ("Lionel Jospin, premier secrétaire du PS, a parlé en 1981.", True),
+    ],
+)
+def test_an_office_with_the_years_it_was_held_is_not_named_as_held_now(
+    sentence: str, held_now: bool
+) -> None:
+    """Such a mention would take one of the few places the reader reads in an article."""
+    role = asked_role("Qui est le premier secrétaire du PS ?")
+    assert role is not None
+    assert bool(mention_spans(sentence, "", role)) is held_now
