@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import groupby
 from typing import TypeAlias
 
 from index.answer.office_names import (
@@ -113,6 +114,30 @@ _MORE_TITLE = re.compile(
 # Years right after the office, which say when it was held: "de 1994 à 1995", "en 2012",
 # "(1995-2002)"; not "depuis 2014", which says it still is.
 _YEARS_HELD = re.compile(r"\s*(?:\(\s*|(?:de|en|entre|from|in|between)\s+)(?:1[89]|20)\d\d\b")
+# A person's name as news writes it: capitalized words, with the particles names carry.
+_NAME = (
+    r"[A-ZÀ-Ý][\w'’-]+"
+    r"(?:\s+(?:(?:de|du|des|d['’]|le|la|van|von|der|al|el|ben|bin)\s*)?[A-ZÀ-Ý][\w'’-]+){0,3}"
+)
+# Between a name and the office it has just taken: "Bernard Cazeneuve a été nommé par François
+# Hollande premier ministre", "Donald Trump est devenu officiellement le 45e président". Not
+# "élu" (a president elect is not in office yet) nor "devient" ("devient le plus jeune président").
+_TAKES_OFFICE = re.compile(
+    r"\s*(?:,\s*qui\s+)?(?:a\s+été|est|vient\s+d['’]être)\s+(?:officiellement\s+)?"
+    r"(?:nommée?|désignée?|investie?|devenue?|reconduite?|intronisée?)"
+    rf"(?:\s+(?:par\s+{_NAME}|officiellement|hier|aujourd['’]hui))*\s+"
+    r"(?:au\s+poste\s+d[eu]\s+|comme\s+|en\s+tant\s+que\s+)?"
+    r"(?:(?:le|la|l['’]|nouvel|nouveau|nouvelle|\d+e|\d+ème)\s*)*"
+)
+# A name right before such words, not a title's complement ("l'Intérieur Bernard Cazeneuve").
+_APPOINTED = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME}){_TAKES_OFFICE.pattern}$")
+# Who follows a holder, in the sentence naming the office or the next: "Il est remplacé par le
+# portugais Antonio Guterres", "Son successeur, Antonio Guterres", "Antonio Guterres lui succède".
+_SUCCESSOR = re.compile(
+    rf"\b(?:remplacée?|succédée?)\s+par\s+(?:(?:le|la|l['’]|son|sa)\s*)?(?:[a-zà-ÿ-]+\s+){{0,2}}(?P<name>{_NAME})"
+    rf"|\b[Ss]on\s+successeur\s*,?\s+(?P<next>{_NAME})"
+    rf"|(?<![\w'’-])(?P<subject>{_NAME})\s+lui\s+succède"
+)
 _FRANCE = frozenset(tokenize("France français"))
 
 
@@ -274,24 +299,26 @@ def latest_holder(
     sentences: list[tuple[Passage, tuple[int, int], list[Mention]]] = []
     articles: list[list[int]] = []  # per article, latest first: its entries in `sentences`
     dated = [p for p in passages if p.published_at and (not period or period.holds(p.published_at))]
-    seen: set[str] = set()
-    for p in sorted(dated, key=lambda p: p.published_at or date.min, reverse=True):
-        if p.article_id in seen or len(articles) == ARTICLES:
-            continue
-        # The office as asked first: other presidents must not crowd out "le chef de l'État".
-        mentions = [
-            (span, office)
+    order = sorted(dated, key=lambda p: (p.published_at or date.min, p.article_id), reverse=True)
+    for _, group in groupby(order, key=lambda p: p.article_id):
+        if len(articles) == ARTICLES:
+            break
+        # The office as asked first: other presidents must not crowd out "le chef de l'État";
+        # then the article's passages in their order, its opening (the news) first.
+        chunks = sorted(group, key=lambda p: p.chunk_index)
+        named = [
+            (p, (span, office))
             for office in (role, *role.also)
+            for p in chunks
             for span in mention_spans(p.text, p.title, office, p.lang or "fr")
         ][:MENTIONS]
-        if not mentions:
-            continue
-        seen.add(p.article_id)
-        own: dict[tuple[int, int], list[Mention]] = {}
-        for m in mentions:  # two mentions in one sentence: it is read once
-            own.setdefault(sentence_around(p, *m[0]), []).append(m)
-        articles.append([len(sentences) + k for k in range(len(own))])
-        sentences += [(p, bounds, ms) for bounds, ms in own.items()]
+        own: dict[int, tuple[Passage, tuple[int, int], list[Mention]]] = {}
+        for p, m in named:  # two mentions in one sentence: it is read once
+            bounds = sentence_around(p, *m[0])
+            own.setdefault(p.start + bounds[0], (p, bounds, []))[2].append(m)
+        if own:
+            articles.append([len(sentences) + k for k in range(len(own))])
+            sentences += own.values()
     # Read a few articles at a time: the latest one usually names the holder.
     for at in range(0, len(articles), ARTICLES_PER_READ):
         batch = [sentences[i] for entries in articles[at : at + ARTICLES_PER_READ] for i in entries]
@@ -302,9 +329,17 @@ def latest_holder(
             rows = [i for i, a in enumerate(asked) if a == q]
             for i, span in zip(rows, reader.read(q, [texts[i] for i in rows]), strict=True):
                 spans[i] = span
-        for (p, (a, _), mentions), span in zip(batch, spans, strict=True):
+        for (p, (a, b), mentions), span in zip(batch, spans, strict=True):
             if span is None:
                 continue
+            # Who follows the holder holds it after the article, not in a period asked about.
+            taken = (None if period else _successor(p, (a, b))) or next(
+                (n for m, _ in mentions if (n := _appointed(p.text, m))), None
+            )
+            if taken is not None:  # the reader's confidence in the sentence, the name's offsets
+                return Candidate(
+                    p, Span(*taken, span.score, span.null), span.margin + weight * p.score
+                )
             moved = Span(span.start + a, span.end + a, span.score, span.null)
             if any(_names_holder(p.text, (moved.start, moved.end), *m) for m in mentions):
                 return Candidate(p, moved, span.margin + weight * p.score)
@@ -326,6 +361,35 @@ def _question_for(question: str, role: Role, passage: Passage, mentions: list[Me
         return f"Who is the {named}?"
     article = re.search(r"\b(l['’]|la |le )$", text[max(0, a - 3) : a], re.IGNORECASE)
     return f"Qui est {article[1].lower() if article else 'le '}{named} ?"
+
+
+def _successor(passage: Passage, sentence: tuple[int, int]) -> tuple[int, int] | None:
+    """Where the sentence naming the office, or the next one, names who follows its holder:
+    the office has changed hands, and he holds it after the article."""
+    text = passage.text
+    end = sentence[1]
+    if end < len(text.rstrip()):
+        end = sentence_around(passage, end + 1, end + 2)[1]
+    found = _SUCCESSOR.search(text, sentence[0], end)
+    if found is None or _earlier_year(text[sentence[0] : end], passage.published_at):
+        return None  # "contraint à la démission en 2008 et son successeur …": history
+    group = next(g for g in ("name", "next", "subject") if found.group(g))
+    return found.start(group), found.end(group)
+
+
+def _earlier_year(text: str, published: date | None) -> bool:
+    """Whether the text names a year before the one it was published in."""
+    years = [int(y) for y in re.findall(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)", text)]
+    return published is not None and any(y < published.year for y in years)
+
+
+def _appointed(text: str, mention: tuple[int, int]) -> tuple[int, int] | None:
+    """Where the sentence names who has just taken the office: "Bernard Cazeneuve a été nommé
+    par François Hollande premier ministre" (the reader, asked who the prime minister is, takes
+    the one who appointed him)."""
+    start = max(0, mention[0] - 160)
+    found = _APPOINTED.search(text[start : mention[0]])
+    return (start + found.start("name"), start + found.end("name")) if found else None
 
 
 def _names_holder(text: str, span: tuple[int, int], mention: tuple[int, int], role: Role) -> bool:
@@ -350,6 +414,8 @@ def _names_holder(text: str, span: tuple[int, int], mention: tuple[int, int], ro
         gap = text[mention[1] : span[0]]
     elif span[1] <= mention[0]:
         gap = text[span[1] : mention[0]]
+        if _TAKES_OFFICE.fullmatch(gap):
+            return True  # "Bernard Cazeneuve a été nommé premier ministre"
         # The name comes first: the office (and its place word) must close the apposition,
         # unless the office has no article, which only an apposition allows ("Bruno Le Maire,
         # ministre de l'Économie a affirmé", not "Selon X, le Premier ministre a menti").
