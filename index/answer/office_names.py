@@ -303,13 +303,41 @@ def names_a_country(text: str) -> bool:
 
 @cache
 def _foreign_names() -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Folded words of every country's French name but France's, by their first word."""
+    """Folded words of every country's French name but France's, and of the cities CLDR names
+    time zones after ("Bruxelles", "Berlin", "Jérusalem": a story titled "Berlin : …" is
+    German), by their first word."""
     runs: dict[str, list[tuple[str, ...]]] = {}
-    for code, name in _french_countries().items():
-        if code not in _FRENCH_OVERSEAS:
-            words = tuple(name.split())
+    names = [n for code, n in _french_countries().items() if code not in _FRENCH_OVERSEAS]
+    for name in names + _foreign_cities():
+        words = tuple(name.split())
+        if words:
             runs.setdefault(words[0], []).append(words)
     return {first: tuple(found) for first, found in runs.items()}
+
+
+def _foreign_cities() -> list[str]:
+    """Folded French names of the cities time zones are named after, outside France."""
+    from babel import Locale
+    from babel.core import get_global
+
+    from index.text import fold
+
+    french = Locale("fr").time_zones
+    cities = []
+    for zone, code in get_global("zone_territories").items():
+        if code in _FRENCH_OVERSEAS or code in {"001", "AQ"} or zone.startswith("Etc/"):
+            continue  # AQ: Antarctic stations named after people ("Davis", "Casey")
+        city = french.get(zone, {}).get("city") or zone.rsplit("/", 1)[-1].replace("_", " ")
+        cities.append(" ".join(WORD.findall(fold(city))))
+    return cities + list(_MORE_PLACES)
+
+
+# Capitals and regions news titles stories with that no time zone is named after.
+_MORE_PLACES = (
+    "quebec", "montreal", "ottawa", "ontario", "washington", "pekin", "new delhi", "ankara",
+    "geneve", "wallonie", "flandre", "catalogne", "ecosse", "angleterre", "pays de galles",
+    "irlande du nord", "baviere", "californie", "floride", "texas", "kremlin", "westminster",
+)  # fmt: skip
 
 
 @cache

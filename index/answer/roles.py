@@ -131,12 +131,29 @@ _TAKES_OFFICE = re.compile(
 )
 # A name right before such words, not a title's complement ("l'Intérieur Bernard Cazeneuve").
 _APPOINTED = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME}){_TAKES_OFFICE.pattern}$")
-# Who follows a holder, in the sentence naming the office or the next: "Il est remplacé par le
-# portugais Antonio Guterres", "Son successeur, Antonio Guterres", "Antonio Guterres lui succède".
+# Who follows a holder who leaves: the holder named with the office leaves ("Ban Ki-moon,
+# cesse ses fonctions", "démissionne"), and the next sentence opens on the one who follows ("Il
+# est remplacé par le portugais Antonio Guterres", "Son successeur, …", "… lui succède").
+_LEAVES = re.compile(
+    r"\b(?:cesse|quitte)\s+(?:ses|son|sa|le|la|l['’]|[A-ZÀ-Ý])"
+    r"|\b(?:démissionne|a\s+démissionné|se\s+retire)\b"
+)
 _SUCCESSOR = re.compile(
-    rf"\b(?:remplacée?|succédée?)\s+par\s+(?:(?:le|la|l['’]|son|sa)\s*)?(?:[a-zà-ÿ-]+\s+){{0,2}}(?P<name>{_NAME})"
-    rf"|\b[Ss]on\s+successeur\s*,?\s+(?P<next>{_NAME})"
-    rf"|(?<![\w'’-])(?P<subject>{_NAME})\s+lui\s+succède"
+    r"\s*(?:(?:Il|Elle)\s+(?:est|a\s+été|sera)\s+remplacée?\s+par"
+    r"|(?:Son|Sa)\s+(?:successeure?|remplaçante?)\s*,?)"
+    rf"\s+(?:(?:le|la|l['’])\s*)?(?:[a-zà-ÿ-]+\s+){{0,2}}(?P<name>{_NAME})"
+    rf"|\s*(?P<subject>{_NAME})\s+lui\s+succède"
+)
+# Capitalized words that open a sentence or a name without being one ("Lundi, …", "Mme Borne").
+_NOT_NAMES = frozenset(
+    {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "hier", "mais",
+     "puis", "ainsi", "alors", "enfin", "selon", "aujourd", "m", "mme", "mlle", "mr", "mrs",
+     "dr", "me", "le", "la", "les", "l", "general", "president", "ministre"}
+)  # fmt: skip
+# What after a title makes it a past or another one's: "Premier ministre sous François
+# Mitterrand", "de François Mitterrand", "pendant douze ans", "au moment des émeutes".
+_COMPLEMENT_AFTER = re.compile(
+    r"(?:sous|de|du|des|d['’]|pendant|durant|au|aux|à|en|entre|jusqu|lors|avant)\b"
 )
 _FRANCE = frozenset(tokenize("France français"))
 
@@ -333,9 +350,11 @@ def latest_holder(
             if span is None:
                 continue
             # Who follows the holder holds it after the article, not in a period asked about.
-            taken = (None if period else _successor(p, (a, b))) or next(
+            taken = (None if period else _successor(p, (a, b), mentions)) or next(
                 (n for m, _ in mentions if (n := _appointed(p.text, m))), None
             )
+            if taken and _earlier_year(p.text[a:b], p.published_at):
+                taken = None  # "En 1995, Jacques Chirac est devenu président": history
             if taken is not None:  # the reader's confidence in the sentence, the name's offsets
                 return Candidate(
                     p, Span(*taken, span.score, span.null), span.margin + weight * p.score
@@ -363,18 +382,31 @@ def _question_for(question: str, role: Role, passage: Passage, mentions: list[Me
     return f"Qui est {article[1].lower() if article else 'le '}{named} ?"
 
 
-def _successor(passage: Passage, sentence: tuple[int, int]) -> tuple[int, int] | None:
-    """Where the sentence naming the office, or the next one, names who follows its holder:
-    the office has changed hands, and he holds it after the article."""
+def _successor(
+    passage: Passage, sentence: tuple[int, int], mentions: list[Mention]
+) -> tuple[int, int] | None:
+    """Who follows the holder, where the holder named with the office leaves it and the next
+    sentence says who replaces him: he holds it after the article."""
     text = passage.text
     end = sentence[1]
-    if end < len(text.rstrip()):
-        end = sentence_around(passage, end + 1, end + 2)[1]
-    found = _SUCCESSOR.search(text, sentence[0], end)
-    if found is None or _earlier_year(text[sentence[0] : end], passage.published_at):
-        return None  # "contraint à la démission en 2008 et son successeur …": history
-    group = next(g for g in ("name", "next", "subject") if found.group(g))
-    return found.start(group), found.end(group)
+    after = min(m[0][1] for m in mentions)
+    if end >= len(text.rstrip()) or not _LEAVES.search(text, after, end):
+        return None
+    following = sentence_around(passage, end + 1, end + 2)
+    found = _SUCCESSOR.match(text, end, following[1])
+    if found is None or _earlier_year(text[sentence[0] : following[1]], passage.published_at):
+        return None  # "contraint à la démission en 2008 …": history
+    group = "name" if found.group("name") else "subject"
+    return _named(text, found.start(group), found.end(group))
+
+
+def _named(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A name's offsets without the words that open it but are none of it ("Lundi", "Mme")."""
+    while (word := re.match(r"[\w'’]+[\s.]*", text[start:end])) and fold(
+        word[0].strip(" .'’")
+    ) in _NOT_NAMES:
+        start += word.end()
+    return (start, end) if start < end else None
 
 
 def _earlier_year(text: str, published: date | None) -> bool:
@@ -389,7 +421,9 @@ def _appointed(text: str, mention: tuple[int, int]) -> tuple[int, int] | None:
     the one who appointed him)."""
     start = max(0, mention[0] - 160)
     found = _APPOINTED.search(text[start : mention[0]])
-    return (start + found.start("name"), start + found.end("name")) if found else None
+    if found is None:
+        return None
+    return _named(text, start + found.start("name"), start + found.end("name"))
 
 
 def _names_holder(text: str, span: tuple[int, int], mention: tuple[int, int], role: Role) -> bool:
@@ -414,12 +448,12 @@ def _names_holder(text: str, span: tuple[int, int], mention: tuple[int, int], ro
         gap = text[mention[1] : span[0]]
     elif span[1] <= mention[0]:
         gap = text[span[1] : mention[0]]
-        if _TAKES_OFFICE.fullmatch(gap):
-            return True  # "Bernard Cazeneuve a été nommé premier ministre"
         # The name comes first: the office (and its place word) must close the apposition,
         # unless the office has no article, which only an apposition allows ("Bruno Le Maire,
         # ministre de l'Économie a affirmé", not "Selon X, le Premier ministre a menti").
-        bare = re.fullmatch(r"\s*,\s*", gap) is not None
+        bare = re.fullmatch(r"\s*,\s*", gap) is not None and not _COMPLEMENT_AFTER.match(
+            _after_places(text[mention[1] :], role)
+        )  # "Michel Rocard, Premier ministre sous François Mitterrand," was, is not
         if not bare and _after_places(text[mention[1] :], role)[:1] not in {",", ".", ")", ";", ""}:
             return False
     else:

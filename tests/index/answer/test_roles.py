@@ -482,6 +482,10 @@ def test_a_french_archive_leaves_france_out_of_its_own_offices() -> None:
     german = "Le ministre de l'Intérieur allemand, Horst Seehofer, s'est rendu sur place."
     assert _holder_in(interior, german, calais, "Horst Seehofer") is None
     abroad = "Le ministre de l'Intérieur, Horst Seehofer, a reçu son homologue des États-Unis."
+    assert (
+        _holder_in(interior, german.replace(" allemand", ""), "Berlin : réunion", "Horst") is None
+    )
+    assert _holder_in(interior, visit, "Québec : heurts", "Gérard Collomb") is None
     assert _holder_in(interior, abroad, "Migrants : réunion", "Horst Seehofer") is None
     english = make_passage(visit, "story", published_at=date(2018, 2, 2), title=calais, lang="en")
     assert latest_holder("q", interior, [english], None, Finder({"Gérard Collomb": 1.0}), 0) is None
@@ -557,12 +561,23 @@ def test_an_office_with_the_years_it_was_held_is_not_named_as_held_now(
          "le ministre Bernard Cazeneuve.", "Bernard Cazeneuve"),
         ("Le Premier ministre, Manuel Valls, quitte Matignon. Son successeur, Bernard "
          "Cazeneuve, est attendu.", "Bernard Cazeneuve"),
+        ("Mme Élisabeth Borne a été nommée Première ministre ce lundi.", "Élisabeth Borne"),
         # Not taken yet, or taken by no one named: the reader's name beside the office.
         ("Manuel Valls, qui sera nommé Premier ministre, a parlé.", None),
         ("Le Premier ministre, Manuel Valls, a parlé. Le projet est remplacé par un autre.",
          "Manuel Valls"),
-        ("Le Premier ministre, Manuel Valls, a parlé. Son prédécesseur, contraint à la "
-         "démission en 2008, fut remplacé par Bernard Cazeneuve.", "Manuel Valls"),
+        ("Le Premier ministre, Manuel Valls, a démissionné en 2008. Il est remplacé par "
+         "Bernard Cazeneuve.", "Manuel Valls"),
+        # Someone else replaced, or appointed long ago: not the holder now.
+        ("Le Premier ministre Manuel Valls a accepté la démission du ministre de l'Intérieur "
+         "Bruno Le Roux. Il est remplacé par Bernard Cazeneuve.", "Manuel Valls"),
+        ("Le Premier ministre Manuel Valls a fait sortir le ministre, remplacé par Bernard "
+         "Cazeneuve.", "Manuel Valls"),
+        ("Le Premier ministre, Manuel Valls, quitte Matignon. Il pourrait être remplacé par "
+         "Bernard Cazeneuve.", "Manuel Valls"),
+        ("En 1995, Bernard Cazeneuve est devenu Premier ministre.", None),
+        ("Lundi a été nommé Premier ministre Bernard Cazeneuve.", "Bernard Cazeneuve"),
+        ("Manuel Valls, Premier ministre sous François Hollande, est mort.", None),
     ],
 )  # fmt: skip
 def test_who_has_just_taken_the_office_holds_it(sentence: str, holder: str | None) -> None:
@@ -571,7 +586,7 @@ def test_who_has_just_taken_the_office_holds_it(sentence: str, holder: str | Non
     "remplacé par"."""
     pm = asked_role("Qui est le Premier ministre ?")
     assert pm is not None
-    names = {"François Hollande": 3.0, "Manuel Valls": 2.0, "Bernard Cazeneuve": -1.0}
+    names = {"François Hollande": 3.0, "Manuel Valls": 2.0, "Bernard Cazeneuve": -1.0, "ce": -2.0}
     story = make_passage(sentence, "story", published_at=date(2016, 12, 6))
     found = latest_holder("q", pm, [story], None, Finder(names), 0.0)
     assert (found.span_text if found else None) == holder
