@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from index.text import WORD
+from index.text import WORD, fold, tokenize
 
 # An office's other names in the question's language, and its usual one; matched in the folded
 # question and put in its place, so the question's place words stay ("chef de l'État en France").
@@ -232,8 +232,6 @@ def _territories(lang: str) -> dict[str, str]:
     """ISO country code -> its folded name in `lang`, from Babel's CLDR data."""
     from babel import Locale
 
-    from index.text import fold
-
     names = Locale(lang).territories
     return {c: " ".join(WORD.findall(fold(_bare_name(n)))) for c, n in names.items() if c.isalpha()}
 
@@ -261,8 +259,6 @@ def adjectives(country: str) -> tuple[str, ...]:
 
 @cache
 def _equivalents() -> tuple[dict[str, tuple[tuple[str, ...], ...]], dict[str, tuple[str, ...]]]:
-    from index.text import tokenize
-
     countries: dict[str, list[tuple[str, ...]]] = {}
     named: dict[str, list[str]] = {}
     for code, (_, adjective) in _ADJECTIVES.items():
@@ -291,8 +287,6 @@ def names_a_country(text: str) -> bool:
     "les États-Unis") or its adjective ("le ministre allemand"). Names are matched as whole
     words, so "Georges" is not Georgia; a few are people's names too ("Maurice"), which errs
     on the side of a foreign story."""
-    from index.text import fold, tokenize
-
     words = WORD.findall(fold(text))
     runs = _foreign_names()
     for at, word in enumerate(words):
@@ -320,8 +314,6 @@ def _foreign_cities() -> list[str]:
     from babel import Locale
     from babel.core import get_global
 
-    from index.text import fold
-
     french = Locale("fr").time_zones
     cities = []
     for zone, code in get_global("zone_territories").items():
@@ -343,8 +335,6 @@ _MORE_PLACES = (
 @cache
 def _foreign_adjectives() -> frozenset[str]:
     """Stems of the French adjectives of the countries news names most, France's left out."""
-    from index.text import tokenize
-
     return frozenset(
         stem for code, (_, said) in _ADJECTIVES.items() if code != "FR" for stem in tokenize(said)
     )

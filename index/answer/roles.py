@@ -30,7 +30,7 @@ from index.answer.office_names import (
 from index.answer.reading import Candidate, SpanReader, sentence_around
 from index.reading import Span
 from index.records import Passage
-from index.retrieval import DateRange
+from index.retrieval import DateRange, years_named
 from index.text import (
     WORD,
     fold,
@@ -122,7 +122,7 @@ _NAME = (
 # Between a name and the office it has just taken: "Bernard Cazeneuve a été nommé par François
 # Hollande premier ministre", "Donald Trump est devenu officiellement le 45e président". Not
 # "élu" (a president elect is not in office yet) nor "devient" ("devient le plus jeune président").
-_TAKES_OFFICE = re.compile(
+_TAKES_OFFICE = (
     r"\s*(?:,\s*qui\s+)?(?:a\s+été|est|vient\s+d['’]être)\s+(?:officiellement\s+)?"
     r"(?:nommée?|désignée?|investie?|devenue?|reconduite?|intronisée?)"
     rf"(?:\s+(?:par\s+{_NAME}|officiellement|hier|aujourd['’]hui))*\s+"
@@ -130,7 +130,7 @@ _TAKES_OFFICE = re.compile(
     r"(?:(?:le|la|l['’]|nouvel|nouveau|nouvelle|\d+e|\d+ème)\s*)*"
 )
 # A name right before such words, not a title's complement ("l'Intérieur Bernard Cazeneuve").
-_APPOINTED = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME}){_TAKES_OFFICE.pattern}$")
+_APPOINTED = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME}){_TAKES_OFFICE}$")
 # Who follows a holder who leaves: the holder named with the office leaves ("Ban Ki-moon,
 # cesse ses fonctions", "démissionne"), and the next sentence opens on the one who follows ("Il
 # est remplacé par le portugais Antonio Guterres", "Son successeur, …", "… lui succède").
@@ -411,8 +411,7 @@ def _named(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _earlier_year(text: str, published: date | None) -> bool:
     """Whether the text names a year before the one it was published in."""
-    years = [int(y) for y in re.findall(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)", text)]
-    return published is not None and any(y < published.year for y in years)
+    return published is not None and any(int(y) < published.year for y in years_named(text))
 
 
 def _appointed(text: str, mention: tuple[int, int]) -> tuple[int, int] | None:
@@ -451,10 +450,10 @@ def _names_holder(text: str, span: tuple[int, int], mention: tuple[int, int], ro
         # The name comes first: the office (and its place word) must close the apposition,
         # unless the office has no article, which only an apposition allows ("Bruno Le Maire,
         # ministre de l'Économie a affirmé", not "Selon X, le Premier ministre a menti").
-        bare = re.fullmatch(r"\s*,\s*", gap) is not None and not _COMPLEMENT_AFTER.match(
-            _after_places(text[mention[1] :], role)
-        )  # "Michel Rocard, Premier ministre sous François Mitterrand," was, is not
-        if not bare and _after_places(text[mention[1] :], role)[:1] not in {",", ".", ")", ";", ""}:
+        closing = _after_places(text[mention[1] :], role)
+        # "Michel Rocard, Premier ministre sous François Mitterrand," was, is not.
+        bare = re.fullmatch(r"\s*,\s*", gap) is not None and not _COMPLEMENT_AFTER.match(closing)
+        if not bare and closing[:1] not in {",", ".", ")", ";", ""}:
             return False
     else:
         return False  # the span holds the office's own words
