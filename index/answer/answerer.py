@@ -30,6 +30,7 @@ from index.retrieval import (
     Filters,
     NameSearch,
     Retrieval,
+    asks_a_toll,
     asks_current_state,
     question_language,
 )
@@ -166,7 +167,11 @@ class Answerer:
             found = latest_first(found, s.reader_state_slack, s.reader_refusal_threshold)
         elif retrieval.date_range is not None:
             found = in_period_first(
-                found, retrieval.date_range, s.reader_state_slack, s.reader_refusal_threshold
+                found,
+                retrieval.date_range,
+                s.reader_state_slack,
+                s.reader_refusal_threshold,
+                latest=asks_a_toll(focus),
             )
         answer = reader_answer(
             question,

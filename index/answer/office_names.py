@@ -257,6 +257,41 @@ def adjectives(country: str) -> tuple[str, ...]:
     return _equivalents()[1].get(country, ())
 
 
+def is_adjective_of(country: str, word: str) -> bool:
+    """Whether a folded word is the adjective of the country whose name's stem is `country`:
+    the ones the glossary knows ("allemand" for "allemagn") and, for the rest, a nationality
+    word that starts with the country's stem ("haitien" for "hait", "cubain" for "cub"; the
+    adjective and the country often stem alike, "japonais" and "Japon")."""
+    stem = (tokenize(word) or [""])[0]
+    if stem == country:
+        return True
+    if stem in adjectives(country):
+        return True
+    return (
+        country in _country_stems()
+        and stem != country
+        and stem.startswith(country)
+        and _NATIONALITY_ENDING.search(word) is not None
+    )
+
+
+# How French nationality adjectives end ("haïtien", "cubaine", "pakistanais", "soudanaise").
+_NATIONALITY_ENDING = re.compile(r"(?:ien|ienne|een|eenne|ain|aine|ais|aise|ois|oise)s?$")
+
+
+@cache
+def _country_stems() -> frozenset[str]:
+    """Stems of the countries' French names ("cub" for Cuba) and of the first word of longer
+    names ("core" for "Corée du Sud"); of those, only the ones of four letters or more, so
+    that "Pays-Bas" or "Côte d'Ivoire" lend no "pay" or "cot"."""
+    found = set()
+    for name in _french_countries().values():
+        stems = tokenize(name)
+        if stems and len(stems[0]) >= (3 if len(stems) == 1 else 4):
+            found.add(stems[0])
+    return frozenset(found)
+
+
 @cache
 def _equivalents() -> tuple[dict[str, tuple[tuple[str, ...], ...]], dict[str, tuple[str, ...]]]:
     countries: dict[str, list[tuple[str, ...]]] = {}

@@ -71,17 +71,26 @@ def latest_first(found: Sequence[Candidate], slack: float, floor: float) -> list
 
 
 def in_period_first(
-    found: Sequence[Candidate], period: DateRange, slack: float, floor: float
+    found: Sequence[Candidate],
+    period: DateRange,
+    slack: float,
+    floor: float,
+    latest: bool = False,
 ) -> list[Candidate]:
     """For a question about a period ("la semaine dernière", "en mars 2017"): among the spans
     within `slack` of the best and not below `floor`, the best one from an article published in
-    that period first (undated articles are never in it)."""
+    that period first (undated articles are never in it); with `latest` (a toll, revised as
+    news comes in), the one from the latest such article."""
     inside = [
         c
         for c in _close(found, slack, floor)
         if c.passage.published_at and period.holds(c.passage.published_at)
     ]
-    return _ahead(found, inside[0]) if inside else list(found)
+    if not inside:
+        return list(found)
+    if latest:
+        return _ahead(found, max(inside, key=lambda c: (c.passage.published_at, c.score)))
+    return _ahead(found, inside[0])
 
 
 def _close(found: Sequence[Candidate], slack: float, floor: float) -> list[Candidate]:

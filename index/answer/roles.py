@@ -24,6 +24,7 @@ from index.answer.office_names import (
     country_names,
     english_names,
     initials_names,
+    is_adjective_of,
     names_a_country,
     usual_names,
 )
@@ -46,6 +47,25 @@ _ASKS = re.compile(
     r"^\s*(?P<ask>qui\s+(?:est|etait)|c'est\s+qui|who\s+(?:is|was))\s+"
     r"(?:actuellement\s+|currently\s+|now\s+)?"
     r"(?P<article>(?:le|la|the)\s+|l')?(?P<office>[^?]+?)\s*\??\s*$"
+)
+# Other ways to ask who holds an office, said as "qui est le …" (folded): "qui occupe le poste
+# de ministre du Travail", "qui préside la Colombie", "qui dirige le ministère de la Défense".
+_SAID_OTHERWISE = (
+    (
+        re.compile(
+            r"^\s*qui\s+occupe\s+(actuellement\s+)?"
+            r"(?:le\s+poste|la\s+fonction|la\s+charge)\s+(?:de\s+|d')"
+        ),
+        r"qui est \1le ",
+    ),
+    (
+        re.compile(r"^\s*qui\s+preside\s+(actuellement\s+)?(?=l'|la\s|le\s|les\s)"),
+        r"qui est \1le president de ",
+    ),
+    (
+        re.compile(r"^\s*qui\s+dirige\s+(actuellement\s+)?le\s+ministere\s+"),
+        r"qui est \1le ministre ",
+    ),
 )
 # Words that say when, not what: "en ce moment", "actuel", "nouveau", "current", "today".
 _WHEN = frozenset(
@@ -107,9 +127,11 @@ GAP_CHARS = 24  # at most this between a mention and its holder's name
 # l'actuel ministre de l'Intérieur", "M. Valls".
 _BETWEEN = frozenset({"le", "la", "l", "the", "actuel", "actuelle", "current", "m", "mme", "mr"})
 # The rest of a ministry's title after the words asked: "le ministre de l'Économie et des
-# Finances Michel Sapin", "ministre de l'Économie, de l'Industrie et du Numérique".
+# Finances Michel Sapin", "ministre de l'Économie, de l'Industrie et du Numérique", "ministre de
+# la Transition écologique et solidaire François de Rugy" (an adjective, before a name or a comma).
 _MORE_TITLE = re.compile(
     r"(?:\s*,\s*|\s+et\s+)(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|d['’])[A-ZÀ-Ý][\w-]*"
+    r"|\s+et\s+(?!(?:les?|la|des?|du|leurs?|ses|son|sa|un|une)\b)[a-zà-ÿ]+(?=\s+[A-ZÀ-Ý]|\s*,)"
 )
 # Years right after the office, which say when it was held: "de 1994 à 1995", "en 2012",
 # "(1995-2002)"; not "depuis 2014", which says it still is.
@@ -118,6 +140,11 @@ _YEARS_HELD = re.compile(r"\s*(?:\(\s*|(?:de|en|entre|from|in|between)\s+)(?:1[8
 _NAME = (
     r"[A-ZÀ-Ý][\w'’-]+"
     r"(?:\s+(?:(?:de|du|des|d['’]|le|la|van|von|der|al|el|ben|bin)\s*)?[A-ZÀ-Ý][\w'’-]+){0,3}"
+)
+# A name right after an office's title, or right before it with a comma between.
+_NAME_AFTER = re.compile(rf"[\s,]*(?:(?:M\.|Mme|Mr\.?)\s+)?(?P<name>{_NAME})")
+_NAME_BEFORE = re.compile(
+    rf"(?<![\w'’-])(?P<name>{_NAME})\s*,\s*(?:l['’]actuel(?:le)?\s+|le\s+|la\s+|l['’])?$"
 )
 # Between a name and the office it has just taken: "Bernard Cazeneuve a été nommé par François
 # Hollande premier ministre", "Donald Trump est devenu officiellement le 45e président". Not
@@ -176,7 +203,10 @@ def asked_role(question: str, period_text: str = "") -> Role | None:
     """The office a "who is the …" question asks the holder of; None for other questions.
 
     `period_text` ("en juillet 2016") is left out of the office."""
-    found = _ASKS.match(fold(question.replace(period_text, " ") if period_text else question))
+    folded = fold(question.replace(period_text, " ") if period_text else question)
+    for said, as_who_is in _SAID_OTHERWISE:
+        folded = said.sub(as_who_is, folded, count=1)
+    found = _ASKS.match(folded)
     if found is None:
         return None
     office = found["office"]
@@ -254,12 +284,12 @@ def mention_spans(text: str, title: str, role: Role, lang: str = "") -> list[tup
         if _bare(word) != role.head or folded[start - 1 : start] == "-":
             continue
         after_head = range(at + 1, min(len(words), at + near + 1))
-        if not all(any(stems[i] == w for i in after_head) for w in role.words):
+        said = {i for i in after_head if any(_says(words[i][0], w) for w in role.words)}
+        if not all(any(_says(words[i][0], w) for i in said) for w in role.words):
             continue
-        last = max([at, *(i for i in after_head if stems[i] in role.words)])
+        last = max([at, *said])
         inside = range(at + 1, last)
-        if any(stems[i] and stems[i] not in role.words and not _names_place(stems[i], role)
-               for i in inside):  # fmt: skip
+        if any(stems[i] and i not in said and not _names_place(stems[i], role) for i in inside):
             continue
         preceding = [w for w, _, _ in words[max(0, at - 4) : at]]
         if set(preceding[-2:]) & _NOT_NOW_JUST_BEFORE or set(preceding) & _NOT_NOW_BEFORE:
@@ -362,6 +392,32 @@ def latest_holder(
             moved = Span(span.start + a, span.end + a, span.score, span.null)
             if any(_names_holder(p.text, (moved.start, moved.end), *m) for m in mentions):
                 return Candidate(p, moved, span.margin + weight * p.score)
+            # The reader may take another name of the sentence ("Le premier ministre Édouard
+            # Philippe et le ministre de la Transition écologique François de Rugy"): a name
+            # standing right beside the office holds it.
+            if beside := next((n for m in mentions if (n := _name_beside(p.text, *m))), None):
+                return Candidate(
+                    p, Span(*beside, span.score, span.null), span.margin + weight * p.score
+                )
+    return None
+
+
+def _name_beside(text: str, mention: tuple[int, int], role: Role) -> tuple[int, int] | None:
+    """A name in apposition to the mention, right after the office's title ("le ministre de
+    l'Intérieur Christophe Castaner") or right before it ("Castaner, le ministre de
+    l'Intérieur,")."""
+    end = _title_end(text, mention[1])
+    end = len(text) - len(_after_places(text[end:], role))
+    found: list[tuple[int, int]] = []
+    if after := _NAME_AFTER.match(text, end):
+        found.append((after.start("name"), after.end("name")))
+    start = max(0, mention[0] - 80)
+    if before := _NAME_BEFORE.search(text[start : mention[0]]):
+        found.append((start + before.start("name"), start + before.end("name")))
+    for at in found:
+        name = _named(text, *at)
+        if name is not None and _names_holder(text, name, mention, role):
+            return name
     return None
 
 
@@ -491,6 +547,12 @@ def _place_named(place: str, around: set[str], title_words: list[str]) -> bool:
 
 def _holds_run(words: list[str], run: tuple[str, ...]) -> bool:
     return any(tuple(words[i : i + len(run)]) == run for i in range(len(words) - len(run) + 1))
+
+
+def _says(word: str, wanted: str) -> bool:
+    """Whether a folded word of a mention is one of the office's other words, a country's
+    name also by its adjective ("le président haïtien" for "le président d'Haïti")."""
+    return _stem(word) == wanted or is_adjective_of(wanted, word)
 
 
 def _names_place(stem: str, role: Role) -> bool:

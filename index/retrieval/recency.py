@@ -24,7 +24,7 @@ DAY_S = 86_400
 _STATE = re.compile(
     r"^\s*(?:qui|quel(?:le)?s?|who|what|which)\s+(?:\w+\s+)?(?:est|sont|is|are)\b"
     # "qui préside / dirige …": a role verb in the present asks who holds the role now
-    r"|^\s*(?:qui|who)\s+(?:preside|dirige|gouverne|commande|entraine|detient|"
+    r"|^\s*(?:qui|who)\s+(?:preside|dirige|gouverne|commande|entraine|detient|occupe|"
     r"leads|heads|runs|governs|rules|chairs|coaches|holds)\b"
     r"|\b(?:actuel(?:le)?s?|actuellement|maintenant|en\s+ce\s+moment|current(?:ly)?|now|nowadays|"
     r"aujourd'hui|today|dernier(?:e|s|es)?\s+(?:vainqueur|gagnant|laureat|elu|president)|"
@@ -36,18 +36,29 @@ _EVENT = re.compile(
     r"^\s*(?:qui|quel(?:le)?s?|who|what|which)\s+(?:\w+\s+)?(?:est|sont|is|are)\s+"
     r"(?:\w+(?:é|ée|és|ées|ed)|née?s?|morte?s?|sortie?s?|partie?s?|(?:de|re)?venue?s?|born|dead)\b"
 )
+# "Combien de morts …", "how many people were killed …": a toll news revises as it goes (84
+# dead, then 86), so the latest article that counts is the one to trust.
+_TOLL = re.compile(
+    r"\bcombien\b[^?]*\b(?:morts?|mortes|victimes|blesses|tues|tuees|deces|disparus|peri|"
+    r"perdu\s+la\s+vie)\b"
+    r"|\bhow\s+many\b[^?]*\b(?:dead|deaths|died|killed|victims|injured|wounded|casualties|"
+    r"missing)\b|\b(?:bilan|death\s+toll)\b"
+)
 _YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)")
 
 
 def asks_current_state(question: str) -> bool:
     """Whether the question asks how things stand now ("Qui est le Premier ministre ?", "Qui
-    préside la FIFA ?", "quel pays est …", "actuel"), names no year and tells of no event
-    ("Quel jour est né …")."""
-    return (
-        bool(_STATE.search(fold(question)))
-        and not _EVENT.search(question.lower())
-        and not years_named(question)
-    )
+    préside la FIFA ?", "quel pays est …", "actuel", a toll), names no year and tells of no
+    event ("Quel jour est né …")."""
+    state = _STATE.search(fold(question)) is not None and not _EVENT.search(question.lower())
+    return (state or asks_a_toll(question)) and not years_named(question)
+
+
+def asks_a_toll(question: str) -> bool:
+    """Whether the question asks for a count of dead, injured or missing, which news revises
+    from one article to the next."""
+    return bool(_TOLL.search(fold(question)))
 
 
 def years_named(text: str) -> set[str]:

@@ -171,6 +171,19 @@ def test_a_question_about_a_period_takes_a_close_answer_published_then(tmp_path:
     assert in_period_first(found, before, slack=9.0, floor=1.0) == found
 
 
+def test_a_toll_asked_about_a_period_takes_the_latest_count_then(tmp_path: Path) -> None:
+    """News revises a toll (84 dead, then 86): the period's latest article counts."""
+    s = make_settings(tmp_path, reader_retrieval_weight=0.0, reader_refusal_threshold=1.0)
+    first = make_passage("L'attaque a fait 84 morts.", "nice-1", published_at=date(2016, 7, 15))
+    revised = make_passage("Le bilan monte à 86 morts.", "nice-2", published_at=date(2016, 7, 20))
+    r = retrieval(first, revised)
+    found = candidates("q", r, Finder({"84 morts": 6.0, "86 morts": 4.0}), s)
+    july = DateRange(date(2016, 7, 1), date(2016, 7, 31), "le mois dernier")
+    assert in_period_first(found, july, 3.0, 1.0)[0].span_text == "84 morts"
+    assert in_period_first(found, july, 3.0, 1.0, latest=True)[0].span_text == "86 morts"
+    assert in_period_first(found, july, 1.0, 1.0, latest=True)[0].span_text == "84 morts"
+
+
 class TitleFinder(Finder):
     """Finds its answers in the titles it is given."""
 

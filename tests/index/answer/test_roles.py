@@ -63,6 +63,18 @@ def test_a_who_is_the_question_names_a_role_and_its_places() -> None:
         (),
     )
     assert _parts("Qui est ministre de la Justice ?")[0] == "ministr"
+    # Asked otherwise: who occupies the post, who presides over it, who runs the ministry.
+    assert _parts("Qui occupe actuellement le poste de ministre du Travail ?") == (
+        "ministr",
+        ("travail",),
+        (),
+    )
+    assert _parts("Qui préside la Colombie ?") == ("president", ("colomb",), ())
+    assert _parts("Qui dirige le ministère de la Défense en France ?") == (
+        "ministr",
+        ("defens",),
+        ("franc",),
+    )
     assert _parts("Who is the current president of the United States?")[0] == "president"
     for other in (
         "Quel est le prix du pétrole ?",
@@ -75,6 +87,9 @@ def test_a_who_is_the_question_names_a_role_and_its_places() -> None:
         "Qui est ?",
         "Qui est devenu Premier ministre du Royaume-Uni en 2022 ?",  # a verb
         "Who was awarded the Nobel Prize in Literature in 2016?",
+        "Qui préside ?",
+        "Qui dirige l'entreprise ?",  # no office named
+        "Qui occupe la Crimée ?",
     ):
         assert asked_role(other) is None, other
 
@@ -114,6 +129,18 @@ def test_place_words_may_stand_anywhere_but_other_words_close_to_the_role() -> N
     party = "Le secrétaire général du parti, réuni à Bujumbura, répond à l'ONU."
     assert not mention_spans(party, "", un)
     assert mention_spans("Le secrétaire général de l'ONU Ban Ki-moon appelle au calme.", "", un)
+
+
+def test_a_country_asked_by_its_name_is_also_named_by_its_adjective() -> None:
+    haiti = asked_role("Qui est le président d'Haïti ?")
+    assert haiti is not None
+    text = "L'actuel président haïtien Jovenel Moïse a rendu hommage à son prédécesseur."
+    (found,) = mention_spans(text, "", haiti)
+    assert text[found[0] : found[1]] == "président haïtien"
+    assert _holder_in(haiti, text, "Haïti : deuil", "Jovenel Moïse") == "Jovenel Moïse"
+    assert mention_spans("Le président d'Haïti, Jovenel Moïse, a parlé.", "", haiti)
+    # Another country's adjective is another country's president.
+    assert not mention_spans("Le président brésilien Michel Temer a parlé.", "Haïti", haiti)
 
 
 def test_the_latest_article_naming_a_holder_beside_the_role_wins() -> None:
@@ -509,6 +536,28 @@ def test_a_ministry_title_may_go_on_after_the_words_asked(sentence: str) -> None
     economy = asked_role("Qui est le ministre de l'Économie ?")
     assert economy is not None
     assert _holder_in(economy, sentence, "Budget : débat", "Michel Sapin") == "Michel Sapin"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Le premier ministre Édouard Philippe et le ministre de la Transition écologique et "
+        "solidaire François de Rugy se sont rendus sur place.",
+        "Édouard Philippe a salué François de Rugy, ministre de la Transition écologique, hier.",
+    ],
+)
+def test_a_name_beside_the_office_holds_it_when_the_reader_takes_another(sentence: str) -> None:
+    """The reader, asked who the minister is, may take the sentence's other name."""
+    minister = asked_role("Qui est le ministre de la Transition écologique ?")
+    assert minister is not None
+    story = make_passage(sentence, "story", published_at=date(2018, 10, 18))
+    reader = Finder({"Édouard Philippe": 3.0, "François de Rugy": 1.0})
+    found = latest_holder("q", minister, [story], None, reader, 0.0)
+    assert found is not None and found.span_text == "François de Rugy"
+    # With no name beside the office, the reader's other name is still no holder.
+    alone = make_passage("Édouard Philippe a reçu le ministre de la Transition écologique.", "x",
+                         published_at=date(2018, 10, 18))  # fmt: skip
+    assert latest_holder("q", minister, [alone], None, reader, 0.0) is None
 
 
 @pytest.mark.parametrize(

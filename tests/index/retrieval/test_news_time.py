@@ -84,13 +84,16 @@ def test_state_questions_are_told_apart() -> None:
     for question in ("Qui est le Premier ministre ?", "Who is the president?",
                      "Quel est le prix actuel du pétrole ?", "Qui préside la Corée du Sud ?",
                      "Quel pays est le tenant du titre ?", "Who leads the party?",
-                     "Which team is the reigning champion?"):  # fmt: skip
+                     "Which team is the reigning champion?",
+                     "Combien de morts dans l'attentat de Nice ?",  # a toll, revised later
+                     "How many people were killed in the attack?"):  # fmt: skip
         assert asks_current_state(question), question
     for question in ("Qui a gagné l'Eurovision 2016 ?", "Pourquoi le pont s'est-il effondré ?",
                      "Qui présidait la Corée du Sud ?", "Qui préside la Corée du Sud en 2016 ?",
                      "Quel pays a gagné l'Eurovision ?", "Quel jour est né Michel Rocard ?",
                      "Quel avion est tombé en Égypte ?", "Qui a battu le tenant du titre ?",
-                     "Which president is buried at Colombey?"):  # fmt: skip
+                     "Which president is buried at Colombey?", "Combien coûte un iPhone ?",
+                     "Combien de morts en 2016 ?", "Combien de buts a marqué Messi ?"):  # fmt: skip
         assert not asks_current_state(question), question
 
 
