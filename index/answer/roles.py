@@ -48,23 +48,26 @@ _ASKS = re.compile(
     r"(?:actuellement\s+|currently\s+|now\s+)?"
     r"(?P<article>(?:le|la|the)\s+|l')?(?P<office>[^?]+?)\s*\??\s*$"
 )
-# Other ways to ask who holds an office, said as "qui est le …" (folded): "qui occupe le poste
-# de ministre du Travail", "qui préside la Colombie", "qui dirige le ministère de la Défense".
+# Other ways to ask who holds or held an office, said as "qui est le …" or "qui était le …"
+# (folded): "qui occupe le poste de ministre du Travail", "qui préside la Colombie", "qui
+# présidait le Parlement européen en 2016", "qui dirige le ministère de la Défense".
 _SAID_OTHERWISE = (
     (
         re.compile(
-            r"^\s*qui\s+occupe\s+(actuellement\s+)?"
+            r"^\s*qui\s+occup(?P<tense>e|ait)\s+(?P<now>actuellement\s+)?"
             r"(?:le\s+poste|la\s+fonction|la\s+charge)\s+(?:de\s+|d')"
         ),
-        r"qui est \1le ",
+        "le ",
     ),
     (
-        re.compile(r"^\s*qui\s+preside\s+(actuellement\s+)?(?=l'|la\s|le\s|les\s)"),
-        r"qui est \1le president de ",
+        re.compile(
+            r"^\s*qui\s+presid(?P<tense>e|ait)\s+(?P<now>actuellement\s+)?(?=l'|la\s|le\s|les\s)"
+        ),
+        "le president de ",
     ),
     (
-        re.compile(r"^\s*qui\s+dirige\s+(actuellement\s+)?le\s+ministere\s+"),
-        r"qui est \1le ministre ",
+        re.compile(r"^\s*qui\s+dirige(?P<tense>|ait)\s+(?P<now>actuellement\s+)?le\s+ministere\s+"),
+        "le ministre ",
     ),
 )
 # Words that say when, not what: "en ce moment", "actuel", "nouveau", "current", "today".
@@ -204,8 +207,11 @@ def asked_role(question: str, period_text: str = "") -> Role | None:
 
     `period_text` ("en juillet 2016") is left out of the office."""
     folded = fold(question.replace(period_text, " ") if period_text else question)
-    for said, as_who_is in _SAID_OTHERWISE:
-        folded = said.sub(as_who_is, folded, count=1)
+    for said, office in _SAID_OTHERWISE:
+        if found := said.match(folded):
+            verb = "etait" if found["tense"] == "ait" else "est"
+            now = found["now"] or ""
+            folded = f"qui {verb} {now}{office}{folded[found.end() :]}"
     found = _ASKS.match(folded)
     if found is None:
         return None

@@ -70,6 +70,11 @@ def test_a_who_is_the_question_names_a_role_and_its_places() -> None:
         (),
     )
     assert _parts("Qui préside la Colombie ?") == ("president", ("colomb",), ())
+    assert _parts("Qui présidait la Colombie en 2016 ?", "en 2016") == (
+        "president",
+        ("colomb",),
+        (),
+    )
     assert _parts("Qui dirige le ministère de la Défense en France ?") == (
         "ministr",
         ("defens",),
