@@ -54,20 +54,29 @@ _ASKS = re.compile(
 _SAID_OTHERWISE = (
     (
         re.compile(
-            r"^\s*qui\s+occup(?P<tense>e|ait)\s+(?P<now>actuellement\s+)?"
+            r"^\s*qui\s+occup(?:e|(?P<past>ait))\s+(?P<now>actuellement\s+)?"
             r"(?:le\s+poste|la\s+fonction|la\s+charge)\s+(?:de\s+|d')"
         ),
         "le ",
     ),
     (
         re.compile(
-            r"^\s*qui\s+presid(?P<tense>e|ait)\s+(?P<now>actuellement\s+)?(?=l'|la\s|le\s|les\s)"
+            r"^\s*qui\s+presid(?:e|(?P<past>ait))\s+(?P<now>actuellement\s+)?"
+            r"(?=l'|la\s|le\s|les\s)"
         ),
         "le president de ",
     ),
     (
-        re.compile(r"^\s*qui\s+dirige(?P<tense>|ait)\s+(?P<now>actuellement\s+)?le\s+ministere\s+"),
+        re.compile(r"^\s*qui\s+dirige(?P<past>ait)?\s+(?P<now>actuellement\s+)?le\s+ministere\s+"),
         "le ministre ",
+    ),
+    (
+        re.compile(
+            r"^\s*qui\s+(?:dirige(?P<past>ait)?|est\s+a\s+la\s+tete\s+du|"
+            r"(?P<was>etait)\s+a\s+la\s+tete\s+du)\s+(?P<now>actuellement\s+)?"
+            r"(?:le\s+)?gouvernement\b"
+        ),
+        "le chef du gouvernement",
     ),
 )
 # Words that say when, not what: "en ce moment", "actuel", "nouveau", "current", "today".
@@ -209,7 +218,7 @@ def asked_role(question: str, period_text: str = "") -> Role | None:
     folded = fold(question.replace(period_text, " ") if period_text else question)
     for said, office in _SAID_OTHERWISE:
         if found := said.match(folded):
-            verb = "etait" if found["tense"] == "ait" else "est"
+            verb = "etait" if found["past"] or found.groupdict().get("was") else "est"
             now = found["now"] or ""
             folded = f"qui {verb} {now}{office}{folded[found.end() :]}"
     found = _ASKS.match(folded)

@@ -70,6 +70,13 @@ def test_a_who_is_the_question_names_a_role_and_its_places() -> None:
         (),
     )
     assert _parts("Qui préside la Colombie ?") == ("president", ("colomb",), ())
+    # Who runs the government is its chief, which news calls the prime minister.
+    chief = asked_role(
+        "Qui dirigeait le gouvernement italien en novembre 2016 ?", "en novembre 2016"
+    )
+    assert chief is not None and [(o.head, o.words, o.places) for o in chief.also] == [
+        ("premier", ("ministr",), ("italien",))
+    ]
     assert _parts("Qui présidait la Colombie en 2016 ?", "en 2016") == (
         "president",
         ("colomb",),
