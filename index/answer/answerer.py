@@ -223,6 +223,7 @@ class Answerer:
             period,
             self.reader,
             s.reader_retrieval_weight,
+            today,
         )
 
     def _sentences(

@@ -29,7 +29,7 @@ from index.answer.office_names import (
     usual_names,
 )
 from index.answer.reading import Candidate, SpanReader, sentence_around
-from index.reading import Span
+from index.reading import Span, title_head
 from index.records import Passage
 from index.retrieval import DateRange, years_named
 from index.text import (
@@ -78,6 +78,14 @@ _SAID_OTHERWISE = (
         ),
         "le chef du gouvernement",
     ),
+    (
+        # "à la tête de la Colombie / de la FIFA": its president, as news mostly names it.
+        re.compile(
+            r"^\s*qui\s+(?:est|(?P<past>etait))\s+(?P<now>actuellement\s+)?a\s+la\s+tete\s+"
+            r"(?=de\s|du\s|des\s|d')"
+        ),
+        "le president ",
+    ),
 )
 # Words that say when, not what: "en ce moment", "actuel", "nouveau", "current", "today".
 _WHEN = frozenset(
@@ -98,6 +106,11 @@ _NOT_NOW_BEFORE = frozenset(
     {"sera", "seront", "serait", "deviendra", "elire", "will", "would", "remplacer", "remplace",
      "succede", "succeder", "replace", "replaces", "succeeds", "deputy", "vice"}
 )  # fmt: skip
+# "le président élu": elected, in office some weeks later.
+_ELECT = frozenset({"elu", "elue"})
+# Days after which someone elected to an office holds it: a president-elect takes office within
+# about ten weeks (the United States' 73 days are among the longest).
+ELECTED_DAYS = 75
 # Just after it: not in office yet, or no longer ("le président élu", "la présidente
 # destituée"), or not the office itself ("le secrétaire général adjoint").
 _NOT_NOW_AFTER = frozenset(
@@ -152,6 +165,11 @@ _YEARS_HELD = re.compile(r"\s*(?:\(\s*|(?:de|en|entre|from|in|between)\s+)(?:1[8
 _NAME = (
     r"[A-ZÀ-Ý][\w'’-]+"
     r"(?:\s+(?:(?:de|du|des|d['’]|le|la|van|von|der|al|el|ben|bin)\s*)?[A-ZÀ-Ý][\w'’-]+){0,3}"
+)
+# A headline that names who was elected, the office after it: "Corée du Sud : Moon Jae-in élu
+# président", "Jair Bolsonaro est élu président du Brésil".
+_ELECTED_TITLE = re.compile(
+    rf"(?:^|:\s*)(?P<name>{_NAME})\s+(?:est\s+|a\s+été\s+)?(?:ré)?élue?\s+(?P<office>.+)$"
 )
 # A name right after an office's title, or right before it with a comma between.
 _NAME_AFTER = re.compile(rf"[\s,]*(?:(?:M\.|Mme|Mr\.?)\s+)?(?P<name>{_NAME})")
@@ -282,12 +300,15 @@ def _parsed(words: list[str]) -> Role | None:
     return Role(head, tuple(others), tuple(places), end - start, name=" ".join(words))
 
 
-def mention_spans(text: str, title: str, role: Role, lang: str = "") -> list[tuple[int, int]]:
+def mention_spans(
+    text: str, title: str, role: Role, lang: str = "", elect: bool = False
+) -> list[tuple[int, int]]:
     """Character ranges of `text` where the office is named as held: its head, then its other
     words close after it with nothing else between them ("le ministre de l'Intérieur", not "le
     ministre allemand des Finances" nor "le secrétaire général adjoint"), its place words in the
     same sentence or the title; not after "ancien" or "remplacer", not before "élu", and not
-    part of a longer word ("vice-président", "chef d'état-major")."""
+    part of a longer word ("vice-président", "chef d'état-major"). With `elect`, only the
+    office followed by "élu" ("le président élu Duque"), that word included."""
     folded, origin = fold_keeping_offsets(text)
     words = [(m.group(), m.start(), m.end()) for m in WORD.finditer(folded)]
     stems = [_stem(w) for w, _, _ in words]
@@ -310,7 +331,11 @@ def mention_spans(text: str, title: str, role: Role, lang: str = "") -> list[tup
         if set(preceding[-2:]) & _NOT_NOW_JUST_BEFORE or set(preceding) & _NOT_NOW_BEFORE:
             continue
         following = {w for w, _, _ in words[last + 1 : last + 2]}
-        if following & _NOT_NOW_AFTER or folded[words[last][2] : words[last][2] + 1] == "-":
+        if elect:
+            if not following & _ELECT or folded[words[last][2] : words[last][2] + 1] == "-":
+                continue
+            last += 1
+        elif following & _NOT_NOW_AFTER or folded[words[last][2] : words[last][2] + 1] == "-":
             continue
         if _YEARS_HELD.match(folded, words[last][2]):
             continue  # "premier secrétaire du PS de 1994 à 1995": then, not now
@@ -353,13 +378,17 @@ def latest_holder(
     period: DateRange | None,
     reader: SpanReader,
     weight: float,
+    today: date | None = None,
 ) -> Candidate | None:
     """The holder named in the latest article that names one, within `period` when given: the
     reader's span in a mention's sentence, when it is a name standing right beside the mention.
     Its score is the span's margin plus `weight` x the passage's cosine. Undated passages
-    cannot say who held the office when, so they are left out."""
+    cannot say who held the office when, so they are left out. Asked about `today` (no
+    period), who was elected to it at least `ELECTED_DAYS` before holds it, unless a later
+    article names a holder."""
     sentences: list[tuple[Passage, tuple[int, int], list[Mention]]] = []
     articles: list[list[int]] = []  # per article, latest first: its entries in `sentences`
+    elected: Candidate | None = None
     dated = [p for p in passages if p.published_at and (not period or period.holds(p.published_at))]
     order = sorted(dated, key=lambda p: (p.published_at or date.min, p.article_id), reverse=True)
     for _, group in groupby(order, key=lambda p: p.article_id):
@@ -368,6 +397,10 @@ def latest_holder(
         # The office as asked first: other presidents must not crowd out "le chef de l'État";
         # then the article's passages in their order, its opening (the news) first.
         chunks = sorted(group, key=lambda p: p.chunk_index)
+        published = chunks[0].published_at or date.min
+        long_ago = today is not None and (today - published).days >= ELECTED_DAYS
+        if period is None and long_ago and (elected := _elected(chunks, role, weight)):
+            break  # older articles name whoever held it before the election
         named = [
             (p, (span, office))
             for office in (role, *role.also)
@@ -414,6 +447,32 @@ def latest_holder(
                 return Candidate(
                     p, Span(*beside, span.score, span.null), span.margin + weight * p.score
                 )
+    return elected
+
+
+def _elected(chunks: Sequence[Passage], role: Role, weight: float) -> Candidate | None:
+    """Who an article says was elected to the office: its headline ("Moon Jae-in élu
+    président") or a mention of "le président élu" before a name, no earlier year named before
+    it in the sentence. The office's other words may stand anywhere in the sentence or the title
+    ("Colombie : … le président élu Duque"). Its score is `weight` x the passage's cosine."""
+    for asked in (role, *role.also):
+        office = replace(asked, words=(), places=(*asked.places, *asked.words), length=1)
+        for p in chunks:
+            head = title_head(p.title)
+            if (found := _ELECTED_TITLE.search(head)) and any(
+                a == 0 for a, _ in mention_spans(found["office"], p.title, office, p.lang or "fr")
+            ):
+                name = (found.start("name"), found.end("name"))
+                return Candidate(p, Span(*name, 0.0, 0.0, in_title=True), weight * p.score)
+            for _, end in mention_spans(p.text, p.title, office, p.lang or "fr", elect=True):
+                a, _ = sentence_around(p, end - 1, end)
+                after = _NAME_AFTER.match(p.text, end)
+                # "En 2010, le président élu …" is history; "… le plus jeune président depuis
+                # 1872" after the name is not.
+                if after and not _earlier_year(p.text[a : after.end()], p.published_at):
+                    named = _named(p.text, after.start("name"), after.end("name"))
+                    if named is not None:
+                        return Candidate(p, Span(*named, 0.0, 0.0), weight * p.score)
     return None
 
 

@@ -77,6 +77,7 @@ def test_a_who_is_the_question_names_a_role_and_its_places() -> None:
     assert chief is not None and [(o.head, o.words, o.places) for o in chief.also] == [
         ("premier", ("ministr",), ("italien",))
     ]
+    assert _parts("Qui est à la tête de la Colombie ?") == ("president", ("colomb",), ())
     assert _parts("Qui présidait la Colombie en 2016 ?", "en 2016") == (
         "president",
         ("colomb",),
@@ -153,6 +154,44 @@ def test_a_country_asked_by_its_name_is_also_named_by_its_adjective() -> None:
     assert mention_spans("Le président d'Haïti, Jovenel Moïse, a parlé.", "", haiti)
     # Another country's adjective is another country's president.
     assert not mention_spans("Le président brésilien Michel Temer a parlé.", "Haïti", haiti)
+
+
+SANTOS = make_passage(
+    "Le président de la Colombie, Juan Manuel Santos, a signé l'accord.",
+    "accord",
+    published_at=date(2017, 4, 2),
+    title="Colombie : accord de paix",
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Colombie : le conservateur Iván Duque remporte l'élection présidentielle",
+         "Le 17 juin, Iván Duque a gagné. Avec cette victoire, le président élu Iván Duque "
+         "deviendra le plus jeune président depuis 1872."),
+        ("Iván Duque élu président de la Colombie", "Le 17 juin, il a gagné le second tour."),
+    ],
+)  # fmt: skip
+def test_who_was_elected_holds_the_office_some_weeks_later(title: str, text: str) -> None:
+    """A president-elect takes office weeks after the election: asked ten weeks on, he holds
+    it; asked a week on, the one before still does."""
+    colombia = asked_role("Qui est le président de la Colombie ?")
+    assert colombia is not None
+    election = make_passage(text, "vote", published_at=date(2018, 6, 23), title=title)
+    reader = Finder({"Juan Manuel Santos": 1.0, "Iván Duque": 1.0})
+
+    def holder(today: date) -> str | None:
+        found = latest_holder("q", colombia, [SANTOS, election], None, reader, 0.0, today)
+        return found.span_text if found else None
+
+    assert holder(date(2018, 10, 1)) == "Iván Duque"
+    assert holder(date(2018, 7, 1)) == "Juan Manuel Santos"
+    # Long after an election of an earlier year, told as history: not the holder now.
+    history = make_passage("En 2010, le président élu Iván Duque a parlé.", "old",
+                           published_at=date(2018, 6, 23), title="Colombie : mémoire")  # fmt: skip
+    found = latest_holder("q", colombia, [SANTOS, history], None, reader, 0.0, date(2019, 1, 1))
+    assert found is not None and found.span_text == "Juan Manuel Santos"
 
 
 def test_the_latest_article_naming_a_holder_beside_the_role_wins() -> None:
