@@ -223,7 +223,6 @@ class Answerer:
             period,
             self.reader,
             s.reader_retrieval_weight,
-            today,
         )
 
     def _sentences(

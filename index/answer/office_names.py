@@ -259,20 +259,17 @@ def adjectives(country: str) -> tuple[str, ...]:
 
 def is_adjective_of(country: str, word: str) -> bool:
     """Whether a folded word is the adjective of the country whose name's stem is `country`:
-    the ones the glossary knows ("allemand" for "allemagn") and, for the rest, a nationality
-    word that starts with the country's stem ("haitien" for "hait", "cubain" for "cub"; the
+    the ones the glossary knows ("allemand" for "allemagn") and, for a one-word name, a
+    nationality word that starts with its stem and with no other country's ("haitien" for
+    "hait", "cubain" for "cub"; not "malaisien" for Mali, nor "nigerien" for Nigeria; the
     adjective and the country often stem alike, "japonais" and "Japon")."""
     stem = (tokenize(word) or [""])[0]
-    if stem == country:
+    if stem == country or stem in adjectives(country):
         return True
-    if stem in adjectives(country):
-        return True
-    return (
-        country in _country_stems()
-        and stem != country
-        and stem.startswith(country)
-        and _NATIONALITY_ENDING.search(word) is not None
-    )
+    if country not in _country_stems() or _NATIONALITY_ENDING.search(word) is None:
+        return False
+    starts = [c for c in _country_stems() if stem.startswith(c) and stem != c]
+    return starts == [country]
 
 
 # How French nationality adjectives end ("haïtien", "cubaine", "pakistanais", "soudanaise").
@@ -281,13 +278,13 @@ _NATIONALITY_ENDING = re.compile(r"(?:ien|ienne|een|eenne|ain|aine|ais|aise|ois|
 
 @cache
 def _country_stems() -> frozenset[str]:
-    """Stems of the countries' French names ("cub" for Cuba) and of the first word of longer
-    names ("core" for "Corée du Sud"); of those, only the ones of four letters or more, so
-    that "Pays-Bas" or "Côte d'Ivoire" lend no "pay" or "cot"."""
+    """Stems of the countries' one-word French names ("cub" for Cuba, "hait"); the first word
+    of a longer one is too often a common word ("République", "Royaume", "Afrique") whose
+    adjective ("républicain", "africain") is no country's."""
     found = set()
     for name in _french_countries().values():
         stems = tokenize(name)
-        if stems and len(stems[0]) >= (3 if len(stems) == 1 else 4):
+        if len(stems) == 1 and len(stems[0]) >= 3:
             found.add(stems[0])
     return frozenset(found)
 

@@ -29,7 +29,7 @@ from index.answer.office_names import (
     usual_names,
 )
 from index.answer.reading import Candidate, SpanReader, sentence_around
-from index.reading import Span, title_head
+from index.reading import Span
 from index.records import Passage
 from index.retrieval import DateRange, years_named
 from index.text import (
@@ -51,42 +51,24 @@ _ASKS = re.compile(
 # Other ways to ask who holds or held an office, said as "qui est le …" or "qui était le …"
 # (folded): "qui occupe le poste de ministre du Travail", "qui préside la Colombie", "qui
 # présidait le Parlement européen en 2016", "qui dirige le ministère de la Défense".
+# Words that say "now" between the verb and the office; they are dropped from it.
+_NOW = r"(?:(?:actuellement|aujourd'hui|desormais|en\s+ce\s+moment)\s+)?"
+
+
+def _asked(verb: str, rest: str) -> re.Pattern[str]:
+    return re.compile(rf"^\s*qui\s+{verb}\s+{_NOW}{rest}")
+
+
+_IS = r"(?:est|(?P<past>etait))"
 _SAID_OTHERWISE = (
-    (
-        re.compile(
-            r"^\s*qui\s+occup(?:e|(?P<past>ait))\s+(?P<now>actuellement\s+)?"
-            r"(?:le\s+poste|la\s+fonction|la\s+charge)\s+(?:de\s+|d')"
-        ),
-        "le ",
-    ),
-    (
-        re.compile(
-            r"^\s*qui\s+presid(?:e|(?P<past>ait))\s+(?P<now>actuellement\s+)?"
-            r"(?=l'|la\s|le\s|les\s)"
-        ),
-        "le president de ",
-    ),
-    (
-        re.compile(r"^\s*qui\s+dirige(?P<past>ait)?\s+(?P<now>actuellement\s+)?le\s+ministere\s+"),
-        "le ministre ",
-    ),
-    (
-        re.compile(
-            r"^\s*qui\s+(?:dirige(?P<past>ait)?|est\s+a\s+la\s+tete\s+du|"
-            r"(?P<was>etait)\s+a\s+la\s+tete\s+du)\s+(?P<now>actuellement\s+)?"
-            r"(?:le\s+)?gouvernement\b"
-        ),
-        "le chef du gouvernement",
-    ),
-    (
-        # "à la tête de la Colombie / de la FIFA": its president, as news mostly names it.
-        re.compile(
-            r"^\s*qui\s+(?:est|(?P<past>etait))\s+(?P<now>actuellement\s+)?a\s+la\s+tete\s+"
-            r"(?=de\s|du\s|des\s|d')"
-        ),
-        "le president ",
-    ),
-)
+    (_asked(r"occup(?:e|(?P<past>ait))", r"(?:le\s+poste|la\s+fonction|la\s+charge)\s+d(?:e\s+|')"),
+     "le "),
+    (_asked(r"presid(?:e|(?P<past>ait))", r"(?=l'|la\s|le\s|les\s)"), "le president de "),
+    (_asked(r"dirige(?P<past>ait)?", r"le\s+ministere\s+"), "le ministre "),
+    (_asked(_IS, r"a\s+la\s+tete\s+du\s+ministere\s+"), "le ministre "),
+    (_asked(r"dirige(?P<past>ait)?", r"le\s+gouvernement\b"), "le chef du gouvernement"),
+    (_asked(_IS, r"a\s+la\s+tete\s+du\s+gouvernement\b"), "le chef du gouvernement"),
+)  # fmt: skip
 # Words that say when, not what: "en ce moment", "actuel", "nouveau", "current", "today".
 _WHEN = frozenset(
     tokenize(
@@ -106,11 +88,6 @@ _NOT_NOW_BEFORE = frozenset(
     {"sera", "seront", "serait", "deviendra", "elire", "will", "would", "remplacer", "remplace",
      "succede", "succeder", "replace", "replaces", "succeeds", "deputy", "vice"}
 )  # fmt: skip
-# "le président élu": elected, in office some weeks later.
-_ELECT = frozenset({"elu", "elue"})
-# Days after which someone elected to an office holds it: a president-elect takes office within
-# about ten weeks (the United States' 73 days are among the longest).
-ELECTED_DAYS = 75
 # Just after it: not in office yet, or no longer ("le président élu", "la présidente
 # destituée"), or not the office itself ("le secrétaire général adjoint").
 _NOT_NOW_AFTER = frozenset(
@@ -156,7 +133,8 @@ _BETWEEN = frozenset({"le", "la", "l", "the", "actuel", "actuelle", "current", "
 # la Transition écologique et solidaire François de Rugy" (an adjective, before a name or a comma).
 _MORE_TITLE = re.compile(
     r"(?:\s*,\s*|\s+et\s+)(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|d['’])[A-ZÀ-Ý][\w-]*"
-    r"|\s+et\s+(?!(?:les?|la|des?|du|leurs?|ses|son|sa|un|une)\b)[a-zà-ÿ]+(?=\s+[A-ZÀ-Ý]|\s*,)"
+    r"|\s+et\s+[a-zà-ÿ]+(?:aire|ique|al|ale|el|elle|if|ive|eux|euse|ien|ienne|ais|aise|é|ée)"
+    r"(?=\s+[A-ZÀ-Ý]|\s*,)"
 )
 # Years right after the office, which say when it was held: "de 1994 à 1995", "en 2012",
 # "(1995-2002)"; not "depuis 2014", which says it still is.
@@ -166,15 +144,17 @@ _NAME = (
     r"[A-ZÀ-Ý][\w'’-]+"
     r"(?:\s+(?:(?:de|du|des|d['’]|le|la|van|von|der|al|el|ben|bin)\s*)?[A-ZÀ-Ý][\w'’-]+){0,3}"
 )
-# A headline that names who was elected, the office after it: "Corée du Sud : Moon Jae-in élu
-# président", "Jair Bolsonaro est élu président du Brésil".
-_ELECTED_TITLE = re.compile(
-    rf"(?:^|:\s*)(?P<name>{_NAME})\s+(?:est\s+|a\s+été\s+)?(?:ré)?élue?\s+(?P<office>.+)$"
-)
 # A name right after an office's title, or right before it with a comma between.
 _NAME_AFTER = re.compile(rf"[\s,]*(?:(?:M\.|Mme|Mr\.?)\s+)?(?P<name>{_NAME})")
 _NAME_BEFORE = re.compile(
     rf"(?<![\w'’-])(?P<name>{_NAME})\s*,\s*(?:l['’]actuel(?:le)?\s+|le\s+|la\s+|l['’])?$"
+)
+# A preposition before a name makes it no apposition's subject: "Après Angela Merkel, le
+# président de la République, …", "Face à Marine Le Pen, le président, …".
+_PREPOSITION_BEFORE = re.compile(
+    r"(?<!\w)(?:à|après|avant|comme|face|selon|pour|avec|contre|chez|par|de|d['’]|du|des|sans)"
+    r"\s*$",
+    re.IGNORECASE,
 )
 # Between a name and the office it has just taken: "Bernard Cazeneuve a été nommé par François
 # Hollande premier ministre", "Donald Trump est devenu officiellement le 45e président". Not
@@ -205,7 +185,9 @@ _SUCCESSOR = re.compile(
 _NOT_NAMES = frozenset(
     {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "hier", "mais",
      "puis", "ainsi", "alors", "enfin", "selon", "aujourd", "m", "mme", "mlle", "mr", "mrs",
-     "dr", "me", "le", "la", "les", "l", "general", "president", "ministre"}
+     "dr", "me", "le", "la", "les", "l", "general", "president", "ministre", "en", "a",
+     "apres", "avant", "comme", "face", "pour", "avec", "contre", "chez", "par", "dans", "sur",
+     "sans", "et", "ou", "de", "du", "des", "d"}
 )  # fmt: skip
 # What after a title makes it a past or another one's: "Premier ministre sous François
 # Mitterrand", "de François Mitterrand", "pendant douze ans", "au moment des émeutes".
@@ -236,9 +218,8 @@ def asked_role(question: str, period_text: str = "") -> Role | None:
     folded = fold(question.replace(period_text, " ") if period_text else question)
     for said, office in _SAID_OTHERWISE:
         if found := said.match(folded):
-            verb = "etait" if found["past"] or found.groupdict().get("was") else "est"
-            now = found["now"] or ""
-            folded = f"qui {verb} {now}{office}{folded[found.end() :]}"
+            verb = "etait" if found["past"] else "est"
+            folded = f"qui {verb} {office}{folded[found.end() :]}"
     found = _ASKS.match(folded)
     if found is None:
         return None
@@ -300,15 +281,12 @@ def _parsed(words: list[str]) -> Role | None:
     return Role(head, tuple(others), tuple(places), end - start, name=" ".join(words))
 
 
-def mention_spans(
-    text: str, title: str, role: Role, lang: str = "", elect: bool = False
-) -> list[tuple[int, int]]:
+def mention_spans(text: str, title: str, role: Role, lang: str = "") -> list[tuple[int, int]]:
     """Character ranges of `text` where the office is named as held: its head, then its other
     words close after it with nothing else between them ("le ministre de l'Intérieur", not "le
     ministre allemand des Finances" nor "le secrétaire général adjoint"), its place words in the
     same sentence or the title; not after "ancien" or "remplacer", not before "élu", and not
-    part of a longer word ("vice-président", "chef d'état-major"). With `elect`, only the
-    office followed by "élu" ("le président élu Duque"), that word included."""
+    part of a longer word ("vice-président", "chef d'état-major")."""
     folded, origin = fold_keeping_offsets(text)
     words = [(m.group(), m.start(), m.end()) for m in WORD.finditer(folded)]
     stems = [_stem(w) for w, _, _ in words]
@@ -331,11 +309,7 @@ def mention_spans(
         if set(preceding[-2:]) & _NOT_NOW_JUST_BEFORE or set(preceding) & _NOT_NOW_BEFORE:
             continue
         following = {w for w, _, _ in words[last + 1 : last + 2]}
-        if elect:
-            if not following & _ELECT or folded[words[last][2] : words[last][2] + 1] == "-":
-                continue
-            last += 1
-        elif following & _NOT_NOW_AFTER or folded[words[last][2] : words[last][2] + 1] == "-":
+        if following & _NOT_NOW_AFTER or folded[words[last][2] : words[last][2] + 1] == "-":
             continue
         if _YEARS_HELD.match(folded, words[last][2]):
             continue  # "premier secrétaire du PS de 1994 à 1995": then, not now
@@ -378,17 +352,13 @@ def latest_holder(
     period: DateRange | None,
     reader: SpanReader,
     weight: float,
-    today: date | None = None,
 ) -> Candidate | None:
     """The holder named in the latest article that names one, within `period` when given: the
     reader's span in a mention's sentence, when it is a name standing right beside the mention.
     Its score is the span's margin plus `weight` x the passage's cosine. Undated passages
-    cannot say who held the office when, so they are left out. Asked about `today` (no
-    period), who was elected to it at least `ELECTED_DAYS` before holds it, unless a later
-    article names a holder."""
+    cannot say who held the office when, so they are left out."""
     sentences: list[tuple[Passage, tuple[int, int], list[Mention]]] = []
     articles: list[list[int]] = []  # per article, latest first: its entries in `sentences`
-    elected: Candidate | None = None
     dated = [p for p in passages if p.published_at and (not period or period.holds(p.published_at))]
     order = sorted(dated, key=lambda p: (p.published_at or date.min, p.article_id), reverse=True)
     for _, group in groupby(order, key=lambda p: p.article_id):
@@ -397,10 +367,6 @@ def latest_holder(
         # The office as asked first: other presidents must not crowd out "le chef de l'État";
         # then the article's passages in their order, its opening (the news) first.
         chunks = sorted(group, key=lambda p: p.chunk_index)
-        published = chunks[0].published_at or date.min
-        long_ago = today is not None and (today - published).days >= ELECTED_DAYS
-        if period is None and long_ago and (elected := _elected(chunks, role, weight)):
-            break  # older articles name whoever held it before the election
         named = [
             (p, (span, office))
             for office in (role, *role.also)
@@ -447,52 +413,39 @@ def latest_holder(
                 return Candidate(
                     p, Span(*beside, span.score, span.null), span.margin + weight * p.score
                 )
-    return elected
-
-
-def _elected(chunks: Sequence[Passage], role: Role, weight: float) -> Candidate | None:
-    """Who an article says was elected to the office: its headline ("Moon Jae-in élu
-    président") or a mention of "le président élu" before a name, no earlier year named before
-    it in the sentence. The office's other words may stand anywhere in the sentence or the title
-    ("Colombie : … le président élu Duque"). Its score is `weight` x the passage's cosine."""
-    for asked in (role, *role.also):
-        office = replace(asked, words=(), places=(*asked.places, *asked.words), length=1)
-        for p in chunks:
-            head = title_head(p.title)
-            if (found := _ELECTED_TITLE.search(head)) and any(
-                a == 0 for a, _ in mention_spans(found["office"], p.title, office, p.lang or "fr")
-            ):
-                name = (found.start("name"), found.end("name"))
-                return Candidate(p, Span(*name, 0.0, 0.0, in_title=True), weight * p.score)
-            for _, end in mention_spans(p.text, p.title, office, p.lang or "fr", elect=True):
-                a, _ = sentence_around(p, end - 1, end)
-                after = _NAME_AFTER.match(p.text, end)
-                # "En 2010, le président élu …" is history; "… le plus jeune président depuis
-                # 1872" after the name is not.
-                if after and not _earlier_year(p.text[a : after.end()], p.published_at):
-                    named = _named(p.text, after.start("name"), after.end("name"))
-                    if named is not None:
-                        return Candidate(p, Span(*named, 0.0, 0.0), weight * p.score)
     return None
 
 
 def _name_beside(text: str, mention: tuple[int, int], role: Role) -> tuple[int, int] | None:
-    """A name in apposition to the mention, right after the office's title ("le ministre de
-    l'Intérieur Christophe Castaner") or right before it ("Castaner, le ministre de
-    l'Intérieur,")."""
+    """A person's full name in apposition to the mention, right after the office's title ("le
+    ministre de l'Intérieur Christophe Castaner", "le Premier ministre, Manuel Valls,") or right
+    before it ("Christophe Castaner, le ministre de l'Intérieur,"). Two capitalized words at
+    least, so that no place is taken ("Selon le Premier ministre, Paris ne cédera pas"); one
+    after a comma closes with punctuation; one before is no preposition's complement ("Après
+    Angela Merkel, le président de la République, …")."""
     end = _title_end(text, mention[1])
     end = len(text) - len(_after_places(text[end:], role))
-    found: list[tuple[int, int]] = []
-    if after := _NAME_AFTER.match(text, end):
-        found.append((after.start("name"), after.end("name")))
+    found: list[tuple[int, int] | None] = []
+    after = _NAME_AFTER.match(text, end)
+    if after and ("," not in text[end : after.start("name")] or _closes(text, after.end())):
+        found.append(_named(text, after.start("name"), after.end("name")))
     start = max(0, mention[0] - 80)
     if before := _NAME_BEFORE.search(text[start : mention[0]]):
-        found.append((start + before.start("name"), start + before.end("name")))
-    for at in found:
-        name = _named(text, *at)
-        if name is not None and _names_holder(text, name, mention, role):
+        name = _named(text, start + before.start("name"), start + before.end("name"))
+        # Checked before the name without its opening words: "Comme Laurent Wauquiez, …".
+        if name and not _PREPOSITION_BEFORE.search(text[max(0, name[0] - 16) : name[0]]):
+            found.append(name)
+    for name in found:
+        full = name is not None and len(text[name[0] : name[1]].split()) >= 2
+        if name is not None and full and _names_holder(text, name, mention, role):
             return name
     return None
+
+
+def _closes(text: str, at: int) -> bool:
+    """Whether an apposition closes at `at`: punctuation, or the end of the text."""
+    rest = text[at:].lstrip()
+    return not rest or rest[0] in ",.;:)"
 
 
 def _question_for(question: str, role: Role, passage: Passage, mentions: list[Mention]) -> str:

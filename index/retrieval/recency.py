@@ -39,10 +39,15 @@ _EVENT = re.compile(
 # "Combien de morts …", "how many people were killed …": a toll news revises as it goes (84
 # dead, then 86), so the latest article that counts is the one to trust.
 _TOLL = re.compile(
-    r"\bcombien\b[^?]*\b(?:morts?|mortes|victimes|blesses|tues|tuees|deces|disparus|peri|"
-    r"perdu\s+la\s+vie)\b"
+    r"\b(?:combien|nombre)\b[^?]*\b(?:morts?|mortes|victimes|blesses|tues|tuees|deces|decedee?s|"
+    r"disparus|peri|perdu\s+la\s+vie)\b"
     r"|\bhow\s+many\b[^?]*\b(?:dead|deaths|died|killed|victims|injured|wounded|casualties|"
-    r"missing)\b|\b(?:bilan|death\s+toll)\b"
+    r"missing)\b|\bdeath\s+toll\b"
+    # "le bilan" alone may be a government's; a disaster's or a human one is a toll.
+    r"|\bbilan\s+(?:humain|provisoire|definitif|officiel|des\s+(?:morts|victimes))\b"
+    r"|\bbilan\b[^?]*\b(?:attentat|attaque|seisme|tremblement|accident|crash|catastrophe|"
+    r"explosion|incendie|inondations?|ouragan|tempete|cyclone|typhon|fusillade|naufrage|coulee|"
+    r"glissement|eruption|avalanche|effondrement|deraillement|collision|epidemie)"
 )
 _YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)")
 

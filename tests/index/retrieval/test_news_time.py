@@ -16,7 +16,7 @@ import pytest
 from index.engine import NewsIndex
 from index.evaluation import load_qa
 from index.evaluation.runner import evaluate_item
-from index.retrieval import Filters, asks_current_state
+from index.retrieval import Filters, asks_a_toll, asks_current_state
 from ingest.pipeline import Ingestor
 from tests.conftest import write_jsonl
 
@@ -86,6 +86,7 @@ def test_state_questions_are_told_apart() -> None:
                      "Quel pays est le tenant du titre ?", "Who leads the party?",
                      "Which team is the reigning champion?",
                      "Combien de morts dans l'attentat de Nice ?",  # a toll, revised later
+                     "Quel est le bilan du séisme ?",
                      "How many people were killed in the attack?"):  # fmt: skip
         assert asks_current_state(question), question
     for question in ("Qui a gagné l'Eurovision 2016 ?", "Pourquoi le pont s'est-il effondré ?",
@@ -95,6 +96,9 @@ def test_state_questions_are_told_apart() -> None:
                      "Which president is buried at Colombey?", "Combien coûte un iPhone ?",
                      "Combien de morts en 2016 ?", "Combien de buts a marqué Messi ?"):  # fmt: skip
         assert not asks_current_state(question), question
+    # A toll is counted again as news comes in; a government's record is no toll.
+    assert asks_a_toll("Quel est le bilan du séisme ?")
+    assert not asks_a_toll("Quel est le bilan du quinquennat ?")
 
 
 def test_eval_lines_carry_their_own_today(dated: NewsIndex, tmp_path: Path) -> None:
