@@ -48,18 +48,20 @@ _ASKS = re.compile(
     r"(?:actuellement\s+|currently\s+|now\s+)?"
     r"(?P<article>(?:le|la|the)\s+|l')?(?P<office>[^?]+?)\s*\??\s*$"
 )
-# Other ways to ask who holds or held an office, said as "qui est le …" or "qui était le …"
-# (folded): "qui occupe le poste de ministre du Travail", "qui préside la Colombie", "qui
-# présidait le Parlement européen en 2016", "qui dirige le ministère de la Défense".
-# Words that say "now" between the verb and the office; they are dropped from it.
+# Words that say "now" between a verb and the office; they are dropped from it.
 _NOW = r"(?:(?:actuellement|aujourd'hui|desormais|en\s+ce\s+moment)\s+)?"
 
 
 def _asked(verb: str, rest: str) -> re.Pattern[str]:
+    """A folded question opening on "qui" + `verb` (its imperfect in the group `past`)."""
     return re.compile(rf"^\s*qui\s+{verb}\s+{_NOW}{rest}")
 
 
 _IS = r"(?:est|(?P<past>etait))"
+# Other ways to ask who holds or held an office, said as "qui est le …" or "qui était le …"
+# (folded): "qui occupe le poste de ministre du Travail", "qui préside la Colombie", "qui
+# présidait le Parlement européen en 2016", "qui dirige le ministère de la Défense", "qui
+# dirigeait le gouvernement italien" (its chief, "le Premier ministre").
 _SAID_OTHERWISE = (
     (_asked(r"occup(?:e|(?P<past>ait))", r"(?:le\s+poste|la\s+fonction|la\s+charge)\s+d(?:e\s+|')"),
      "le "),
@@ -187,7 +189,7 @@ _NOT_NAMES = frozenset(
      "puis", "ainsi", "alors", "enfin", "selon", "aujourd", "m", "mme", "mlle", "mr", "mrs",
      "dr", "me", "le", "la", "les", "l", "general", "president", "ministre", "en", "a",
      "apres", "avant", "comme", "face", "pour", "avec", "contre", "chez", "par", "dans", "sur",
-     "sans", "et", "ou", "de", "du", "des", "d"}
+     "sans", "et", "ou"}
 )  # fmt: skip
 # What after a title makes it a past or another one's: "Premier ministre sous François
 # Mitterrand", "de François Mitterrand", "pendant douze ans", "au moment des émeutes".
@@ -425,21 +427,19 @@ def _name_beside(text: str, mention: tuple[int, int], role: Role) -> tuple[int, 
     Angela Merkel, le président de la République, …")."""
     end = _title_end(text, mention[1])
     end = len(text) - len(_after_places(text[end:], role))
-    found: list[tuple[int, int] | None] = []
+    found: list[tuple[int, int]] = []
     after = _NAME_AFTER.match(text, end)
-    if after and ("," not in text[end : after.start("name")] or _closes(text, after.end())):
-        found.append(_named(text, after.start("name"), after.end("name")))
+    closed = after and ("," not in text[end : after.start("name")] or _closes(text, after.end()))
+    if after and closed and (name := _named(text, after.start("name"), after.end("name"))):
+        found.append(name)
     start = max(0, mention[0] - 80)
     if before := _NAME_BEFORE.search(text[start : mention[0]]):
         name = _named(text, start + before.start("name"), start + before.end("name"))
         # Checked before the name without its opening words: "Comme Laurent Wauquiez, …".
         if name and not _PREPOSITION_BEFORE.search(text[max(0, name[0] - 16) : name[0]]):
             found.append(name)
-    for name in found:
-        full = name is not None and len(text[name[0] : name[1]].split()) >= 2
-        if name is not None and full and _names_holder(text, name, mention, role):
-            return name
-    return None
+    full = [n for n in found if len(text[n[0] : n[1]].split()) >= 2]
+    return next((n for n in full if _names_holder(text, n, mention, role)), None)
 
 
 def _closes(text: str, at: int) -> bool:
