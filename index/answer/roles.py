@@ -300,9 +300,11 @@ def mention_spans(text: str, title: str, role: Role, lang: str = "") -> list[tup
         if _bare(word) != role.head or folded[start - 1 : start] == "-":
             continue
         after_head = range(at + 1, min(len(words), at + near + 1))
-        said = {i for i in after_head if any(_says(words[i][0], w) for w in role.words)}
-        if not all(any(_says(words[i][0], w) for i in said) for w in role.words):
+        # Where each of the office's other words is said, once per word and position.
+        saying = [{i for i in after_head if _says(words[i][0], w)} for w in role.words]
+        if not all(saying):
             continue
+        said = set().union(*saying)
         last = max([at, *said])
         inside = range(at + 1, last)
         if any(stems[i] and i not in said and not _names_place(stems[i], role) for i in inside):
