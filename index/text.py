@@ -15,7 +15,10 @@ from typing import Any
 Span = tuple[int, int]
 
 WORD = re.compile(r"\w+")  # a word as `tokenize` sees it
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+# Ligatures spelt out, and typographic apostrophes ("qu’est-ce") made plain, so that patterns
+# written with "'" match either.
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"} | {k: "'" for k in "’‘ʼ"})
 _STEMMERS = {"fr": "french", "en": "english"}
 QUESTION_WORDS = (
     "combien comment pourquoi quand où qui quoi quel quelle quels quelles lequel laquelle "
@@ -36,6 +39,12 @@ _PARAGRAPH = re.compile(r"[^\n]+")
 # "[sources 1 et 2]", is parsed by `index.answer.citations`.)
 MARKER = re.compile(r"\[(\d+)\]")
 _MARKER_WITH_SPACE = re.compile(r"\s*\[\d+\]")
+
+
+def plain_apostrophes(text: str) -> str:
+    """The text with its typographic apostrophes made plain: a question typed on a phone
+    ("Qu’est-il arrivé ?") reads like one typed on a keyboard, and like the reader's training."""
+    return text.translate(_APOSTROPHES)
 
 
 def fold(text: str) -> str:

@@ -35,7 +35,7 @@ from index.retrieval import (
     question_language,
 )
 from index.settings import Settings
-from index.text import load_sentence_splitter
+from index.text import load_sentence_splitter, plain_apostrophes
 
 if TYPE_CHECKING:
     from index.answer.llm import LLMBackend
@@ -115,6 +115,7 @@ class Answerer:
     ) -> Timed:
         """The answer, the retrieval behind it, and how long each half took."""
         started = time.perf_counter()
+        question = plain_apostrophes(question)
         language = question_language(question)
         if is_small_talk(question):
             # A greeting is not a question about the archive: say what the bot does.

@@ -74,9 +74,11 @@ def offers(sentence: str, kind: str | None, question: str) -> bool:
 
 
 # Questions whose answer is a reason, a manner or a summary: a sentence answers them, a span
-# does not. "Comment s'appelle..." and "how many" ask for a name or a number.
+# does not. "Comment s'appelle / s'appelait / se nomme..." and "how many" ask for a name or a
+# number.
 _EXPLANATION = re.compile(
-    r"\b(pourquoi|pour quelle raison|comment(?! s'appell)|why|how(?! (many|much|old|long|far|"
+    r"\b(pourquoi|pour quelle raison|comment(?! (s'appel|se nomm|(est|etait|a ete) (appele|nomme|"
+    r"surnomme|baptise)))|why|how(?! (many|much|old|long|far|"
     r"big|tall))|resum\w*|explique\w*|summar\w*|explain\w*|que s'est-il passe|"
     r"qu'est-il arrive|what happened|decri\w*|describe\w*|en quoi)\b"
 )

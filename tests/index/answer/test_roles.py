@@ -55,6 +55,12 @@ def test_a_who_is_the_question_names_a_role_and_its_places() -> None:
         ("interieur",),
         ("franc",),
     )
+    # Typed on a phone, with typographic apostrophes: the same office.
+    assert _parts("C’est qui le ministre de l’Intérieur en France actuellement ?") == (
+        "ministr",
+        ("interieur",),
+        ("franc",),
+    )
     # A complement names the office ("du Brésil"); the asked period is no part of it.
     assert _parts("Qui est le président du Brésil ?") == ("president", ("bresil",), ())
     assert _parts("Qui était Premier ministre en juillet 2016 ?", "en juillet 2016") == (

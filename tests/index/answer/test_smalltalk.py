@@ -50,6 +50,9 @@ def test_a_greeting_gets_no_citation_and_no_search(tmp_path: Path) -> None:
     [("Pourquoi les cheminots font-ils grève ?", True), ("Comment le feu a-t-il été maîtrisé ?",
      True), ("Résume l'affaire Fillon", True), ("Why did the talks fail?", True),
      ("Comment s'appelle le président ?", False), ("How many people died?", False),
+     ("Comment s'appelait la tempête ?", False), ("Comment se nomme le chien ?", False),
+     ("Comment était appelé le navire ?", False), ("Comment s’appelait-il ?", False),
+     ("Qu’est-il arrivé à Nice ?", True),
      ("Qui remplace Pete Hegseth ?", False), ("Combien coûte le projet ?", False)],
 )  # fmt: skip
 def test_why_how_and_summaries_want_sentences(question: str, explains: bool) -> None:
