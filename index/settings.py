@@ -103,6 +103,8 @@ class Settings(BaseSettings):
     answer_max_sentences: int = Field(3, ge=1)
     refusal_threshold: float = 0.94
     history_turns: int = Field(6, ge=0)
+    # A French question typed without accents or capitals is read as the archive spells it.
+    respell_questions: bool = True
 
     # OpenAI-compatible chat endpoint (Ollama, vLLM, llama.cpp server, OpenAI).
     llm_base_url: str = "http://127.0.0.1:11434/v1"

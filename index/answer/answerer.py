@@ -23,6 +23,7 @@ from index.answer.reading import (
     reader_answer,
 )
 from index.answer.refusal import dont_know
+from index.answer.respelling import respell
 from index.answer.roles import Role, asked_role, latest_holder
 from index.answer.smalltalk import is_small_talk, small_talk_reply
 from index.records import Answer, Turn
@@ -124,9 +125,16 @@ class Answerer:
             return Timed(reply, Retrieval(question, language, []), 0.0, done)
         history = recent_turns(history, self.settings.history_turns)
         standalone = self._standalone(question, history)
-        retrieval = self.index.retrieve(
-            standalone, self.settings.answer_k, Filters(as_of, tuple(sources))
-        )
+        filters = Filters(as_of, tuple(sources))
+        retrieval = self.index.retrieve(standalone, self.settings.answer_k, filters)
+        if self.settings.respell_questions and language == "fr":
+            texts = [f"{p.title}\n{p.text}" for p in retrieval.passages]
+            respelt = respell(standalone, texts)
+            if respelt != standalone:
+                # Typed without accents or capitals: search again, and read, with the words
+                # spelt as the archive spells them.
+                question, standalone = respell(question, texts), respelt
+                retrieval = self.index.retrieve(standalone, self.settings.answer_k, filters)
         retrieved = time.perf_counter()
         answer = self._answer(standalone, language, retrieval, focus=question)
         done = time.perf_counter()

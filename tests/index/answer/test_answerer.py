@@ -190,3 +190,30 @@ def test_why_questions_get_sentences_once_the_reader_finds_an_answer(index: News
         "Pourquoi les cheminots font-ils grève ?"
     )
     assert refused.refused and refused.citations == ()
+
+
+class RecordingReader(StringReader):
+    """A string reader that keeps the questions it was asked."""
+
+    def __init__(self, answer: str, margin: float) -> None:
+        super().__init__(answer, margin)
+        self.asked: list[str] = []
+
+    def read(
+        self, question: str, passages: Sequence[str], titles: Sequence[str] = ()
+    ) -> list[Span | None]:
+        self.asked.append(question)
+        return super().read(question, passages, titles)
+
+
+def test_a_question_typed_without_accents_or_capitals_is_read_as_the_archive_spells_it(
+    index: NewsIndex,
+) -> None:
+    reader = RecordingReader("Pedro Almodóvar", 9.0)
+    answer = with_reader(index, reader).answer("qui presidera le jury du festival de cannes")
+    assert reader.asked == ["qui présidera le jury du festival de Cannes"]
+    assert answer.span == "Pedro Almodóvar"
+    reader.asked.clear()
+    # Typed on a phone, with a typographic apostrophe: read with a plain one.
+    with_reader(index, reader).answer("Qui présidera le jury de l’édition de Cannes ?")
+    assert reader.asked == ["Qui présidera le jury de l'édition de Cannes ?"]
