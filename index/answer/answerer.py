@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from index.answer.citations import resolve_citations
@@ -22,7 +22,7 @@ from index.answer.reading import (
     latest_first,
     reader_answer,
 )
-from index.answer.refusal import dont_know
+from index.answer.refusal import dont_know, no_news_then
 from index.answer.respelling import respell
 from index.answer.roles import Role, asked_role, latest_holder
 from index.answer.smalltalk import is_small_talk, small_talk_reply
@@ -33,6 +33,7 @@ from index.retrieval import (
     Retrieval,
     asks_a_toll,
     asks_current_state,
+    before_the_period,
     question_language,
 )
 from index.settings import Settings
@@ -157,9 +158,31 @@ class Answerer:
     def _answer(
         self, question: str, language: str, retrieval: Retrieval, focus: str = ""
     ) -> Answer:
+        today = self._today(retrieval.filters)
+        newest = self._newest(today)
+        if before_the_period(newest, retrieval.date_range, focus or question, today):
+            return Answer(
+                no_news_then(language),
+                language,
+                refused=True,
+                question=question,
+                closest=tuple(retrieval.passages),
+            )
         if self.backend is None and self.settings.answer_backend == "reader":
             return self._read(question, language, retrieval, focus or question)
         return self._sentences(question, language, retrieval, focus)
+
+    def _today(self, filters: Filters) -> date:
+        """The question's reference date."""
+        return filters.as_of or self.settings.as_of or date.today()
+
+    def _newest(self, today: date) -> date | None:
+        """The newest day the archive has news of, as it stood on `today` (None: no article
+        is dated)."""
+        newest = self.index.lexical.latest_published()
+        if newest < 0:
+            return None
+        return min(datetime.fromtimestamp(newest, UTC).date(), today)
 
     def _read(self, question: str, language: str, retrieval: Retrieval, focus: str) -> Answer:
         """The reader decides whether the archive answers; facts get its span, while why,
@@ -207,7 +230,7 @@ class Answerer:
             return None
         if not any(p.published_at for p in retrieval.passages):
             return None  # an undated archive (an encyclopedia) cannot say who holds it when
-        today = retrieval.filters.as_of or s.as_of or date.today()
+        today = self._today(retrieval.filters)
         if period is not None and (period.end is None or period.end >= today):
             period = None  # "aujourd'hui", "cette année": who holds it now
         wider = self.index.retrieve(

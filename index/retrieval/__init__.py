@@ -3,7 +3,12 @@
 from index.retrieval.dates import DateRange, find_date_range
 from index.retrieval.hybrid import Filters, HybridRetriever, NameSearch, Retrieval
 from index.retrieval.language import detect_language, question_language
-from index.retrieval.recency import asks_a_toll, asks_current_state, years_named
+from index.retrieval.recency import (
+    asks_a_toll,
+    asks_current_state,
+    before_the_period,
+    years_named,
+)
 
 __all__ = [
     "DateRange",
@@ -13,6 +18,7 @@ __all__ = [
     "Retrieval",
     "asks_a_toll",
     "asks_current_state",
+    "before_the_period",
     "detect_language",
     "find_date_range",
     "question_language",

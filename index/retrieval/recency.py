@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from index.retrieval.dates import DateRange
 from index.storage import timestamp
 from index.text import fold
 
@@ -50,6 +51,13 @@ _TOLL = re.compile(
     r"glissement|eruption|avalanche|effondrement|deraillement|collision|epidemie)"
 )
 _YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)")
+# What looks ahead: a future ("aura lieu", "se tiendra", "will"), a plan or a schedule. An
+# article written before a period can only speak of it that way.
+_AHEAD = re.compile(
+    r"\b(?:\w+(?:ra|ras|rons|rez|ront)|va|vont|doit|doivent|devrait|devraient|prevue?s?|"
+    r"programmee?s?|a\s+venir|prochaine?s?|will|shall|going\s+to|due|planned|scheduled|"
+    r"expected|upcoming|next)\b"
+)
 
 
 def asks_current_state(question: str) -> bool:
@@ -105,3 +113,18 @@ def boosted(
             score *= 1.0 + weight * 0.5 ** (age_days / half_life_days)
         out.append((cid, score))
     return sorted(out, key=lambda pair: -pair[1])
+
+
+def before_the_period(
+    newest: date | None, period: DateRange | None, question: str, today: date
+) -> bool:
+    """Whether the question asks what happened in a period that began after the newest article
+    it may read ("in May 2020" of an archive that ends in 2018, "hier" of a stale one): no
+    article was written then, and one written before can only have looked ahead, which the
+    question does not ask for. How things stand "aujourd'hui" or "cette année" is still asked
+    of the latest news ("Qui est le président aujourd'hui ?")."""
+    if newest is None or period is None or period.start is None or newest >= period.start:
+        return False
+    now = period.end is None or period.end >= today
+    folded = fold(question)
+    return not _AHEAD.search(folded) and not (now and _STATE.search(folded))

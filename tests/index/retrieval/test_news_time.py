@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from index.answer import Answerer
+from index.answer.refusal import no_news_then
 from index.engine import NewsIndex
 from index.evaluation import load_qa
 from index.evaluation.runner import evaluate_item
@@ -78,6 +80,28 @@ def test_a_question_naming_a_year_is_not_pushed_toward_recent_news(dated: NewsIn
     assert order(dated, "Maire de Vernon 2016 ?") == order(flat, "Maire de Vernon 2016 ?")
     assert order(dated, "Maire de Vernon ?") != order(flat, "Maire de Vernon ?")
     assert not asks_current_state("Qui est le maire de Vernon en 2016 ?")  # a year: not now
+
+
+def test_a_period_after_the_newest_article_gets_an_honest_refusal(dated: NewsIndex) -> None:
+    settings = dated.settings.model_copy(
+        update={"answer_backend": "extractive", "refusal_threshold": 0.0}
+    )
+    answerer = Answerer(settings, dated)
+    later = date(2018, 1, 1)
+    gone = answerer.answer("Qui a été élu maire de Vernon en mai 2017 ?", as_of=later)
+    assert gone.refused and gone.text == no_news_then("fr") and gone.closest
+    # A period the archive covers is answered, and so is a question that looks ahead, which
+    # an article written before the period may answer.
+    assert not answerer.answer("Qui a été élu maire de Vernon en mars 2016 ?", as_of=later).refused
+    ahead = answerer.answer("Qui sera élu maire de Vernon en mai 2017 ?", as_of=later)
+    assert ahead.text != no_news_then("fr")
+    # "Hier", as the archive stood then: the day after its newest article, and long after.
+    yesterday = "Qui a été élu maire de Vernon hier ?"
+    assert not answerer.answer(yesterday, as_of=date(2016, 9, 11)).refused
+    assert answerer.answer(yesterday, as_of=date(2016, 12, 1)).text == no_news_then("fr")
+    # How things stand today is asked of the latest news, however old.
+    now = answerer.answer("Qui est le maire de Vernon aujourd'hui ?", as_of=later)
+    assert now.text != no_news_then("fr")
 
 
 def test_state_questions_are_told_apart() -> None:
