@@ -17,8 +17,9 @@ Span = tuple[int, int]
 WORD = re.compile(r"\w+")  # a word as `tokenize` sees it
 # Ligatures spelt out, and typographic apostrophes ("qu’est-ce") made plain, so that patterns
 # written with "'" match either.
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"} | {k: "'" for k in "’‘ʼ"})
+_PLAIN_APOSTROPHE = {"’": "'", "‘": "'", "ʼ": "'"}
+_APOSTROPHES = str.maketrans(_PLAIN_APOSTROPHE)
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"} | _PLAIN_APOSTROPHE)
 _STEMMERS = {"fr": "french", "en": "english"}
 QUESTION_WORDS = (
     "combien comment pourquoi quand où qui quoi quel quelle quels quelles lequel laquelle "
