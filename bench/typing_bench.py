@@ -5,8 +5,9 @@ in the same run.
     .venv/bin/python bench/typing_bench.py [--data-dir DIR] [--questions 0]
 
 Ingests the bundled corpus into DIR if needed (the collection `newsqa eval --corpus` uses) and
-asks each answerable French question of data/frwikinews/qa.jsonl and data/temporal/{tune,
-validation}.jsonl (on its `as_of` date) as written and in each typing, with both settings. A
+asks each answerable question of data/frwikinews/qa.jsonl and data/temporal/{tune,
+validation}.jsonl (on its `as_of` date), French then English, as written and in each typing,
+with both settings (French questions are re-spelt; English ones only put out of capitals). A
 question is right when its answer holds a gold answer (`contains_answer`). Also prints what a
 whole question takes (retrieval and answer) in each setting: a re-spelt question is searched
 twice.
@@ -71,27 +72,24 @@ def main() -> None:
         reader=respelling.reader,
     )
     files = [QA, TEMPORAL / "tune.jsonl", TEMPORAL / "validation.jsonl"]
-    items = [
-        i
-        for f in files
-        for i in load_qa(f)[0]
-        if not i.unanswerable and question_language(i.question) == "fr"
-    ]
-    items = items[: args.questions or None]
-    print(f"{len(items)} answerable French questions, each in {len(TYPINGS)} typings")
+    answerable = [i for f in files for i in load_qa(f)[0] if not i.unanswerable]
     for answerer in (respelling, as_typed):  # warm: the reader built and loaded
-        answerer.answer(items[0].question)
-    print(f"{'typing':18} {'re-spelt':>9} {'as typed':>9}   (answered right)")
+        answerer.answer(answerable[0].question)
     times: dict[str, list[float]] = {"re-spelt": [], "as typed": []}
-    for typing, change in TYPINGS.items():
-        right = {"re-spelt": 0.0, "as typed": 0.0}
-        for item in items:
-            for name, answerer in (("re-spelt", respelling), ("as typed", as_typed)):
-                began = time.perf_counter()
-                answer = answerer.answer_timed(change(item.question), as_of=item.as_of).answer
-                times[name].append((time.perf_counter() - began) * 1000)
-                right[name] += contains_answer(answer.text, item.answers)
-        print(f"{typing:18} {right['re-spelt']:>9.0f} {right['as typed']:>9.0f}", flush=True)
+    for language in ("fr", "en"):
+        items = [i for i in answerable if question_language(i.question) == language]
+        items = items[: args.questions or None]
+        print(f"\n{len(items)} answerable questions in {language}, each in {len(TYPINGS)} typings")
+        print(f"{'typing':18} {'re-spelt':>9} {'as typed':>9}   (answered right)")
+        for typing, change in TYPINGS.items():
+            right = {"re-spelt": 0.0, "as typed": 0.0}
+            for item in items:
+                for name, answerer in (("re-spelt", respelling), ("as typed", as_typed)):
+                    began = time.perf_counter()
+                    answer = answerer.answer_timed(change(item.question), as_of=item.as_of).answer
+                    times[name].append((time.perf_counter() - began) * 1000)
+                    right[name] += contains_answer(answer.text, item.answers)
+            print(f"{typing:18} {right['re-spelt']:>9.0f} {right['as typed']:>9.0f}", flush=True)
     for name, values in times.items():
         print(f"whole question, {name:9} {percentiles(values)}")
 

@@ -128,13 +128,13 @@ class Answerer:
         standalone = self._standalone(question, history)
         filters = Filters(as_of, tuple(sources))
         retrieval = self.index.retrieve(standalone, self.settings.answer_k, filters)
-        if self.settings.respell_questions and language == "fr":
+        if self.settings.respell_questions:
             texts = [f"{p.title}\n{p.text}" for p in retrieval.passages]
-            respelt = respell(standalone, texts)
+            respelt = respell(standalone, texts, language)
             if respelt != standalone:
                 # Typed without accents or capitals: search again, and read, with the words
                 # spelt as the archive spells them.
-                question, standalone = respell(question, texts), respelt
+                question, standalone = respell(question, texts, language), respelt
                 retrieval = self.index.retrieve(standalone, self.settings.answer_k, filters)
         retrieved = time.perf_counter()
         answer = self._answer(standalone, language, retrieval, focus=question)

@@ -57,9 +57,10 @@ def _french_words() -> dict[str, str]:
     return best
 
 
-def respell(question: str, texts: Iterable[str]) -> str:
+def respell(question: str, texts: Iterable[str], language: str = "fr") -> str:
     """The French question with its plain words spelt as the texts spell them, or else as
-    French usually spells them.
+    French usually spells them; a question in another language typed in capitals, in lower case
+    past its first letter (the archive's French spelling is not its own).
 
     A question typed with capitals and accents is kept as typed. In one typed in capitals,
     every word is plain, and a word neither source knows is put in lower case. Otherwise a
@@ -69,6 +70,8 @@ def respell(question: str, texts: Iterable[str]) -> str:
     The word list only adds accents, and only to a question typed without any. A function word
     is kept as typed when it is a word as typed ("ou" and "où" fold alike)."""
     shouted = question.isupper()
+    if language != "fr":
+        return question[:1] + question[1:].lower() if shouted else question
     lowered = not shouted and question[1:] == question[1:].lower()
     accentless = fold(question) == question.lower()
     if not (shouted or lowered or accentless):

@@ -42,3 +42,11 @@ def test_function_words_are_kept_and_the_word_list_only_adds_accents() -> None:
     assert respell("quel celebre ouvrage a ete brode", TEXTS) == "quel célèbre ouvrage a été brodé"
     # ...but not when the user typed accents elsewhere: "gagne" was meant.
     assert respell("qui gagne l'élection", TEXTS) == "qui gagne l'élection"
+
+
+def test_a_question_in_another_language_is_only_put_out_of_capitals() -> None:
+    assert respell("WHO WON EUROVISION IN STOCKHOLM?", TEXTS, "en") == (
+        "Who won eurovision in stockholm?"
+    )
+    typed = "who won eurovision in stockholm?"
+    assert respell(typed, TEXTS, "en") == typed
