@@ -129,7 +129,9 @@ class Answerer:
         filters = Filters(as_of, tuple(sources))
         retrieval = self.index.retrieve(standalone, self.settings.answer_k, filters)
         if self.settings.respell_questions:
-            texts = [f"{p.title}\n{p.text}" for p in retrieval.passages]
+            # Only passages in the question's language: "President" in an English one is
+            # no spelling of "président".
+            texts = [f"{p.title}\n{p.text}" for p in retrieval.passages if p.lang == language]
             respelt = respell(standalone, texts, language)
             if respelt != standalone:
                 # Typed without accents or capitals: search again, and read, with the words

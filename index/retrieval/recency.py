@@ -52,11 +52,24 @@ _TOLL = re.compile(
 )
 _YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)")
 # What looks ahead: a future ("aura lieu", "se tiendra", "will"), a plan or a schedule. An
-# article written before a period can only speak of it that way.
+# article written before a period can only speak of it that way. (Read on the question's
+# words in lower case: "Laura", "Honduras" are no futures.)
 _AHEAD = re.compile(
-    r"\b(?:\w+(?:ra|ras|rons|rez|ront)|va|vont|doit|doivent|devrait|devraient|prevue?s?|"
-    r"programmee?s?|a\s+venir|prochaine?s?|will|shall|going\s+to|due|planned|scheduled|"
-    r"expected|upcoming|next)\b"
+    r"\b(?:sera|seront|aura|auront|fera|feront|ira|iront|\w{3,}(?:era|ira|dra|ra|ront)|"
+    r"va\s+\w+(?:er|ir|re)|vont|doit|doivent|devrait|devraient|pourrait|pourraient|"
+    r"\w+rait|\w+raient|prevue?s?|prevoi\w*|programmee?s?|a\s+venir|prochaine?s?|"
+    r"will|shall|going\s+to|due|planned|scheduled|expected|upcoming|next|would|could)\b"
+)
+# What looks back: a past tense ("a gagné", "est mort", "a-t-il dit", "présidait", "fut",
+# "won", "did", "was"), the question of what happened in a period.
+_BACK = re.compile(
+    r"\b(?:a|ont|est|sont|as|ai|avait|avaient|etait|etaient)(?:-t)?(?:-(?:il|elle|ils|elles|on))?"
+    r"\s+(?:(?:deja|bien|ete|eu|jamais|finalement|officiellement)\s+)*"
+    r"(?!(?:le|la|les|un|une|des|du|de|l|d|lieu|il|elle|ils|elles|on|en|y|plus|moins|pas|"
+    r"ce|cette|ces|son|sa|ses|leur|leurs)\b)[a-z]+(?:e|es|ee|ees|i|is|ie|ies|u|us|ue|ues|t|ts)\b"
+    r"|\b\w+(?:ait|aient)\b|\b(?:fut|furent|eut|eurent)\b|s'est\s+(?:passe|produit|deroule)"
+    r"|\b(?:did|was|were|had|happened|won|lost|died|became|took|made|said|went|came)\b"
+    r"|\b[a-z]{3,}ed\b"
 )
 
 
@@ -119,12 +132,17 @@ def before_the_period(
     newest: date | None, period: DateRange | None, question: str, today: date
 ) -> bool:
     """Whether the question asks what happened in a period that began after the newest article
-    it may read ("in May 2020" of an archive that ends in 2018, "hier" of a stale one): no
-    article was written then, and one written before can only have looked ahead, which the
-    question does not ask for. How things stand "aujourd'hui" or "cette année" is still asked
-    of the latest news ("Qui est le président aujourd'hui ?")."""
+    it may read ("Qui a été élu en mai 2020 ?" of an archive that ends in 2018, "Qui est mort
+    hier ?" of a stale one): no article was written then, and one written before could only
+    have looked ahead. Only a question in a past tense is meant; one in the present may ask for
+    a schedule ("Où se déroulent les Jeux en 2024 ?"), and how things stand "aujourd'hui" or
+    "cette année" is still asked of the latest news ("Qui est le président aujourd'hui ?")."""
     if newest is None or period is None or period.start is None or newest >= period.start:
         return False
+    asked = question.replace(period.text, " ")
+    # Its words in lower case, the first one included ("Qu'a dit…"): names are no tenses.
+    words = fold(" ".join(w for w in (asked[:1].lower() + asked[1:]).split() if w.islower()))
     now = period.end is None or period.end >= today
-    folded = fold(question)
-    return not _AHEAD.search(folded) and not (now and _STATE.search(folded))
+    state = _STATE.search(fold(asked)) is not None
+    looks_back = _BACK.search(words) is not None and not _AHEAD.search(words)
+    return looks_back and not (now and state and not _EVENT.search(question.lower()))

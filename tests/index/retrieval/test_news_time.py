@@ -18,7 +18,13 @@ from index.answer.refusal import no_news_then
 from index.engine import NewsIndex
 from index.evaluation import load_qa
 from index.evaluation.runner import evaluate_item
-from index.retrieval import Filters, asks_a_toll, asks_current_state
+from index.retrieval import (
+    Filters,
+    asks_a_toll,
+    asks_current_state,
+    before_the_period,
+    find_date_range,
+)
 from ingest.pipeline import Ingestor
 from tests.conftest import write_jsonl
 
@@ -102,6 +108,27 @@ def test_a_period_after_the_newest_article_gets_an_honest_refusal(dated: NewsInd
     # How things stand today is asked of the latest news, however old.
     now = answerer.answer("Qui est le maire de Vernon aujourd'hui ?", as_of=later)
     assert now.text != no_news_then("fr")
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [("Who was elected president of Burundi in May 2020?", True),
+     ("Qui a remporté la Ligue des champions en 2023 ?", True),
+     ("Qu'a dit Macron aujourd'hui ?", True), ("Qu'est-il arrivé hier ?", True),
+     ("Qui est mort cette année ?", True), ("Qui présidait la France en 2021 ?", True),
+     # Looking ahead, a schedule in the present, how things stand now: older news may answer.
+     ("Qui sera élu en mai 2020 ?", False), ("Où se déroulent les Jeux olympiques en 2024 ?",
+     False), ("Qui pourrait gagner la présidentielle en 2022 ?", False),
+     ("Who is running for president in 2020?", False),
+     ("Qui est le président aujourd'hui ?", False), ("Et en 2028 ?", False),
+     ("Qui est Premier ministre depuis 2020 ?", False)],
+)  # fmt: skip
+def test_only_a_past_question_about_a_period_after_the_archive_is_refused(
+    question: str, refused: bool
+) -> None:
+    today = date(2026, 12, 6)
+    period = find_date_range(question, today)
+    assert before_the_period(date(2018, 12, 31), period, question, today) is refused
 
 
 def test_state_questions_are_told_apart() -> None:
