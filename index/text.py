@@ -111,11 +111,6 @@ def _stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
-def is_stopword(word: str) -> bool:
-    """True for a function word or question word of French or English ("ou", "the", "qui")."""
-    return fold(word) in _stopwords()
-
-
 @cache
 def _stemmer(lang: str) -> Any:
     import Stemmer

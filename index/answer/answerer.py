@@ -136,7 +136,9 @@ class Answerer:
             if respelt != standalone:
                 # Typed without accents or capitals: search again, and read, with the words
                 # spelt as the archive spells them.
-                question, standalone = respell(question, texts, language), respelt
+                same = question == standalone  # else a follow-up, rewritten with the last one
+                question = respelt if same else respell(question, texts, language)
+                standalone = respelt
                 retrieval = self.index.retrieve(standalone, self.settings.answer_k, filters)
         retrieved = time.perf_counter()
         answer = self._answer(standalone, language, retrieval, focus=question)
@@ -160,9 +162,9 @@ class Answerer:
     def _answer(
         self, question: str, language: str, retrieval: Retrieval, focus: str = ""
     ) -> Answer:
-        today = self._today(retrieval.filters)
-        newest = self._newest(today)
-        if before_the_period(newest, retrieval.date_range, focus or question, today):
+        period, today = retrieval.date_range, self._today(retrieval.filters)
+        newest = self._newest(today) if period is not None else None
+        if before_the_period(newest, period, focus or question, today):
             return Answer(
                 no_news_then(language),
                 language,
