@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     # "Qui est le Premier ministre ?": of the spans scoring within this of the best, the one
     # from the latest article wins ("la semaine dernière": the best one published that week).
     reader_state_slack: float = Field(4.0, ge=0)
+    # "Which singer died yesterday?": the refusal threshold is this much lower when the best
+    # span's article was published in the month or less the question names (0: never).
+    reader_period_relief: float = Field(4.0, ge=0)
     # "Qui est le ministre de l'Intérieur ?": the passages searched for the latest one naming
     # the office's holder (index.answer.roles); 0 turns that search off.
     reader_role_breadth: int = Field(30, ge=0)

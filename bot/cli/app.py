@@ -256,11 +256,11 @@ def ask(
 ) -> None:
     """Answer a question with numbered citations, or say that the archive does not know."""
     from bot.cli.render import answer_json, format_answer
-    from index.answer.smalltalk import is_small_talk
+    from index.answer import needs_search
 
     question = non_empty(question)
-    # Small talk is answered without a model: none is loaded ahead for it.
-    answerer = open_answerer(settings_of(ctx), prepare=not is_small_talk(question))
+    # Small talk, the time and the weather are answered without a model: none is loaded ahead.
+    answerer = open_answerer(settings_of(ctx), prepare=needs_search(question))
     known_sources(answerer, source or ())
     answer = answerer.answer(question, as_of=parse_date(as_of), sources=source or ())
     if as_json:

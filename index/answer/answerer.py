@@ -14,12 +14,15 @@ from index.answer.citations import resolve_citations
 from index.answer.extractive import extractive_answer, rank_sentences
 from index.answer.followups import recent_turns, standalone_question
 from index.answer.kinds import wants_explanation
+from index.answer.live import asks_the_moment, moment_reply
 from index.answer.reading import (
     Candidate,
     SpanReader,
     candidates,
     in_period_first,
+    is_short,
     latest_first,
+    period_threshold,
     reader_answer,
 )
 from index.answer.refusal import dont_know, no_news_then
@@ -119,9 +122,8 @@ class Answerer:
         started = time.perf_counter()
         question = plain_apostrophes(question)
         language = question_language(question)
-        if is_small_talk(question):
-            # A greeting is not a question about the archive: say what the bot does.
-            reply = Answer(small_talk_reply(language), language, question=question, backend="none")
+        reply = _without_search(question, language)
+        if reply is not None:
             done = (time.perf_counter() - started) * 1000
             return Timed(reply, Retrieval(question, language, []), 0.0, done)
         history = recent_turns(history, self.settings.history_turns)
@@ -193,7 +195,8 @@ class Answerer:
         how and summaries get the sentence the span sits in."""
         s = self.settings
         found = candidates(question, retrieval, self.reader, s)
-        state = retrieval.date_range is None and asks_current_state(focus)
+        period, today = retrieval.date_range, self._today(retrieval.filters)
+        state = period is None and asks_current_state(focus)
         holder = self._holder(question, retrieval, focus) if state or retrieval.date_range else None
         if holder is not None and found:
             # The holder decides the span; whether the archive answers at all is decided as
@@ -201,14 +204,16 @@ class Answerer:
             found = [replace(holder, score=max(holder.score, found[0].score)), *found]
         elif state:
             found = latest_first(found, s.reader_state_slack, s.reader_refusal_threshold)
-        elif retrieval.date_range is not None:
+        elif period is not None:
+            # A span from the period may pass below the threshold (period_threshold), so it
+            # may also be chosen there.
+            floor = s.reader_refusal_threshold
+            if is_short(period, today):
+                floor -= s.reader_period_relief
             found = in_period_first(
-                found,
-                retrieval.date_range,
-                s.reader_state_slack,
-                s.reader_refusal_threshold,
-                latest=asks_a_toll(focus),
+                found, period, s.reader_state_slack, floor, latest=asks_a_toll(focus)
             )
+        threshold = period_threshold(found, period, today, s)
         answer = reader_answer(
             question,
             language,
@@ -216,13 +221,10 @@ class Answerer:
             found,
             self.settings,
             as_sentence=wants_explanation(focus),
+            threshold=threshold,
         )
         if answer.refused:
-            log.debug(
-                "refused: best span %.2f below %.2f",
-                answer.evidence,
-                self.settings.reader_refusal_threshold,
-            )
+            log.debug("refused: best span %.2f below %.2f", answer.evidence, threshold)
         return answer
 
     def _holder(self, question: str, retrieval: Retrieval, focus: str) -> Candidate | None:
@@ -301,6 +303,23 @@ class Answerer:
                 "the %s backend failed: falling back to the extractive answer", self.backend.name
             )
         return extractive_answer(question, language, sentences, self.settings.answer_max_sentences)
+
+
+def needs_search(question: str) -> bool:
+    """False for a greeting, the time or the weather: answered without the archive (the CLI
+    loads no model ahead for them)."""
+    return _without_search(plain_apostrophes(question), "en") is None
+
+
+def _without_search(question: str, language: str) -> Answer | None:
+    """A greeting gets what the bot does; the time or the weather, "I don't know" and why (no
+    article holds them); None for a question to search."""
+    if is_small_talk(question):
+        return Answer(small_talk_reply(language), language, question=question, backend="none")
+    if asks_the_moment(question):
+        reply = moment_reply(language)
+        return Answer(reply, language, refused=True, question=question, backend="none")
+    return None
 
 
 def _names_by_language(role: Role, language: str) -> list[tuple[str, str]]:

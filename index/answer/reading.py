@@ -93,6 +93,34 @@ def in_period_first(
     return _ahead(found, inside[0])
 
 
+# A period of a month or less ("hier", "last week", "en mars 2017") singles out a few days of
+# news; a year does not.
+SHORT_PERIOD_DAYS = 31
+
+
+def period_threshold(
+    found: Sequence[Candidate], period: DateRange | None, today: date, settings: Settings
+) -> float:
+    """The refusal threshold, lowered by `reader_period_relief` when the question names a short
+    period and the best span's article was published in it: the date agreeing is evidence of
+    its own that the article is the one asked about (English questions over French articles
+    score low with the right article first: "Which American singer died yesterday?")."""
+    threshold = settings.reader_refusal_threshold
+    if not found or period is None or not is_short(period, today):
+        return threshold
+    published = found[0].passage.published_at
+    if published is None or not period.holds(published):
+        return threshold
+    return threshold - settings.reader_period_relief
+
+
+def is_short(period: DateRange, today: date) -> bool:
+    """A period with a start and at most SHORT_PERIOD_DAYS long (an open end runs to `today`)."""
+    if period.start is None:
+        return False
+    return ((period.end or today) - period.start).days < SHORT_PERIOD_DAYS
+
+
 def _close(found: Sequence[Candidate], slack: float, floor: float) -> list[Candidate]:
     """The spans scoring within `slack` of the best (`found` is best first) and not below
     `floor`."""
@@ -110,12 +138,16 @@ def reader_answer(
     found: Sequence[Candidate],
     settings: Settings,
     as_sentence: bool = False,
+    threshold: float | None = None,
 ) -> Answer:
-    """The best span, its sentence as the quote; or "I don't know" below the threshold.
+    """The best span, its sentence as the quote; or "I don't know" below the threshold
+    (`reader_refusal_threshold` unless given).
 
     With `as_sentence` (a why or how question), the answer is that sentence itself."""
     best = found[0] if found else None
-    if best is None or best.score < settings.reader_refusal_threshold:
+    if threshold is None:
+        threshold = settings.reader_refusal_threshold
+    if best is None or best.score < threshold:
         return Answer(
             dont_know(language),
             language,

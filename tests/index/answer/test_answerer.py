@@ -4,6 +4,7 @@ what it cites, when it refuses, in which language, and how follow-ups and filter
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,19 @@ def test_a_question_typed_without_accents_or_capitals_is_read_as_the_archive_spe
     # Typed on a phone, with a typographic apostrophe: read with a plain one.
     with_reader(index, reader).answer("Qui présidera le jury de l’édition de Cannes ?")
     assert reader.asked == ["Qui présidera le jury de l'édition de Cannes ?"]
+
+
+def test_a_span_from_the_short_period_asked_needs_less_evidence(index: NewsIndex) -> None:
+    # Below the refusal threshold (0) by less than the period relief (4): answered when the
+    # span's article was published in the month or less asked about, refused otherwise.
+    answerer = with_reader(index, StringReader("two thousand", -2.0))
+    question = "How many residents were evacuated near Valencia {}?"
+    april = date(2017, 5, 10)
+    answered = answerer.answer(question.format("last month"), as_of=april)
+    assert not answered.refused and answered.span == "two thousand"
+    for period in ("in 2017", "in March 2017"):  # a year; a month without the article
+        assert answerer.answer(question.format(period), as_of=april).refused
+    assert answerer.answer(question.format(""), as_of=april).refused
+    strict = Answerer(answerer.settings.model_copy(update={"reader_period_relief": 0.0}), index,
+                      reader=StringReader("two thousand", -2.0))  # fmt: skip
+    assert strict.answer(question.format("last month"), as_of=april).refused

@@ -1,5 +1,6 @@
-"""Greetings and small talk get a reply saying what the bot does, never retrieved sentences;
-questions that want a reason or a summary go to the sentence answerer."""
+"""Greetings and small talk get a reply saying what the bot does, never retrieved sentences; the
+time and the weather get an honest "I don't know"; questions that want a reason or a summary go
+to the sentence answerer."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from index.answer import Answerer
+from index.answer import Answerer, needs_search
 from index.answer.kinds import wants_explanation
+from index.answer.live import asks_the_moment
 from index.answer.smalltalk import is_small_talk
 from index.engine import NewsIndex
 from ingest.pipeline import Ingestor
@@ -57,3 +59,32 @@ def test_a_greeting_gets_no_citation_and_no_search(tmp_path: Path) -> None:
 )  # fmt: skip
 def test_why_how_and_summaries_want_sentences(question: str, explains: bool) -> None:
     assert wants_explanation(question) is explains
+
+
+@pytest.mark.parametrize(
+    ("question", "live"),
+    [("Quelle heure est-il à Tokyo ?", True), ("Quel temps fera-t-il demain à Lyon ?", True),
+     ("What time is it in New York?", True), ("Quelle est la météo à Paris ?", True),
+     ("What's the weather like in London?", True), ("Va-t-il pleuvoir demain ?", True),
+     ("Il est quelle heure ?", True), ("Quel jour sommes-nous ?", True),
+     ("Quel temps a-t-il fait pendant l'étape ?", False), ("Que dit Météo-France ?", False),
+     ("À quelle heure a eu lieu l'attentat ?", False), ("What time did the attack start?",
+     False), ("Quelle heure était-il quand le séisme a frappé ?", False)],
+)  # fmt: skip
+def test_the_time_and_the_weather_are_told_from_questions_about_news(
+    question: str, live: bool
+) -> None:
+    assert asks_the_moment(question) is live
+
+
+def test_the_time_gets_an_honest_refusal_and_no_search(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "data")
+    index = NewsIndex.open(settings, embedder=fake_embedder())
+    article = {"id": "a", "title": "Tokyo", "text": "À Tokyo, il est midi quand le séisme frappe."}
+    Ingestor(settings, index).run([str(write_jsonl(tmp_path / "c.jsonl", [article]))])
+    timed = Answerer(settings, index).answer_timed("Quelle heure est-il à Tokyo ?")
+    assert timed.answer.refused and timed.answer.citations == () and not timed.answer.closest
+    assert "heure" in timed.answer.text and "séisme" not in timed.answer.text
+    assert timed.retrieval.passages == []
+    assert not needs_search("What's the weather like in Tokyo?")
+    assert needs_search("Quand le séisme a-t-il frappé Tokyo ?")
