@@ -92,7 +92,8 @@ class Settings(BaseSettings):
     # retrieval order holds what the cosine does not (recency, the asked period, both sides).
     reader_rank_penalty: float = Field(0.0, ge=0)
     # "Qui est le Premier ministre ?": of the spans scoring within this of the best, the one
-    # from the latest article wins ("la semaine dernière": the best one published that week).
+    # from the latest article wins ("en 2016": the best one published that year; for a period
+    # of a month or less, the period relief below widens it).
     reader_state_slack: float = Field(4.0, ge=0)
     # "Which singer died yesterday?": the refusal threshold is this much lower when the best
     # span's article was published in the month or less the question names (0: never).

@@ -198,22 +198,26 @@ class Answerer:
         period, today = retrieval.date_range, self._today(retrieval.filters)
         state = period is None and asks_current_state(focus)
         holder = self._holder(question, retrieval, focus) if state or retrieval.date_range else None
+        threshold = s.reader_refusal_threshold
         if holder is not None and found:
             # The holder decides the span; whether the archive answers at all is decided as
             # for any question, by the best span of the passages read.
+            threshold = period_threshold(found, period, today, s)
             found = [replace(holder, score=max(holder.score, found[0].score)), *found]
         elif state:
             found = latest_first(found, s.reader_state_slack, s.reader_refusal_threshold)
         elif period is not None:
-            # A span from the period may pass below the threshold (period_threshold), so it
-            # may also be chosen there.
-            floor = s.reader_refusal_threshold
+            reach, floor = s.reader_state_slack, s.reader_refusal_threshold
             if is_short(period, today):
+                # A day, a week or a month is the news asked about: a span read there may
+                # stand further behind surer ones from other days, and needs less evidence
+                # (period_threshold).
+                reach += s.reader_period_relief
                 floor -= s.reader_period_relief
             found = in_period_first(
-                found, period, s.reader_state_slack, floor, latest=asks_a_toll(focus)
+                found, period, s.reader_state_slack, floor, asks_a_toll(focus), reach
             )
-        threshold = period_threshold(found, period, today, s)
+            threshold = period_threshold(found, period, today, s)
         answer = reader_answer(
             question,
             language,

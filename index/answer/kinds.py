@@ -12,6 +12,26 @@ import re
 
 from index.text import fold
 
+# Words that may stand between "quel"/"which" and a word for a person or a place: "Quel ancien
+# chancelier allemand", "Which former French president", "Which Japanese city".
+_QUALIFIER = (
+    r"ancien(ne)?s?|former|new|nouvel(le)?|nouveau|grand(e)?s?|jeune|young|famous|celebre|ex|"
+    r"belge|suisse|russe|turc|turque|grec(que)?|"
+    r"[a-z-]+(an|ian|ese|ish|ch|ien(ne)?|ain(e)?|ais(e)?|ois(e)?|and(e)?|ol(e)?)s?|"
+    r"[a-z]{2,3}"  # "US", "NBA", and "est le" in "quel est le président"
+)
+_PERSON_WORDS = (
+    r"president(e)?|premier(e)? ministre|prime minister|ministre|minister|chanteu(r|se)|"
+    r"singer|acteur|actrice|actor|actress|comedien(ne)?|joueu(r|se)|player|footballeur|"
+    r"footballer|athlete|sporti(f|ve)|ecrivain(e)?|writer|auteur|autrice|author|dirigeant(e)?|"
+    r"leader|patron(ne)?|boss|candidat(e)?|candidate|entraineu(r|se)|homme|femme|woman|"
+    r"musicien(ne)?|musician|artiste|artist|realisat(eur|rice)|director|journaliste|"
+    r"journalist|cycliste|cyclist|patineu(r|se)|skater|boxeu(r|se)|boxer|nageu(r|se)|swimmer|"
+    r"coureu(r|se)|runner|pape|pope|roi|reine|chanceli(er|ere)|chancellor|couturier|designer|"
+    r"rappeu(r|se)|rapper|astronaute|astronaut|scientifique|scientist|chercheu(r|se)|"
+    r"researcher|mp|depute(e)?|senat(eur|rice)|senator|maire|mayor|vice-president(e)?|"
+    r"capitaine|captain|chef"
+)
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "number",
@@ -27,12 +47,19 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"what (year|date|day|month)|which (year|day))\b"
         ),
     ),
-    ("person", re.compile(r"\b(qui|who|whom|par qui)\b")),
+    (
+        "person",
+        re.compile(
+            r"\b(qui|who|whom|par qui|(quel(le)?s?|which|what) "
+            rf"(({_QUALIFIER}) ){{0,2}}(ex-)?({_PERSON_WORDS})s?)\b"
+        ),
+    ),
     (
         "place",
         re.compile(
-            r"\b(ou|d'ou|where|dans quel(le)? (pays|ville|region)|quel(le)? (pays|ville|region)|"
-            r"which (country|city|region)|in what (country|city))\b"
+            r"\b(ou|d'ou|where|(quel(le)?s?|which|what) "
+            rf"(({_QUALIFIER}) ){{0,2}}(pays|villes?|regions?|country|countries|city|cities|"
+            r"towns?)(?! (singer|star|music|player|song|club|team)|'s))\b"
         ),
     ),
 ]

@@ -1,8 +1,10 @@
-"""Questions about this very moment (the time, today's date, the weather now or tomorrow):
-no news archive holds the answer, so they get "I don't know" and why, never a search.
+"""Questions about this very moment (the time, today's date, the weather now or to come): no
+news archive holds the answer, so they get "I don't know" and why, never a search.
 
-Only present and future wordings count: "Quel temps fera-t-il demain à Lyon ?" is live, "Quel
-temps a-t-il fait pendant l'étape ?" asks the news. Matched in the folded question.
+Only the whole message counts, as with small talk: a time or weather question, then at most a
+place and a time word ("Quelle heure est-il à Tokyo ?", "Quel temps fera-t-il demain à Lyon
+?"). "À quelle heure est-il arrivé ?", "What is the date of the election?" or "Pourquoi
+pleut-il autant ?" ask the news.
 """
 
 from __future__ import annotations
@@ -11,23 +13,58 @@ import re
 
 from index.text import fold
 
-_LIVE = re.compile(
-    r"\b("
-    # the time and the date
-    r"quelle heure (est[- ]il|il est)|il est quelle heure|"
-    r"quel jour (sommes[- ]nous|on est|est[- ]on)|on est quel jour|"
-    r"quelle est la date (d'aujourd'hui|du jour)|"
-    r"what time is it|what'?s the time|what (day|date) is (it|today)|"
-    r"what'?s (the date|today'?s date)|what is (the date|today'?s date)|"
-    # the weather
-    r"quel temps (fait[- ]il|fera[- ]t[- ]il|va[- ]t[- ]il faire|il fait|il fera|il va faire)|"
-    r"quelle temperature (fait[- ]il|fera[- ]t[- ]il|il fait|il fera)|"
-    r"(va[- ]t[- ]il|il va|est[- ]ce qu'il va) pleuvoir|pleut[- ]il|"
-    r"quelle (est la )?meteo|meteo (d'aujourd'hui|aujourd'hui|de demain|demain|du jour)|"
-    r"what'?s the weather|what is the weather|weather (forecast|today|tomorrow)|"
-    r"will it (rain|snow)|is it (raining|snowing)"
-    r")"
+_ASKING = (
+    r"((bonjour|salut|hello|hi|hey|excuse moi|excusez moi|excuse me|please|stp|svp|"
+    r"s'il te plait|s'il vous plait|dis moi|dites moi|tell me|sais tu|savez vous|"
+    r"do you know|can you tell me|could you tell me|peux tu me dire|pouvez vous me dire|"
+    r"je voudrais savoir|i'd like to know)\s+)*"
 )
+_MOMENT = (
+    # the time
+    r"(quelle heure( est il| il est)?|il est quelle heure|what time is it|what time it is|"
+    r"what'?s the time|what is the time|the time|l'heure|"
+    # today's date
+    r"quel jour (sommes nous|on est|est on|est il|est ce|nous sommes)|on est quel jour|"
+    r"quelle date (sommes nous|on est|est on|nous sommes)|on est le combien|"
+    r"quelle est la date( d'aujourd'hui| du jour)?|la date( d'aujourd'hui| du jour)?|"
+    r"what (day|date) is (it|today)|what'?s (the date|today'?s date)|"
+    r"what is (the date|today'?s date)|today'?s date|"
+    # the weather
+    r"quel temps( fait il| fera t il| va t il faire| il fait| il fera| il va faire)?|"
+    r"il (fait|fera|va faire) quel temps|"
+    r"quelle temperature( fait il| fera t il| il fait| il fera)?|"
+    r"(quelle est |quelles sont )?(la |les )?(meteo|previsions meteo|previsions)|"
+    r"(va t il|il va|est ce qu'il va) (pleuvoir|neiger)|(est ce qu')?il (pleut|neige)|"
+    r"pleut il|neige t il|"
+    r"(what'?s|what is|how'?s|how is) the (weather|temperature)( like)?|"
+    r"(the )?weather( forecast)?|will it (rain|snow)|(meteo|weather)( (?!france\b)[a-z']+){1,3}|"
+    r"is it (going to )?(rain|raining|snow|snowing))"
+)
+# Where and when it is asked for: "à Tokyo", "in New York", "demain", "right now".
+_WHEN = (
+    r"maintenant|actuellement|en ce moment|aujourd'hui|demain|apres demain|ce soir|"
+    r"cette nuit|ce matin|cet apres midi|ce week end|cette semaine|now|right now|currently|"
+    r"today|tonight|tomorrow|this (morning|afternoon|evening|weekend|week)"
+)
+# "à Tokyo"; typed without its accent, "a" is also the verb ("Quel temps a fait le
+# vainqueur ?", "a-t-il"): an "a" before a word shaped like a participle is no place.
+_PLACE = (
+    r"(au|aux|en|dans|sur|pour|vers|in|at|for|near|around|pres de"
+    r"|a(?! t\b| \w*(e|i|u|is|it|t)\b)) [a-z']+( [a-z']+){0,3}"
+)
+_LIVE = re.compile(rf"{_ASKING}{_MOMENT}(\s+({_WHEN}|{_PLACE}))*(\s+please)?")
+
+
+def asks_the_moment(question: str) -> bool:
+    """Whether the whole message asks the time, today's date or the weather now or to come."""
+    # "à" as typed is the preposition: kept apart from the verb "a" before folding.
+    words = re.sub(r"(?<!\w)[àÀ](?!\w)", "dans", question)
+    words = fold(words).replace("’", "'").replace("t'il", "t il")
+    words = re.sub(r"[-_]", " ", words)
+    words = re.sub(r"[!?.…;:,¡¿\"“”«»()*~]+", " ", words)
+    words = re.sub(r"\s+", " ", words).strip()
+    return bool(words) and _LIVE.fullmatch(words) is not None
+
 
 REPLIES = {
     "fr": (
@@ -39,11 +76,6 @@ REPLIES = {
         "today's date or the weather."
     ),
 }
-
-
-def asks_the_moment(question: str) -> bool:
-    """Whether the question asks the time, today's date or the weather now or to come."""
-    return _LIVE.search(fold(question).replace("’", "'")) is not None
 
 
 def moment_reply(language: str) -> str:

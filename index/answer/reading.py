@@ -76,25 +76,28 @@ def in_period_first(
     slack: float,
     floor: float,
     latest: bool = False,
+    reach: float | None = None,
 ) -> list[Candidate]:
-    """For a question about a period ("la semaine dernière", "en mars 2017"): among the spans
-    within `slack` of the best and not below `floor`, the best one from an article published in
-    that period first (undated articles are never in it); with `latest` (a toll, revised as
-    news comes in), the one from the latest such article."""
+    """For a question about a period ("en 2016", "la semaine dernière"): among the spans within
+    `reach` (`slack` unless given) of the best and not below `floor`, the best one from an
+    article published in that period first (undated articles are never in it); with `latest`
+    (a toll, revised as news comes in), the one from the latest such article among those
+    within `slack` of that best one (the same story's later figure, not another story's)."""
     inside = [
         c
-        for c in _close(found, slack, floor)
+        for c in _close(found, slack if reach is None else reach, floor)
         if c.passage.published_at and period.holds(c.passage.published_at)
     ]
     if not inside:
         return list(found)
     if latest:
-        return _ahead(found, max(inside, key=lambda c: (c.passage.published_at, c.score)))
+        same = _close(inside, slack, floor)
+        return _ahead(found, max(same, key=lambda c: (c.passage.published_at, c.score)))
     return _ahead(found, inside[0])
 
 
-# A period of a month or less ("hier", "last week", "en mars 2017") singles out a few days of
-# news; a year does not.
+# A period of a month or less ("hier", "last week", "en mars 2017", "in the past month") singles
+# out a few days of news; a year does not.
 SHORT_PERIOD_DAYS = 31
 
 
@@ -115,10 +118,11 @@ def period_threshold(
 
 
 def is_short(period: DateRange, today: date) -> bool:
-    """A period with a start and at most SHORT_PERIOD_DAYS long (an open end runs to `today`)."""
+    """A period with a start, at most SHORT_PERIOD_DAYS long, an open end running to `today`
+    ("cette année" asked on 10 January is ten days of news)."""
     if period.start is None:
         return False
-    return ((period.end or today) - period.start).days < SHORT_PERIOD_DAYS
+    return 0 <= ((period.end or today) - period.start).days <= SHORT_PERIOD_DAYS
 
 
 def _close(found: Sequence[Candidate], slack: float, floor: float) -> list[Candidate]:

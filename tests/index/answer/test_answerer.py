@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 
 from index.answer import Answerer, dont_know
+from index.answer.reading import SpanReader
 from index.engine import NewsIndex
 from index.reading import Span
 from index.records import Answer, Turn
 from ingest.pipeline import Ingestor
 from tests.conftest import make_settings, write_jsonl
 from tests.fakes.encoder import fake_embedder
+from tests.fakes.reader import Finder
 
 ARTICLES: list[dict[str, object]] = [
     {
@@ -163,7 +165,7 @@ class StringReader:
         ]
 
 
-def with_reader(index: NewsIndex, reader: StringReader) -> Answerer:
+def with_reader(index: NewsIndex, reader: SpanReader) -> Answerer:
     # The string reader's margins are its own: no cosine weight, refusal below zero.
     settings = index.settings.model_copy(
         update={
@@ -223,3 +225,20 @@ def test_a_span_from_the_short_period_asked_needs_less_evidence(index: NewsIndex
     strict = Answerer(answerer.settings.model_copy(update={"reader_period_relief": 0.0}), index,
                       reader=StringReader("two thousand", -2.0))  # fmt: skip
     assert strict.answer(question.format("last month"), as_of=april).refused
+
+
+def test_a_short_period_asked_reaches_further_for_its_news(index: NewsIndex) -> None:
+    # The reader is surer (7 against 1) of the budget, read in an article of 14 March: 6 is
+    # beyond the slack (4), within the slack and the period relief (8).
+    answerer = with_reader(index, Finder({"780 millions": 7.0, "Un TGV sur deux": 1.0}))
+    march_15 = date(2017, 3, 15)
+    week = answerer.answer("Qu'a-t-on appris la semaine dernière ?", as_of=march_15)
+    assert week.span == "Un TGV sur deux"  # the strike, on 9 March, is last week's news
+    # A period of five weeks keeps the slack: the surer span stays first.
+    longer = "Qu'a-t-on appris entre le 1er février et le 10 mars 2017 ?"
+    assert answerer.answer(longer, as_of=march_15).span == "780 millions"
+    # Far surer of another day's news (9 behind), the reader keeps it.
+    surer = with_reader(index, Finder({"780 millions": 10.0, "Un TGV sur deux": 1.0}))
+    assert surer.answer("Qu'a-t-on appris la semaine dernière ?", as_of=march_15).span == (
+        "780 millions"
+    )

@@ -22,6 +22,18 @@ from index.answer.kinds import answer_kind, offers
         ("Où se trouve le siège ?", "place"),  # "où", accent folded
         ("Dans quel pays ?", "place"),
         ("Where is it?", "place"),
+        ("Which former French president was taken into custody?", "person"),
+        ("Quelle chanteuse française est morte hier ?", "person"),
+        ("Quel ancien chancelier allemand est mort ?", "person"),
+        ("Which Japanese city was hit by an earthquake?", "place"),
+        ("Quelle grande ville française ?", "place"),
+        ("Quel parti le président a-t-il fondé ?", None),  # "parti" is no person
+        ("What does the minister want?", None),
+        ("Quel club a gagné ?", None),
+        ("Quels ministres ont démissionné ?", "person"),
+        ("Which former US president was charged?", "person"),
+        ("Which country singer died?", None),  # a singer, not a country
+        ("What coach company went bankrupt?", None),
         ("Pourquoi a-t-il démissionné ?", None),
         ("Explain the reform.", None),
     ],

@@ -20,33 +20,13 @@ from index.reading import Span, title_head
 from index.records import Answer, Passage
 from index.retrieval import DateRange, Retrieval
 from tests.conftest import make_passage, make_settings
+from tests.fakes.reader import Finder
 
 NOBEL = (
     "3 octobre 2016. – Le biologiste japonais Yoshinori Ohsumi a été récompensé "
     "du prix Nobel de médecine. Il étudie l'autophagie depuis les années 1990."
 )
 OTHER = "Le prix Nobel de physique revient à trois chercheurs britanniques, dont David Thouless."
-
-
-class Finder:
-    """Finds fixed answers by string search; the margin says how sure it is of each."""
-
-    def __init__(self, margins: dict[str, float]) -> None:
-        self.margins = margins
-
-    def read(
-        self, question: str, passages: Sequence[str], titles: Sequence[str] = ()
-    ) -> list[Span | None]:
-        found: list[Span | None] = []
-        for text in passages:
-            hits = [(a, m) for a, m in self.margins.items() if a in text]
-            if not hits:
-                found.append(None)
-                continue
-            answer, margin = max(hits, key=lambda h: h[1])
-            start = text.index(answer)
-            found.append(Span(start, start + len(answer), margin, 0.0))
-        return found
 
 
 def retrieval(*passages: Passage) -> Retrieval:

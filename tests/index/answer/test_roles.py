@@ -19,7 +19,7 @@ from index.reading import Span
 from index.retrieval import DateRange, Filters, NameSearch
 from ingest.pipeline import Ingestor
 from tests.conftest import make_passage, write_jsonl
-from tests.index.answer.test_reading import Finder
+from tests.fakes.reader import Finder
 
 ROCARD = make_passage(
     "L'ancien Premier ministre Michel Rocard est mort samedi à Paris.",
