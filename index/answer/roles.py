@@ -48,6 +48,13 @@ _ASKS = re.compile(
     r"(?:actuellement\s+|currently\s+|now\s+)?"
     r"(?P<article>(?:le|la|the)\s+|l')?(?P<office>[^?]+?)\s*\??\s*$"
 )
+# Words that say "now" after the office ("Who is Japan's prime minister right now?"); they
+# are no part of it.
+_TRAILING_WHEN = re.compile(
+    r"([\s,]+(right\s+now|now|currently|today|nowadays|at\s+the\s+moment|at\s+present|"
+    r"these\s+days|actuellement|maintenant|aujourd'hui|en\s+ce\s+moment|a\s+l'heure\s+actuelle|"
+    r"de\s+nos\s+jours|desormais|pour\s+l'instant|a\s+present))+$"
+)
 # Words that say "now" between a verb and the office; they are dropped from it.
 _NOW = r"(?:(?:actuellement|aujourd'hui|desormais|en\s+ce\s+moment)\s+)?"
 
@@ -225,7 +232,7 @@ def asked_role(question: str, period_text: str = "") -> Role | None:
     found = _ASKS.match(folded)
     if found is None:
         return None
-    office = found["office"]
+    office = _TRAILING_WHEN.sub("", found["office"])
     words = WORD.findall(office)
     english = english_names(office) if found["ask"].startswith("who") else []
     if not found["article"] and not english and not _bare_office(question, words):

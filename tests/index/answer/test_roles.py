@@ -375,6 +375,15 @@ def test_an_english_question_finds_the_office_under_its_french_names() -> None:
     assert korea is not None
     moon = "Le président sud-coréen Moon Jae-in a parlé."
     assert _holder_in(korea, moon, "Élections", "Moon Jae-in") == "Moon Jae-in"
+    # "Now" said after the office is no part of it.
+    for now in (
+        "Who is the president of the United States right now?",
+        "Who is the US president at the moment?",
+        "Who is America's president, today?",
+    ):
+        assert asked_role(now).also == us.also, now  # type: ignore[union-attr]
+    french_now = asked_role("Qui est le Premier ministre du Japon en ce moment ?")
+    assert french_now is not None and french_now.name == "premier ministre du japon"
 
 
 def test_a_country_adjective_is_also_named_by_the_country() -> None:

@@ -36,12 +36,18 @@ def test_questions_are_not_small_talk(message: str) -> None:
     assert not is_small_talk(message)
 
 
-def test_a_greeting_gets_no_citation_and_no_search(tmp_path: Path) -> None:
+def answerer_over(tmp_path: Path, title: str, text: str) -> Answerer:
+    """An answerer over one article that shares the message's words."""
     settings = make_settings(tmp_path / "data")
     index = NewsIndex.open(settings, embedder=fake_embedder())
-    article = {"id": "a", "title": "Bonjour Paris", "text": "Bonjour à tous : le salon ouvre."}
+    article = {"id": "a", "title": title, "text": text}
     Ingestor(settings, index).run([str(write_jsonl(tmp_path / "c.jsonl", [article]))])
-    timed = Answerer(settings, index).answer_timed("Bonjour !")
+    return Answerer(settings, index)
+
+
+def test_a_greeting_gets_no_citation_and_no_search(tmp_path: Path) -> None:
+    answerer = answerer_over(tmp_path, "Bonjour Paris", "Bonjour à tous : le salon ouvre.")
+    timed = answerer.answer_timed("Bonjour !")
     assert timed.answer.citations == () and not timed.answer.refused
     assert "questions" in timed.answer.text and "salon" not in timed.answer.text
     assert timed.retrieval.passages == []
@@ -86,11 +92,8 @@ def test_the_time_and_the_weather_are_told_from_questions_about_news(
 
 
 def test_the_time_gets_an_honest_refusal_and_no_search(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path / "data")
-    index = NewsIndex.open(settings, embedder=fake_embedder())
-    article = {"id": "a", "title": "Tokyo", "text": "À Tokyo, il est midi quand le séisme frappe."}
-    Ingestor(settings, index).run([str(write_jsonl(tmp_path / "c.jsonl", [article]))])
-    timed = Answerer(settings, index).answer_timed("Quelle heure est-il à Tokyo ?")
+    answerer = answerer_over(tmp_path, "Tokyo", "À Tokyo, il est midi quand le séisme frappe.")
+    timed = answerer.answer_timed("Quelle heure est-il à Tokyo ?")
     assert timed.answer.refused and timed.answer.citations == () and not timed.answer.closest
     assert "heure" in timed.answer.text and "séisme" not in timed.answer.text
     assert timed.retrieval.passages == []
