@@ -33,7 +33,7 @@ _MOMENT = (
     r"quel temps( fait il| fera t il| va t il faire| il fait| il fera| il va faire)?|"
     r"il (fait|fera|va faire) quel temps|"
     r"quelle temperature( fait il| fera t il| il fait| il fera)?|"
-    r"(quelle est |quelles sont )?(la |les )?(meteo|previsions meteo|previsions)|"
+    r"(quelle est |quelles sont )?(la |les )?(meteo|previsions meteo)|"
     r"(va t il|il va|est ce qu'il va) (pleuvoir|neiger)|(est ce qu')?il (pleut|neige)|"
     r"pleut il|neige t il|"
     r"(what'?s|what is|how'?s|how is) the (weather|temperature)( like)?|"

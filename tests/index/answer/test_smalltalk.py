@@ -83,7 +83,8 @@ def test_why_how_and_summaries_want_sentences(question: str, explains: bool) -> 
      False), ("Pourquoi pleut-il autant cette année ?", False), ("Quel temps a fait le "
      "vainqueur ?", False), ("Quelle est la météo du 14 juillet 2023 ?", False),
      ("Qui présente la météo du jour sur TF1 ?", False), ("La météo a-t-elle prévu la tempête "
-     "?", False), ("What's the time limit for the Brexit extension?", False)],
+     "?", False), ("What's the time limit for the Brexit extension?", False),
+     ("Quelles sont les prévisions pour la croissance ?", False)],
 )  # fmt: skip
 def test_the_time_and_the_weather_are_told_from_questions_about_news(
     question: str, live: bool
