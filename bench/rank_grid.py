@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,69 +31,15 @@ from index.offline import go_offline  # noqa: E402
 go_offline(allow_downloads=False)
 
 from bench.machine import cpu_line  # noqa: E402
+from bench.replay import MemoReader, ask_once, print_grid  # noqa: E402
 from bench.shared import corpus_answerer  # noqa: E402
-from index.answer import Answerer  # noqa: E402
-from index.answer.reading import SpanReader  # noqa: E402
 from index.embedding import Embedder  # noqa: E402
-from index.evaluation import QAItem, load_qa  # noqa: E402
-from index.evaluation.metrics import contains_answer, exact_match  # noqa: E402
-from index.reading import Span  # noqa: E402
-from index.retrieval import Filters, Retrieval  # noqa: E402
 from index.settings import Settings  # noqa: E402
-from index.text import strip_markers  # noqa: E402
 
 DATA = ROOT / "data"
 NEWS = DATA / "frwikinews" / "corpus.jsonl"
 PIAF = DATA / "piaf-dev" / "corpus.jsonl"
 PENALTIES = (0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0)
-
-
-class MemoReader:
-    """The real reader, each (question, passages, titles) read once and then replayed."""
-
-    def __init__(self, reader: SpanReader) -> None:
-        self.reader = reader
-        self.seen: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[Span | None]] = {}
-
-    def read(
-        self, question: str, passages: Sequence[str], titles: Sequence[str] = ()
-    ) -> list[Span | None]:
-        key = (question, tuple(passages), tuple(titles))
-        if key not in self.seen:
-            self.seen[key] = self.reader.read(question, passages, titles)
-        return self.seen[key]
-
-
-@dataclass(frozen=True)
-class Part:
-    name: str
-    side: str  # "tune" or "validation"
-    answerer: Answerer
-    asked: list[tuple[QAItem, Retrieval]]
-
-
-def replay(part: Part, settings: Settings, reader: MemoReader) -> str:
-    answerer = Answerer(settings, part.answerer.index, reader=reader)
-    contains, em, answered, answerable, refused, unanswerable = 0.0, 0.0, 0, 0, 0, 0
-    for item, retrieval in part.asked:
-        answer = answerer.answer_retrieved(item.question, retrieval)
-        if item.unanswerable:
-            unanswerable += 1
-            refused += answer.refused
-            continue
-        answerable += 1
-        answered += not answer.refused
-        text = "" if answer.refused else strip_markers(answer.text)
-        if item.answers:
-            contains += contains_answer(text, item.answers)
-            em += exact_match(text, item.answers)
-    cell = (
-        f"{part.name} contains {contains / max(answerable, 1):.3f} em {em / max(answerable, 1):.3f}"
-    )
-    cell += f" answered {answered / max(answerable, 1):.3f}"
-    if unanswerable:
-        cell += f" refused {refused / unanswerable:.3f}"
-    return cell
 
 
 def main() -> None:
@@ -118,20 +62,8 @@ def main() -> None:
         ("wikinews-qa", "validation", news, DATA / "frwikinews" / "qa.jsonl", 0),
         ("piaf", "validation", piaf, DATA / "piaf-dev" / "qa.validation.jsonl", 0),
     ]
-    parts = []
-    for name, side, answerer, path, limit in sets:
-        items = load_qa(path)[0]
-        items = items[:limit] if limit else items
-        asked = [
-            (item, answerer.index.retrieve(item.question, base.answer_k, Filters(item.as_of)))
-            for item in items
-        ]
-        parts.append(Part(name, side, answerer, asked))
-    for penalty in PENALTIES:
-        settings = base.model_copy(update={"reader_rank_penalty": penalty})
-        for side in ("tune", "validation"):
-            cells = [replay(p, settings, reader) for p in parts if p.side == side]
-            print(f"penalty {penalty:g} {side:10} " + " | ".join(cells), flush=True)
+    parts = [ask_once(*part) for part in sets]
+    print_grid(parts, base, reader, "reader_rank_penalty", PENALTIES)
 
 
 if __name__ == "__main__":

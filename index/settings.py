@@ -96,7 +96,8 @@ class Settings(BaseSettings):
     # of a month or less, the period relief below widens it).
     reader_state_slack: float = Field(4.0, ge=0)
     # "Which singer died yesterday?": the refusal threshold is this much lower when the best
-    # span's article was published in the month or less the question names (0: never).
+    # span's article was published in the month or less the question names (0: never;
+    # bench/period_relief_grid.py).
     reader_period_relief: float = Field(4.0, ge=0)
     # "Qui est le ministre de l'Intérieur ?": the passages searched for the latest one naming
     # the office's holder (index.answer.roles); 0 turns that search off.
