@@ -216,15 +216,18 @@ def test_a_span_from_the_short_period_asked_needs_less_evidence(index: NewsIndex
     # span's article was published in the month or less asked about, refused otherwise.
     answerer = with_reader(index, StringReader("two thousand", -2.0))
     question = "How many residents were evacuated near Valencia {}?"
-    april = date(2017, 5, 10)
-    answered = answerer.answer(question.format("last month"), as_of=april)
+    may_10 = date(2017, 5, 10)  # "last month" is April
+    answered = answerer.answer(question.format("last month"), as_of=may_10)
     assert not answered.refused and answered.span == "two thousand"
     for period in ("in 2017", "in March 2017"):  # a year; a month without the article
-        assert answerer.answer(question.format(period), as_of=april).refused
-    assert answerer.answer(question.format(""), as_of=april).refused
-    strict = Answerer(answerer.settings.model_copy(update={"reader_period_relief": 0.0}), index,
-                      reader=StringReader("two thousand", -2.0))  # fmt: skip
-    assert strict.answer(question.format("last month"), as_of=april).refused
+        assert answerer.answer(question.format(period), as_of=may_10).refused
+    assert answerer.answer(question.format(""), as_of=may_10).refused
+    strict = Answerer(
+        answerer.settings.model_copy(update={"reader_period_relief": 0.0}),
+        index,
+        reader=StringReader("two thousand", -2.0),
+    )
+    assert strict.answer(question.format("last month"), as_of=may_10).refused
 
 
 def test_a_short_period_asked_reaches_further_for_its_news(index: NewsIndex) -> None:
