@@ -197,7 +197,7 @@ class Answerer:
         found = candidates(question, retrieval, self.reader, s)
         period, today = retrieval.date_range, self._today(retrieval.filters)
         state = period is None and asks_current_state(focus)
-        holder = self._holder(question, retrieval, focus) if state or retrieval.date_range else None
+        holder = self._holder(question, retrieval, focus) if state or period else None
         threshold = s.reader_refusal_threshold
         if holder is not None and found:
             # The holder decides the span; whether the archive answers at all is decided as
@@ -312,7 +312,7 @@ class Answerer:
 def needs_search(question: str) -> bool:
     """False for a greeting, the time or the weather: answered without the archive (the CLI
     loads no model ahead for them)."""
-    return _without_search(plain_apostrophes(question), "en") is None
+    return _without_search(question, "en") is None
 
 
 def _without_search(question: str, language: str) -> Answer | None:

@@ -59,7 +59,7 @@ def asks_the_moment(question: str) -> bool:
     """Whether the whole message asks the time, today's date or the weather now or to come."""
     # "à" as typed is the preposition: kept apart from the verb "a" before folding.
     words = re.sub(r"(?<!\w)[àÀ](?!\w)", "dans", question)
-    words = fold(words).replace("’", "'").replace("t'il", "t il")
+    words = fold(words).replace("t'il", "t il")
     words = re.sub(r"[-_]", " ", words)
     words = re.sub(r"[!?.…;:,¡¿\"“”«»()*~]+", " ", words)
     words = re.sub(r"\s+", " ", words).strip()

@@ -67,7 +67,7 @@ def spans_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def normalize_answer(text: str) -> str:
     """Lower case, strip accents, punctuation and articles, fold whitespace."""
-    text = _PUNCT.sub(" ", fold(text).replace("’", "'"))
+    text = _PUNCT.sub(" ", fold(text))
     return " ".join(w for w in text.split() if w not in _ARTICLES)
 
 
