@@ -98,7 +98,7 @@ class Settings(BaseSettings):
     # "Which singer died yesterday?": the refusal threshold is this much lower when the best
     # span's article was published in the month or less the question names (0: never;
     # bench/period_relief_grid.py).
-    reader_period_relief: float = Field(4.0, ge=0)
+    reader_period_relief: float = Field(5.0, ge=0)
     # "Qui est le ministre de l'Intérieur ?": the passages searched for the latest one naming
     # the office's holder (index.answer.roles); 0 turns that search off.
     reader_role_breadth: int = Field(30, ge=0)

@@ -212,7 +212,7 @@ def test_a_question_typed_without_accents_or_capitals_is_read_as_the_archive_spe
 
 
 def test_a_span_from_the_short_period_asked_needs_less_evidence(index: NewsIndex) -> None:
-    # Below the refusal threshold (0) by less than the period relief (4): answered when the
+    # Below the refusal threshold (0) by less than the period relief (5): answered when the
     # span's article was published in the month or less asked about, refused otherwise.
     answerer = with_reader(index, StringReader("two thousand", -2.0))
     question = "How many residents were evacuated near Valencia {}?"
@@ -232,7 +232,7 @@ def test_a_span_from_the_short_period_asked_needs_less_evidence(index: NewsIndex
 
 def test_a_short_period_asked_reaches_further_for_its_news(index: NewsIndex) -> None:
     # The reader is surer (7 against 1) of the budget, read in an article of 14 March: 6 is
-    # beyond the slack (4), within the slack and the period relief (8).
+    # beyond the slack (4), within the slack and the period relief (9).
     answerer = with_reader(index, Finder({"780 millions": 7.0, "Un TGV sur deux": 1.0}))
     march_15 = date(2017, 3, 15)
     week = answerer.answer("Qu'a-t-on appris la semaine dernière ?", as_of=march_15)
@@ -240,8 +240,8 @@ def test_a_short_period_asked_reaches_further_for_its_news(index: NewsIndex) -> 
     # A period of five weeks keeps the slack: the surer span stays first.
     longer = "Qu'a-t-on appris entre le 1er février et le 10 mars 2017 ?"
     assert answerer.answer(longer, as_of=march_15).span == "780 millions"
-    # Far surer of another day's news (9 behind), the reader keeps it.
-    surer = with_reader(index, Finder({"780 millions": 10.0, "Un TGV sur deux": 1.0}))
+    # Far surer of another day's news (10 behind), the reader keeps it.
+    surer = with_reader(index, Finder({"780 millions": 11.0, "Un TGV sur deux": 1.0}))
     assert surer.answer("Qu'a-t-on appris la semaine dernière ?", as_of=march_15).span == (
         "780 millions"
     )
