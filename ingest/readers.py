@@ -260,7 +260,7 @@ def _json_lines(
         try:
             yield article_from_record(json.loads(line), origin, source)
         except json.JSONDecodeError as exc:
-            yield Failure(where, f"invalid JSON ({exc.msg} at column {exc.colno})")
+            yield Failure(where, f"invalid JSON ({_json_problem(exc)})")
         except RecursionError:
             yield Failure(where, TOO_DEEP)
         except ValueError as exc:  # BadRecord, or an integer too long for Python to read
@@ -292,3 +292,10 @@ def _thicken(item: Item, settings: Settings) -> Item:
             origin=item.origin,
         )
     return item
+
+
+def _json_problem(exc: json.JSONDecodeError) -> str:
+    """The parser's message with its column: "Expecting value at column 5", "Unterminated
+    string starting at column 23" (that message already ends in "at")."""
+    at = "" if exc.msg.endswith(" at") else " at"
+    return f"{exc.msg}{at} column {exc.colno}"

@@ -140,6 +140,9 @@ class Watcher:
         self.clock = clock
         self.state = WatchState.load(settings)
         self._ingestor = Ingestor(settings, index)
+        # False: a source that failed waits out its back-off; True: every round tries them all
+        # (`newsqa watch --once`, run by hand or by cron after the trouble was mended).
+        self.retry_waiting = False
 
     def round(self) -> RoundReport:
         """Ask every source once; ingest what changed; save the state."""
@@ -147,7 +150,7 @@ class Watcher:
         report = RoundReport()
         for source in self.sources:
             state = self.state.sources.setdefault(source, SourceState())
-            if state.retry_at > self.clock():
+            if state.retry_at > self.clock() and not self.retry_waiting:
                 report.waiting += 1
                 continue
             try:

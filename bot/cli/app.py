@@ -109,6 +109,9 @@ def ingest(
     from ingest.pipeline import Ingestor
 
     settings = settings_of(ctx)
+    missing = [p for p in paths if _missing_path(p)]
+    if missing and len(missing) == len(paths):  # a typo, not a run with one bad input
+        fail(f"no such file or folder: {', '.join(missing)}")
     index = open_index(settings)
     try:
         report = Ingestor(settings, index).run(paths, source, prune)
@@ -119,6 +122,14 @@ def ingest(
     typer.echo(format_report(report))
     if report.ingested == 0 or (strict and report.failed):
         raise typer.Exit(1)
+
+
+def _missing_path(given: str) -> bool:
+    """A local path that is not there (a broken link is there, and ingest says it is broken)."""
+    if given.startswith(("http://", "https://")):
+        return False
+    path = Path(given)
+    return not path.exists() and not path.is_symlink()
 
 
 @app.command()
@@ -160,7 +171,13 @@ def watch(
         fail("--every must be more than 0")
     settings = settings.model_copy(update={"watch_interval": every_s})
     watcher = Watcher(settings, open_index(settings), wanted, source)
-    typer.echo(f"watching {len(watcher.sources)} sources every {every_s:g} s (Ctrl-C stops)")
+    count = _sources(len(watcher.sources))
+    if once:
+        # Run by hand or by cron: every source is tried now, even one waiting after errors.
+        watcher.retry_waiting = True
+        typer.echo(f"one round over {count}")
+    else:
+        typer.echo(f"watching {count} every {every_s:g} s (Ctrl-C stops)")
     try:
         last = watcher.run(every_s, threading.Event(), 1 if once else None, _print_round)
     except KeyboardInterrupt:
@@ -168,6 +185,10 @@ def watch(
         raise typer.Exit(130) from None
     if last is None or last.failed:  # for cron: --once says whether its round went cleanly
         raise typer.Exit(1)
+
+
+def _sources(count: int) -> str:
+    return f"{count} source" + ("" if count == 1 else "s")
 
 
 def _print_round(report: RoundReport) -> None:

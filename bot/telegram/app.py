@@ -191,7 +191,7 @@ def watching(settings: Settings, index: NewsIndex) -> Iterator[None]:
     thread = threading.Thread(
         target=watcher.run, args=(settings.watch_interval, stop), name="watch", daemon=True
     )
-    logger.info("watching %d sources every %g s", len(watcher.sources), settings.watch_interval)
+    logger.info("sources watched: %d, every %g s", len(watcher.sources), settings.watch_interval)
     thread.start()
     try:
         yield

@@ -319,7 +319,8 @@ def _without_search(question: str, language: str) -> Answer | None:
     """A greeting gets what the bot does; the time or the weather, "I don't know" and why (no
     article holds them); None for a question to search."""
     if is_small_talk(question):
-        return Answer(small_talk_reply(language), language, question=question, backend="none")
+        reply = small_talk_reply(question, language)
+        return Answer(reply, language, question=question, backend="none")
     if asks_the_moment(question):
         reply = moment_reply(language)
         return Answer(reply, language, refused=True, question=question, backend="none")

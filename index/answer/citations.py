@@ -94,10 +94,27 @@ def best_quote(passage: Passage, claim: str) -> tuple[str, int, int]:
 _QUOTE_DEBRIS = " \t\n\u00a0\u202f–—-•·*:;,|"
 
 
+# A dateline opening a quote: "19 décembre 2016. – ", "3 mai 2018 – ", "May 3, 2018 - ",
+# "2018-05-03 — ". Only before a dash: a date that starts a sentence is part of it.
+_DATELINE = re.compile(
+    r"(?:\d{1,2}(?:er)?\s+[^\W\d]+\.?\s+\d{4}|[^\W\d]+\.?\s+\d{1,2},?\s+\d{4}"
+    r"|\d{4}-\d\d-\d\d)\.?\s*[–—-]\s*"
+)
+# A sentence that is nothing but a date ("19 décembre 2016."): Wikinews opens articles so.
+_DATE_ALONE = re.compile(
+    r"\W*(?:\d{1,2}(?:er)?\s+[^\W\d]+\s+\d{4}|[^\W\d]+\s+\d{1,2},?\s+\d{4}"
+    r"|\d{4}-\d\d-\d\d)[\s.–—-]*"
+)
+
+
 def quote_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """`text[start:end]` without blanks at either end or dateline debris ("– ") in front."""
+    """`text[start:end]` without blanks at either end or dateline debris ("– ", "3 mai 2018 –")
+    in front."""
     while start < end and text[start] in _QUOTE_DEBRIS:
         start += 1
+    dateline = _DATELINE.match(text, start, end)
+    if dateline is not None and dateline.end() < end:
+        start = dateline.end()
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
@@ -156,3 +173,8 @@ def _claims(text: str, lang: str) -> dict[int, list[str]]:
                 clause_start = marker.end()
             claims.setdefault(int(marker.group(1)), []).append(MARKER.sub(" ", clause))
     return claims
+
+
+def is_date_alone(text: str) -> bool:
+    """True for a sentence that holds only a date: no quote for an answer."""
+    return _DATE_ALONE.fullmatch(text) is not None

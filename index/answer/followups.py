@@ -20,6 +20,7 @@ _PRONOUN_LIST = (
 _PRONOUNS = frozenset(_PRONOUN_LIST.split())
 SHORT = 4  # content words: a question this short rarely stands alone
 _WORD = re.compile(r"[\w'-]+")
+_YEAR = re.compile(r"(1[5-9]|20)\d\d")
 
 
 def recent_turns(history: Sequence[Turn], turns: int) -> list[Turn]:
@@ -40,7 +41,8 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
     """The question, followed by the previous question's key terms when it leans on it.
 
     A name in the follow-up ("et la France ?", "what about Germany?") takes the place of the
-    previous question's first name, its likely subject, so the new subject is searched instead.
+    previous question's first name, its likely subject, so the new subject is searched instead;
+    a year in it ("et en 2017 ?") takes the place of the previous question's years.
     """
     if not history or not is_follow_up(question):
         return question
@@ -49,7 +51,12 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
     old_names = _names(previous)
     if _names(question) and old_names:
         dropped = set(old_names[0].split())
-    carried = [w for w in _content_words(previous) if w not in dropped]
+    new_year = any(_YEAR.fullmatch(w) for w in _WORD.findall(question))
+    carried = [
+        w
+        for w in _content_words(previous)
+        if w not in dropped and not (new_year and _YEAR.fullmatch(w))
+    ]
     return f"{question.rstrip(' ?')} {' '.join(carried)}".strip() + " ?"
 
 

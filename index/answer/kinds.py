@@ -107,7 +107,8 @@ _EXPLANATION = re.compile(
     r"\b(pourquoi|pour quelle raison|comment(?! (s'appel|se nomm|(est|etait|a ete) (appele|nomme|"
     r"surnomme|baptise)))|why|how(?! (many|much|old|long|far|"
     r"big|tall))|resum\w*|explique\w*|summar\w*|explain\w*|que s'est-il passe|"
-    r"qu'est-il arrive|what happened|decri\w*|describe\w*|en quoi)\b"
+    r"qu'est-ce qui s'est passe|qu'est-ce qui (est )?arrive|que se passe-t-il|qu'est-il arrive|"
+    r"what (has )?happened|what is happening|what's happening|decri\w*|describe\w*|en quoi)\b"
 )
 
 

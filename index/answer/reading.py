@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from index.answer.citations import quote_bounds
+from index.answer.citations import is_date_alone, quote_bounds
 from index.answer.kinds import answer_kind
 from index.answer.refusal import dont_know
 from index.reading import Span, title_head
@@ -171,6 +171,8 @@ def reader_answer(
         # (news writes its first sentence to say what the title says).
         named = max(passage.text.lower().find(text.lower()) if text else -1, 0)
         a, b = sentence_around(passage, named, named + 1)
+        if is_date_alone(passage.text[a:b]):
+            a, b = _next_sentence(passage, b) or (a, b)  # after Wikinews' opening date line
     else:
         a, b = sentence_around(passage, span.start, span.end)
     a, b = quote_bounds(passage.text, a, b)
@@ -198,6 +200,14 @@ def _speaks_of(passage: Passage, years: set[str]) -> bool:
     if published is not None and any(int(y) in (published.year, published.year - 1) for y in years):
         return True
     return any(re.search(rf"(?<!\d){y}(?!\d)", passage.text) for y in years)
+
+
+def _next_sentence(passage: Passage, after: int) -> tuple[int, int] | None:
+    """The sentence that starts after `after` (None at the passage's end)."""
+    text = passage.text
+    while after < len(text) and text[after].isspace():
+        after += 1
+    return sentence_around(passage, after, after + 1) if after < len(text) else None
 
 
 def sentence_around(passage: Passage, start: int, end: int) -> tuple[int, int]:

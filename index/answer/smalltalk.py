@@ -21,25 +21,47 @@ _PHRASES = (
 _ADDRESSEE = r"(\s+(le |the )?(bot|robot|newsqa|toi|vous|tout le monde|everyone|there|a tous))?"
 _SMALL_TALK = re.compile(rf"^(({_PHRASES}){_ADDRESSEE}[\s,]*)+$")
 
-REPLIES = {
+_THANKS = re.compile(r"\b(merci|thanks?|thank you|thx)\b")
+_GOODBYE = re.compile(r"\b(au revoir|a bientot|bye|goodbye|see you|bonne (journee|soiree|nuit))\b")
+
+# The opening answers what was said; the rest says what the bot does.
+OPENINGS = {
+    "fr": {"hello": "Bonjour !", "thanks": "Avec plaisir !", "bye": "Au revoir !"},
+    "en": {"hello": "Hello!", "thanks": "You're welcome!", "bye": "Goodbye!"},
+}
+BOTH = {"fr": "Avec plaisir, au revoir !", "en": "You're welcome, goodbye!"}
+WHAT_I_DO = {
     "fr": (
-        "Bonjour ! Je réponds aux questions sur les articles de l'archive, en citant les "
-        "passages d'où vient la réponse, ou je dis que je ne sais pas. Posez une question, "
-        "par exemple : « Qui a reçu le prix Nobel de la paix en 2016 ? »"
+        "Je réponds aux questions sur les articles de l'archive, en citant les passages d'où "
+        "vient la réponse, ou je dis que je ne sais pas. Posez une question, par exemple : "
+        "« Qui a reçu le prix Nobel de la paix en 2016 ? »"
     ),
     "en": (
-        "Hello! I answer questions about the articles in the archive, citing the passages the "
-        "answer comes from, or I say I don't know. Ask a question, for example: "
+        "I answer questions about the articles in the archive, citing the passages the answer "
+        "comes from, or I say I don't know. Ask a question, for example: "
         "“Who won the Nobel Peace Prize in 2016?”"
     ),
 }
 
 
 def is_small_talk(message: str) -> bool:
-    words = re.sub(r"[!?.…;:¡¿\"“”«»()*_~]+", " ", fold(message)).strip()
-    words = re.sub(r"\s+", " ", words)
+    words = _words(message)
     return bool(words) and _SMALL_TALK.match(words) is not None
 
 
-def small_talk_reply(language: str) -> str:
-    return REPLIES.get(language, REPLIES["en"])
+def small_talk_reply(message: str, language: str) -> str:
+    """Thanks get "you're welcome", a goodbye "goodbye", anything else "hello"; then what the
+    bot does."""
+    language = language if language in WHAT_I_DO else "en"
+    words = _words(message)
+    thanks, bye = _THANKS.search(words) is not None, _GOODBYE.search(words) is not None
+    if thanks and bye:
+        opening = BOTH[language]
+    else:
+        opening = OPENINGS[language]["thanks" if thanks else "bye" if bye else "hello"]
+    return f"{opening} {WHAT_I_DO[language]}"
+
+
+def _words(message: str) -> str:
+    words = re.sub(r"[!?.…;:¡¿\"“”«»()*_~]+", " ", fold(message)).strip()
+    return re.sub(r"\s+", " ", words)

@@ -151,6 +151,7 @@ def test_bad_inputs_are_failures_with_reasons_and_good_ones_survive(tmp_path: Pa
     assert reasons["empty.txt"] == "empty file"
     assert "binary" in reasons["binary.txt"]
     assert "invalid JSON" in reasons["mixed.jsonl"]
+    assert " at column " in reasons["mixed.jsonl"] and " at at " not in reasons["mixed.jsonl"]
     assert "no article text" in reasons["nav.html"]
     assert "cap" in reasons["huge.txt"]
     assert "cannot read" in reasons["loop.txt"]

@@ -64,8 +64,11 @@ def test_stats_then_forget_by_id_url_and_source(newsqa: Newsqa, tmp_path: Path) 
 def test_help_screens_show_metavars_not_types(newsqa: Newsqa) -> None:
     for command in ("ingest", "search", "ask", "eval", "watch", "forget", "stats", "bot"):
         shown = newsqa(command, "--help").stdout
-        for noise in ("<bool>", "<str>", "<list[str]>", "<int", "x>=1", "<path>"):
+        for noise in ("<bool>", "<str>", "<list[str]>", "<int", "x>=1", "<path>", "{"):
             assert noise not in shown, (command, noise)
+    # Usage lines name what is wanted plainly: "{QUESTION}" read like a list of choices.
+    assert "ask [OPTIONS] QUESTION " in newsqa("ask", "--help").stdout
+    assert "watch [OPTIONS] [SOURCE]... " in newsqa("watch", "--help").stdout
     assert " N " in newsqa("search", "--help").stdout  # -k N
     assert "NEWSQA_TELEGRAM_TOKEN" in newsqa("bot", "--help").stdout
     assert "NEWSQA_TELEGRAM_ALLOWED_USERS" in newsqa("bot", "--help").stdout

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from index.engine import NewsIndex
-from tests.bot.cli.conftest import summary
+from tests.bot.cli.conftest import Newsqa, summary
 from tests.conftest import MODEL_CACHE, make_settings, run_cli, sample_records, write_jsonl
 from tests.ingest.test_pipeline import assert_consistent, chunks_by_article
 
@@ -90,6 +90,16 @@ def test_cli_reports_failures_and_exit_codes(tmp_path: Path) -> None:
     assert strict.returncode == 1 and summary(strict.stdout)["articles unchanged"] == "1"
     only_bad = run_cli("ingest", str(bad), env=env)
     assert only_bad.returncode == 1 and "Traceback" not in only_bad.stderr
+
+
+def test_a_path_that_is_not_there_is_one_line(newsqa: Newsqa, tmp_path: Path) -> None:
+    env = {"NEWSQA_DATA_DIR": str(tmp_path / "data")}
+    typo = newsqa("ingest", str(tmp_path / "corpus.jsnol"), env=env)
+    assert typo.returncode == 2
+    assert typo.stderr.strip().splitlines() == [
+        f"error: no such file or folder: {tmp_path / 'corpus.jsnol'}"
+    ]
+    assert not (tmp_path / "data").exists()  # stopped before the archive was opened
 
 
 def test_settings_mistake_is_one_line(tmp_path: Path) -> None:

@@ -38,3 +38,19 @@ def test_one_round_then_ask_answers_from_the_feed(newsqa: Newsqa, tmp_path: Path
     assert feed.answers == [200, 304]
     asked = newsqa("search", str(story["title"]), "-k", "1", env=env)
     assert str(story["title"]) in asked.stdout
+
+
+@pytest.mark.model
+def test_once_tries_a_source_waiting_after_errors(newsqa: Newsqa, tmp_path: Path) -> None:
+    """Run from cron or by hand after mending a source, `--once` reads it at once, not after
+    its back-off."""
+    env = {"NEWSQA_DATA_DIR": str(tmp_path / "data")}
+    folder = tmp_path / "notes"
+    missing = newsqa("watch", "--once", str(folder), env=env)
+    assert missing.returncode == 1 and "no such file or folder" in missing.stdout
+    assert missing.stdout.startswith("one round over 1 source\n")
+    folder.mkdir()
+    (folder / "note.txt").write_text("Le conseil municipal de Lyon a voté le budget 2017.\n")
+    mended = newsqa("watch", "--once", str(folder), env=env)
+    assert mended.returncode == 0, mended.stdout
+    assert "watch round: 1 new, 0 changed, 0 failed" in mended.stdout

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from index.answer.citations import resolve_citations
+from index.answer.citations import is_date_alone, quote_bounds, resolve_citations
 from index.engine import NewsIndex
 from index.records import Passage
 from index.text import sentence_spans
@@ -165,3 +165,23 @@ def test_passages_of_one_article_share_one_number() -> None:
         (2, "sncf"),
     ]
     assert {c.quote for c in citations if c.n == 1} == {first.text, second.text}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quoted"),
+    [("19 décembre 2016. – Un camion a foncé.", "Un camion a foncé."),
+     ("3 mai 2018 – La boulangerie ferme.", "La boulangerie ferme."),
+     ("May 3, 2018 - The bakery closes.", "The bakery closes."),
+     ("– Un camion a foncé. ", "Un camion a foncé."),
+     # a date that starts the sentence is part of it
+     ("3 mai 2018, la boulangerie a fermé.", "3 mai 2018, la boulangerie a fermé."),
+     ("En 2016 – une année record – rien.", "En 2016 – une année record – rien.")],
+)  # fmt: skip
+def test_a_quote_does_not_open_with_a_date_line(sentence: str, quoted: str) -> None:
+    start, end = quote_bounds(sentence, 0, len(sentence))
+    assert sentence[start:end] == quoted
+
+
+def test_a_date_alone_is_told_from_a_sentence() -> None:
+    assert is_date_alone("19 décembre 2016.") and is_date_alone("2016-12-19")
+    assert not is_date_alone("Le 19 décembre 2016, un camion a foncé.")

@@ -53,6 +53,14 @@ def test_a_new_name_replaces_the_previous_subject() -> None:
     assert "refugees" in standalone_question("What about Germany?", [english])
 
 
+def test_a_new_year_replaces_the_previous_years() -> None:
+    previous = Turn("Qui a reçu le prix Nobel de la paix en 2016 ?", "…")
+    standalone = standalone_question("Et en 2017 ?", [previous])
+    assert "2017" in standalone and "2016" not in standalone and "Nobel" in standalone
+    # No year in the follow-up: the previous one is carried.
+    assert "2016" in standalone_question("Et celui de littérature ?", [previous])
+
+
 def test_recent_turns_keeps_the_last_ones() -> None:
     history = [Turn(f"q{n}", f"a{n}") for n in range(5)]
     assert [t.question for t in recent_turns(history, 2)] == ["q3", "q4"]

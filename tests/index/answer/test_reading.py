@@ -189,6 +189,16 @@ def test_an_answer_found_in_the_title_quotes_the_opening_sentence(tmp_path: Path
     assert answer.citations[0].quote == "Une partie de l'armée a tenté de prendre le pouvoir."
 
 
+def test_a_title_answer_skips_the_date_line_that_opens_the_article(tmp_path: Path) -> None:
+    # Wikinews opens with "19 décembre 2016. – ": that sentence alone would quote no answer.
+    text = (
+        "19 décembre 2016. – Un camion a foncé sur un marché de Noël. Douze personnes sont mortes."
+    )
+    title = "Allemagne : un camion fonce sur la foule du marché de Noël de Berlin"
+    answer = _read_in_title("Que s'est-il passé ?", text, title, "un camion fonce", tmp_path)
+    assert answer.citations[0].quote == "Un camion a foncé sur un marché de Noël."
+
+
 def test_a_headline_span_answers_who_with_the_name_that_opens_it(tmp_path: Path) -> None:
     """A reader that runs on past the name in a headline ("Moon Jae-in élu président") gives
     the name alone to a "qui" question; the quote is the sentence that names him."""

@@ -11,7 +11,7 @@ import pytest
 from index.answer import Answerer, needs_search
 from index.answer.kinds import wants_explanation
 from index.answer.live import asks_the_moment
-from index.answer.smalltalk import is_small_talk
+from index.answer.smalltalk import is_small_talk, small_talk_reply
 from index.engine import NewsIndex
 from ingest.pipeline import Ingestor
 from tests.conftest import make_settings, write_jsonl
@@ -60,7 +60,8 @@ def test_a_greeting_gets_no_citation_and_no_search(tmp_path: Path) -> None:
      ("Comment s'appelle le président ?", False), ("How many people died?", False),
      ("Comment s'appelait la tempête ?", False), ("Comment se nomme le chien ?", False),
      ("Comment était appelé le navire ?", False), ("Comment s’appelait-il ?", False),
-     ("Qu’est-il arrivé à Nice ?", True),
+     ("Qu’est-il arrivé à Nice ?", True), ("Qu'est-ce qui s'est passé à Berlin ?", True),
+     ("Que se passe-t-il en Syrie ?", True), ("What has happened in Turkey?", True),
      ("Qui remplace Pete Hegseth ?", False), ("Combien coûte le projet ?", False)],
 )  # fmt: skip
 def test_why_how_and_summaries_want_sentences(question: str, explains: bool) -> None:
@@ -100,3 +101,15 @@ def test_the_time_gets_an_honest_refusal_and_no_search(tmp_path: Path) -> None:
     assert timed.retrieval.passages == []
     assert not needs_search("What's the weather like in Tokyo?")
     assert needs_search("Quand le séisme a-t-il frappé Tokyo ?")
+
+
+@pytest.mark.parametrize(
+    ("message", "language", "opening"),
+    [("Bonjour", "fr", "Bonjour !"), ("merci !", "fr", "Avec plaisir !"),
+     ("Merci beaucoup, au revoir", "fr", "Avec plaisir, au revoir !"), ("bye", "en", "Goodbye!"),
+     ("Thanks a lot", "en", "You're welcome!"), ("Quoi de neuf ?", "fr", "Bonjour !")],
+)  # fmt: skip
+def test_small_talk_is_answered_in_kind(message: str, language: str, opening: str) -> None:
+    reply = small_talk_reply(message, language)
+    assert reply.startswith(opening + " ")
+    assert "archive" in reply  # then what the bot does
