@@ -132,6 +132,7 @@ class Watcher:
         sources: Sequence[str],
         source_name: str = "",
         clock: Callable[[], float] = time.time,
+        retry_waiting: bool = False,
     ) -> None:
         self.settings = settings
         self.index = index
@@ -142,7 +143,7 @@ class Watcher:
         self._ingestor = Ingestor(settings, index)
         # False: a source that failed waits out its back-off; True: every round tries them all
         # (`newsqa watch --once`, run by hand or by cron after the trouble was mended).
-        self.retry_waiting = False
+        self.retry_waiting = retry_waiting
 
     def round(self) -> RoundReport:
         """Ask every source once; ingest what changed; save the state."""

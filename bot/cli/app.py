@@ -170,11 +170,10 @@ def watch(
     if every_s <= 0:
         fail("--every must be more than 0")
     settings = settings.model_copy(update={"watch_interval": every_s})
-    watcher = Watcher(settings, open_index(settings), wanted, source)
+    # Run by hand or by cron, --once tries every source now, even one waiting after errors.
+    watcher = Watcher(settings, open_index(settings), wanted, source, retry_waiting=once)
     count = _sources(len(watcher.sources))
     if once:
-        # Run by hand or by cron: every source is tried now, even one waiting after errors.
-        watcher.retry_waiting = True
         typer.echo(f"one round over {count}")
     else:
         typer.echo(f"watching {count} every {every_s:g} s (Ctrl-C stops)")
