@@ -282,7 +282,9 @@ class Watcher:
         state.error = reason
         wait = min(self.settings.watch_interval * 2 ** (state.failures - 1), MAX_BACKOFF_S)
         state.retry_at = self.clock() + wait
-        report.failed.append(Failure(source, f"{reason} (next try in {wait:.0f} s)"))
+        # With retry_waiting (--once), the next run tries again whatever the back-off says.
+        after = "" if self.retry_waiting else f" (next try in {wait:.0f} s)"
+        report.failed.append(Failure(source, reason + after))
 
 
 class _SourceFailed(RuntimeError):

@@ -125,11 +125,16 @@ def ingest(
 
 
 def _missing_path(given: str) -> bool:
-    """A local path that is not there (a broken link is there, and ingest says it is broken)."""
+    """A local path that is not there (a broken link is there, and ingest says it is broken;
+    one that cannot even be looked at, a name too long or a folder shut, is left for ingest to
+    report)."""
     if given.startswith(("http://", "https://")):
         return False
     path = Path(given)
-    return not path.exists() and not path.is_symlink()
+    try:
+        return not path.exists() and not path.is_symlink()
+    except OSError:
+        return False
 
 
 @app.command()

@@ -94,26 +94,35 @@ def best_quote(passage: Passage, claim: str) -> tuple[str, int, int]:
 _QUOTE_DEBRIS = " \t\n\u00a0\u202f–—-•·*:;,|"
 
 
+_MONTH = (
+    r"(?i:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|"
+    r"d[ée]cembre|january|february|march|april|may|june|july|august|september|october|"
+    r"november|december)"
+)
+_DATE = (
+    rf"(?:\d{{1,2}}(?:er)?\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}"
+    r"|\d{4}-\d\d-\d\d)"
+)
 # A dateline opening a quote: "19 décembre 2016. – ", "3 mai 2018 – ", "May 3, 2018 - ",
-# "2018-05-03 — ". Only before a dash: a date that starts a sentence is part of it.
-_DATELINE = re.compile(
-    r"(?:\d{1,2}(?:er)?\s+[^\W\d]+\.?\s+\d{4}|[^\W\d]+\.?\s+\d{1,2},?\s+\d{4}"
-    r"|\d{4}-\d\d-\d\d)\.?\s*[–—-]\s*"
-)
-# A sentence that is nothing but a date ("19 décembre 2016."): Wikinews opens articles so.
+# "2018-05-03 — ". Only a date, then a dash between blanks, then words: a date that starts a
+# sentence is part of it, and "19 décembre 2016 – 31 janvier 2017 : …" is a span of time.
+_DATELINE = re.compile(rf"{_DATE}\.?\s+[–—-]\s+(?=[^\W\d])")
+# A sentence that is nothing but a dateline ("19 décembre 2016.", "7 janvier 2016, 11 h 40
+# UTC.", "12 mars 2016, Montpellier."): Wikinews opens articles so.
 _DATE_ALONE = re.compile(
-    r"\W*(?:\d{1,2}(?:er)?\s+[^\W\d]+\s+\d{4}|[^\W\d]+\s+\d{1,2},?\s+\d{4}"
-    r"|\d{4}-\d\d-\d\d)[\s.–—-]*"
+    rf"\W*{_DATE}(?:,\s+(?:\d{{1,2}}\s*h(?:\s*\d\d)?(?:\s+UTC)?|[A-ZÀ-Ý][\w'’-]*"
+    r"(?:[\s-][A-ZÀ-Ý][\w'’-]*)*))?[\s.–—-]*"
 )
 
 
-def quote_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+def quote_bounds(text: str, start: int, end: int, keep: int | None = None) -> tuple[int, int]:
     """`text[start:end]` without blanks at either end or dateline debris ("– ", "3 mai 2018 –")
-    in front."""
-    while start < end and text[start] in _QUOTE_DEBRIS:
+    in front; never past `keep` (where the answer the quote supports begins)."""
+    limit = end if keep is None else min(keep, end)
+    while start < limit and text[start] in _QUOTE_DEBRIS:
         start += 1
     dateline = _DATELINE.match(text, start, end)
-    if dateline is not None and dateline.end() < end:
+    if dateline is not None and dateline.end() <= limit:
         start = dateline.end()
     while end > start and text[end - 1].isspace():
         end -= 1

@@ -20,7 +20,12 @@ _PRONOUN_LIST = (
 _PRONOUNS = frozenset(_PRONOUN_LIST.split())
 SHORT = 4  # content words: a question this short rarely stands alone
 _WORD = re.compile(r"[\w'-]+")
-_YEAR = re.compile(r"(1[5-9]|20)\d\d")
+# A year, said as one: first, after "en", "in", "de", "année", "season", "entre"… or after a
+# dash ("2016-2017"); not "le 1500 mètres" or "2000 euros".
+_YEAR = re.compile(
+    r"(?:^|\b(?:en|in|de|d'|of|l'an|annee|year|saison|season|entre|between|et|and|depuis|since|"
+    r"from|a|to|au|until|jusqu'en|about|for|pour)\s+|[-/])((?:1[89]|20)\d\d)\b"
+)
 
 
 def recent_turns(history: Sequence[Turn], turns: int) -> list[Turn]:
@@ -51,12 +56,9 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
     old_names = _names(previous)
     if _names(question) and old_names:
         dropped = set(old_names[0].split())
-    new_year = any(_YEAR.fullmatch(w) for w in _WORD.findall(question))
-    carried = [
-        w
-        for w in _content_words(previous)
-        if w not in dropped and not (new_year and _YEAR.fullmatch(w))
-    ]
+    if _YEAR.search(fold(question)):
+        dropped |= set(_YEAR.findall(fold(previous)))
+    carried = [w for w in _content_words(previous) if w not in dropped]
     return f"{question.rstrip(' ?')} {' '.join(carried)}".strip() + " ?"
 
 

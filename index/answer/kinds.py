@@ -107,8 +107,9 @@ _EXPLANATION = re.compile(
     r"\b(pourquoi|pour quelle raison|comment(?! (s'appel|se nomm|(est|etait|a ete) (appele|nomme|"
     r"surnomme|baptise)))|why|how(?! (many|much|old|long|far|"
     r"big|tall))|resum\w*|explique\w*|summar\w*|explain\w*|que s'est-il passe|"
-    r"qu'est-ce qui s'est passe|qu'est-ce qui (est )?arrive|que se passe-t-il|qu'est-il arrive|"
-    r"what (has )?happened|what is happening|what's happening|decri\w*|describe\w*|en quoi)\b"
+    r"qu'est[- ]ce (qui|qu'il) s'est passe|qu'est[- ]ce qui se passe|que se passe-t-il|"
+    r"qu'est-il arrive|what (has )?happened|what's happened|what is happening|what's happening|"
+    r"decri\w*|describe\w*|en quoi)\b"
 )
 
 

@@ -173,9 +173,10 @@ def reader_answer(
         a, b = sentence_around(passage, named, named + 1)
         if is_date_alone(passage.text[a:b]):
             a, b = _next_sentence(passage, b) or (a, b)  # after Wikinews' opening date line
+        a, b = quote_bounds(passage.text, a, b)
     else:
         a, b = sentence_around(passage, span.start, span.end)
-    a, b = quote_bounds(passage.text, a, b)
+        a, b = quote_bounds(passage.text, a, b, keep=span.start)
     quote = passage.text[a:b]
     citation = Citation(1, passage, quote, passage.start + a, passage.start + b)
     if as_sentence:

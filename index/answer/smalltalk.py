@@ -24,23 +24,39 @@ _SMALL_TALK = re.compile(rf"^(({_PHRASES}){_ADDRESSEE}[\s,]*)+$")
 _THANKS = re.compile(r"\b(merci|thanks?|thank you|thx)\b")
 _GOODBYE = re.compile(r"\b(au revoir|a bientot|bye|goodbye|see you|bonne (journee|soiree|nuit))\b")
 
-# The opening answers what was said; the rest says what the bot does.
-OPENINGS = {
-    "fr": {"hello": "Bonjour !", "thanks": "Avec plaisir !", "bye": "Au revoir !"},
-    "en": {"hello": "Hello!", "thanks": "You're welcome!", "bye": "Goodbye!"},
-}
-BOTH = {"fr": "Avec plaisir, au revoir !", "en": "You're welcome, goodbye!"}
-WHAT_I_DO = {
-    "fr": (
-        "Je réponds aux questions sur les articles de l'archive, en citant les passages d'où "
-        "vient la réponse, ou je dis que je ne sais pas. Posez une question, par exemple : "
-        "« Qui a reçu le prix Nobel de la paix en 2016 ? »"
-    ),
-    "en": (
-        "I answer questions about the articles in the archive, citing the passages the answer "
-        "comes from, or I say I don't know. Ask a question, for example: "
-        "“Who won the Nobel Peace Prize in 2016?”"
-    ),
+# Each reply answers what was said and says what the bot does: after thanks or a goodbye, not
+# "ask a question" again.
+REPLIES = {
+    "fr": {
+        "hello": (
+            "Bonjour ! Je réponds aux questions sur les articles de l'archive, en citant les "
+            "passages d'où vient la réponse, ou je dis que je ne sais pas. Posez une question, "
+            "par exemple : « Qui a reçu le prix Nobel de la paix en 2016 ? »"
+        ),
+        "thanks": (
+            "Avec plaisir ! Je reste là pour d'autres questions sur les articles de l'archive."
+        ),
+        "bye": (
+            "Au revoir ! Revenez quand vous voulez avec une question sur les articles de l'archive."
+        ),
+        "both": (
+            "Avec plaisir, au revoir ! Revenez quand vous voulez avec une question sur les "
+            "articles de l'archive."
+        ),
+    },
+    "en": {
+        "hello": (
+            "Hello! I answer questions about the articles in the archive, citing the passages "
+            "the answer comes from, or I say I don't know. Ask a question, for example: "
+            "“Who won the Nobel Peace Prize in 2016?”"
+        ),
+        "thanks": "You're welcome! I'm here for more questions about the articles in the archive.",
+        "bye": "Goodbye! Come back any time with a question about the articles in the archive.",
+        "both": (
+            "You're welcome, goodbye! Come back any time with a question about the articles in "
+            "the archive."
+        ),
+    },
 }
 
 
@@ -50,16 +66,13 @@ def is_small_talk(message: str) -> bool:
 
 
 def small_talk_reply(message: str, language: str) -> str:
-    """Thanks get "you're welcome", a goodbye "goodbye", anything else "hello"; then what the
-    bot does."""
-    language = language if language in WHAT_I_DO else "en"
+    """Thanks get "you're welcome", a goodbye "goodbye", anything else "hello" and what the bot
+    does."""
+    replies = REPLIES.get(language, REPLIES["en"])
     words = _words(message)
     thanks, bye = _THANKS.search(words) is not None, _GOODBYE.search(words) is not None
-    if thanks and bye:
-        opening = BOTH[language]
-    else:
-        opening = OPENINGS[language]["thanks" if thanks else "bye" if bye else "hello"]
-    return f"{opening} {WHAT_I_DO[language]}"
+    kind = "both" if thanks and bye else "thanks" if thanks else "bye" if bye else "hello"
+    return replies[kind]
 
 
 def _words(message: str) -> str:

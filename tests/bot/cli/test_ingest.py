@@ -100,6 +100,10 @@ def test_a_path_that_is_not_there_is_one_line(newsqa: Newsqa, tmp_path: Path) ->
         f"error: no such file or folder: {tmp_path / 'corpus.jsnol'}"
     ]
     assert not (tmp_path / "data").exists()  # stopped before the archive was opened
+    # A path that cannot even be looked at is left for ingest to report, not a traceback.
+    too_long = newsqa("ingest", str(tmp_path / ("a" * 300)), env=env)
+    assert too_long.returncode == 1 and "Traceback" not in too_long.stderr
+    assert "a" * 300 in too_long.stdout
 
 
 def test_settings_mistake_is_one_line(tmp_path: Path) -> None:

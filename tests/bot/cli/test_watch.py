@@ -49,6 +49,7 @@ def test_once_tries_a_source_waiting_after_errors(newsqa: Newsqa, tmp_path: Path
     missing = newsqa("watch", "--once", str(folder), env=env)
     assert missing.returncode == 1 and "no such file or folder" in missing.stdout
     assert missing.stdout.startswith("one round over 1 source\n")
+    assert "next try" not in missing.stdout  # the next --once tries again, whatever the wait
     folder.mkdir()
     (folder / "note.txt").write_text("Le conseil municipal de Lyon a voté le budget 2017.\n")
     mended = newsqa("watch", "--once", str(folder), env=env)

@@ -175,13 +175,26 @@ def test_passages_of_one_article_share_one_number() -> None:
      ("– Un camion a foncé. ", "Un camion a foncé."),
      # a date that starts the sentence is part of it
      ("3 mai 2018, la boulangerie a fermé.", "3 mai 2018, la boulangerie a fermé."),
-     ("En 2016 – une année record – rien.", "En 2016 – une année record – rien.")],
+     ("En 2016 – une année record – rien.", "En 2016 – une année record – rien."),
+     # a span of time, a season, a name with a number: no date line
+     ("19 décembre 2016 – 31 janvier 2017 : la trêve a tenu.",
+      "19 décembre 2016 – 31 janvier 2017 : la trêve a tenu."),
+     ("Ligue 1 2018-2019 : le PSG est champion.", "Ligue 1 2018-2019 : le PSG est champion."),
+     ("Formula 1 2019 - Hamilton wins.", "Formula 1 2019 - Hamilton wins.")],
 )  # fmt: skip
 def test_a_quote_does_not_open_with_a_date_line(sentence: str, quoted: str) -> None:
     start, end = quote_bounds(sentence, 0, len(sentence))
     assert sentence[start:end] == quoted
 
 
+def test_a_quote_keeps_the_answer_it_supports() -> None:
+    # The reader's answer is the date: the quote may not start after it.
+    sentence = "May 3, 2018 - The senate passed the bill."
+    assert quote_bounds(sentence, 0, len(sentence), keep=0) == (0, len(sentence))
+
+
 def test_a_date_alone_is_told_from_a_sentence() -> None:
     assert is_date_alone("19 décembre 2016.") and is_date_alone("2016-12-19")
+    assert is_date_alone("7 janvier 2016, 11 h 40 UTC.") and is_date_alone("12 mars 2016, Nice.")
     assert not is_date_alone("Le 19 décembre 2016, un camion a foncé.")
+    assert not is_date_alone("3 mai 2018, la boulangerie a fermé.")

@@ -57,8 +57,10 @@ def test_a_new_year_replaces_the_previous_years() -> None:
     previous = Turn("Qui a reçu le prix Nobel de la paix en 2016 ?", "…")
     standalone = standalone_question("Et en 2017 ?", [previous])
     assert "2017" in standalone and "2016" not in standalone and "Nobel" in standalone
-    # No year in the follow-up: the previous one is carried.
+    # No year in the follow-up: the previous one is carried; nor is a distance or a sum a year.
     assert "2016" in standalone_question("Et celui de littérature ?", [previous])
+    race = Turn("Qui a gagné le 800 mètres aux Jeux olympiques de 2016 ?", "…")
+    assert "2016" in standalone_question("Et le 1500 mètres ?", [race])
 
 
 def test_recent_turns_keeps_the_last_ones() -> None:

@@ -62,6 +62,8 @@ def test_a_greeting_gets_no_citation_and_no_search(tmp_path: Path) -> None:
      ("Comment était appelé le navire ?", False), ("Comment s’appelait-il ?", False),
      ("Qu’est-il arrivé à Nice ?", True), ("Qu'est-ce qui s'est passé à Berlin ?", True),
      ("Que se passe-t-il en Syrie ?", True), ("What has happened in Turkey?", True),
+     ("Qu'est ce qui s'est passé à Paris ?", True), ("Qu'est-ce qui est arrivé en tête ?",
+     False),
      ("Qui remplace Pete Hegseth ?", False), ("Combien coûte le projet ?", False)],
 )  # fmt: skip
 def test_why_how_and_summaries_want_sentences(question: str, explains: bool) -> None:
@@ -113,3 +115,6 @@ def test_small_talk_is_answered_in_kind(message: str, language: str, opening: st
     reply = small_talk_reply(message, language)
     assert reply.startswith(opening + " ")
     assert "archive" in reply  # then what the bot does
+    # After thanks or a goodbye, no "ask a question" again.
+    asks = "Posez une question" in reply or "Ask a question" in reply
+    assert asks is (opening in ("Bonjour !", "Hello!"))
