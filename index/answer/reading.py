@@ -21,7 +21,7 @@ from index.reading import Span, title_head
 from index.records import Answer, Citation, Passage
 from index.retrieval import DateRange, Retrieval, years_named
 from index.settings import Settings
-from index.text import sentences_holding, strip_markers
+from index.text import sentence_spans, sentences_holding, strip_markers
 
 
 class SpanReader(Protocol):
@@ -173,10 +173,11 @@ def reader_answer(
         a, b = sentence_around(passage, named, named + 1)
         if is_date_alone(passage.text[a:b]):
             a, b = _next_sentence(passage, b) or (a, b)  # after Wikinews' opening date line
-        a, b = quote_bounds(passage.text, a, b)
+        keep = None
     else:
         a, b = sentence_around(passage, span.start, span.end)
-        a, b = quote_bounds(passage.text, a, b, keep=span.start)
+        keep = span.start  # the quote must still show the answer
+    a, b = quote_bounds(passage.text, a, b, keep)
     quote = passage.text[a:b]
     citation = Citation(1, passage, quote, passage.start + a, passage.start + b)
     if as_sentence:
@@ -204,11 +205,9 @@ def _speaks_of(passage: Passage, years: set[str]) -> bool:
 
 
 def _next_sentence(passage: Passage, after: int) -> tuple[int, int] | None:
-    """The sentence that starts after `after` (None at the passage's end)."""
-    text = passage.text
-    while after < len(text) and text[after].isspace():
-        after += 1
-    return sentence_around(passage, after, after + 1) if after < len(text) else None
+    """The first sentence that starts at or after `after` (None at the passage's end)."""
+    spans = sentence_spans(passage.text, passage.lang or "fr")
+    return next((span for span in spans if span[0] >= after), None)
 
 
 def sentence_around(passage: Passage, start: int, end: int) -> tuple[int, int]:
