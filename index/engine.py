@@ -17,6 +17,7 @@ from index.records import CorpusStats, Passage
 from index.retrieval import Filters, HybridRetriever, NameSearch, Retrieval
 from index.settings import Settings
 from index.storage import ChunkStore, LexicalIndex, lexical_folder, write_lock
+from index.text import repaired
 
 if TYPE_CHECKING:
     import numpy as np
@@ -113,6 +114,7 @@ class NewsIndex:
         """The `k` best passages (`search_k` by default); `vector`, when given, is the
         question's embedding from an earlier retrieval of it."""
         k = k or self.settings.search_k
+        question = repaired(question)  # a byte that was not UTF-8 reaches no tokenizer
         return self._searching(lambda: self.retriever.retrieve(question, k, filters, vector))
 
     def naming(self, search: NameSearch, filters: Filters, vector: np.ndarray) -> list[Passage]:

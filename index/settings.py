@@ -23,6 +23,7 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         env_ignore_empty=True,
         extra="ignore",
+        allow_inf_nan=False,  # "nan" as a threshold would switch refusals off without a word
     )
 
     data_dir: Path = Field(Path(".newsqa"), description="index and state live here")

@@ -48,6 +48,34 @@ def plain_apostrophes(text: str) -> str:
     return text.translate(_APOSTROPHES)
 
 
+# Characters no text of ours needs: C0 controls but tab, newline and carriage return, DEL and
+# C1 controls. ESC and BEL in a stored title would drive the user's terminal (OSC sequences).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_controls(text: str) -> str:
+    """The text without control characters: what a feed or a file writes is not a command to
+    the terminal that prints it."""
+    return _CONTROLS.sub("", text)
+
+
+def repaired(text: str) -> str:
+    """Text typed where bytes were not UTF-8 (a Latin-1 terminal, a pasted byte): Python hands
+    each such byte over as a lone surrogate, which no tokenizer or database takes. Each is read
+    as Windows-1252, the usual other encoding of French text ("gagn\\xe9" -> "gagné"); any
+    other lone surrogate becomes U+FFFD."""
+    if not any("\ud800" <= ch <= "\udfff" for ch in text):
+        return text
+    return "".join(_byte_read(ch) if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+
+
+def _byte_read(surrogate: str) -> str:
+    code = ord(surrogate)
+    if 0xDC80 <= code <= 0xDCFF:
+        return bytes([code - 0xDC00]).decode("cp1252", errors="replace")
+    return "\ufffd"
+
+
 def fold(text: str) -> str:
     """Lower case without accents or ligatures: 'Élysée' and 'elysee' match."""
     decomposed = unicodedata.normalize("NFKD", text.lower().translate(_LIGATURES))

@@ -47,6 +47,11 @@ class PlainText:
     fields: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def date_given(self) -> object:
+        """The front matter's date field as written, if it has one."""
+        return next((self.fields[k] for k in _FRONT_DATE_KEYS if self.fields.get(k)), None)
+
+    @property
     def published(self) -> date | None:
         for key in _FRONT_DATE_KEYS:
             value = self.fields.get(key)
@@ -57,15 +62,30 @@ class PlainText:
 
 
 def split_front_matter(text: str) -> PlainText:
-    """The front matter's fields and the text after it; broken front matter is kept as text."""
+    """The front matter's fields and the text after it; a block that YAML cannot read is still
+    taken off the text, its fields read as plain `key: value` lines."""
     if not text.lstrip().startswith("---"):
         return PlainText(text)
     try:
         post = frontmatter.loads(text)
     except (yaml.YAMLError, ValueError) as exc:
-        log.debug("front matter not read (%s): kept as text", exc)
-        return PlainText(text)
+        block = _BLOCK.match(text)
+        if block is None:  # an opening rule and no closing one: no front matter
+            return PlainText(text)
+        # A field YAML cannot read ("date: 2017-02-30", "title: [draft"): the block is still
+        # front matter, not the article's title and text; its fields are read as plain lines.
+        log.debug("front matter read as plain lines: %s", str(exc).splitlines()[0])
+        return PlainText(text[block.end() :], _plain_fields(block["fields"]))
     return PlainText(post.content, dict(post.metadata))
+
+
+_BLOCK = re.compile(r"\A\s*---[ \t]*\r?\n(?P<fields>.*?)^---[ \t]*$\r?\n?", re.S | re.M)
+_FIELD = re.compile(r"^(?P<key>[\w-]+)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$", re.M)
+
+
+def _plain_fields(block: str) -> dict[str, Any]:
+    """`key: value` lines, each value a string without its quotes."""
+    return {m["key"].lower(): m["value"].strip("\"'") for m in _FIELD.finditer(block)}
 
 
 def leading_date(lines: list[str]) -> date | None:

@@ -22,11 +22,12 @@ from index.records import Article, Chunk, StoredArticle
 from index.retrieval import detect_language
 from index.settings import Settings
 from index.storage import ArticleWrite, ChunkStore, write_lock
-from index.text import load_sentence_splitter
+from index.text import load_sentence_splitter, repaired
 from ingest.chunking import ChunkBudget, chunk_text
 from ingest.identity import content_hash, text_hash
 from ingest.progress import Progress
 from ingest.readers import Failure, Source, read_inputs
+from ingest.records import tidy
 
 log = logging.getLogger(__name__)
 TITLE_TOKENS = 48  # title context given to the embedder is capped at this many tokens
@@ -173,11 +174,13 @@ class Ingestor:
             run.report.files_read += 1
             for item in unit.items:
                 if isinstance(item, Failure):
-                    run.report.failures.append(item)
+                    run.report.failures.append(Failure(repaired(item.origin), item.reason))
                     # Whatever this input held may be what failed: prune spares all of it.
-                    run.failed_files.add(unit.origin)
+                    run.failed_files.add(repaired(unit.origin))
                     continue
-                article = item if item.lang else replace(item, lang=detect_language(item.text))
+                article = tidy(item)
+                if not article.lang:
+                    article = replace(article, lang=detect_language(article.text))
                 waiting.append(article)
                 if len(waiting) >= LOOKUP_ARTICLES:
                     self._take_all(waiting, run, prune)

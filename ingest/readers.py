@@ -19,7 +19,7 @@ from ingest.feeds import entries_from_feed, looks_like_feed
 from ingest.fetch import Fetched, FetchError, fetch
 from ingest.html import article_from_html
 from ingest.identity import article_id
-from ingest.records import BadRecord, article_from_record
+from ingest.records import BadRecord, article_from_record, note_date
 
 TEXT_SUFFIXES = {".txt", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -30,6 +30,7 @@ COMPRESSED_SUFFIXES = {".gz", ".bz2", ".xz", ".zip", ".zst", ".7z", ".tgz"}
 TOO_DEEP = "JSON nested too deeply to be a news record"
 READ_BLOCK = 1 << 20  # bytes read at a time when skipping the rest of an over-long line
 THIN_FEED_WORDS = 80  # a feed entry shorter than this is a teaser: read the linked page
+MIN_SUMMARY_WORDS = 8  # words, beside the title's, that make a teaser worth keeping alone
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,8 @@ def read_page(page: Fetched, url: str, settings: Settings, source: str = "") -> 
         if looks_like_feed(page.data) or (
             "xml" in page.content_type and "html" not in page.content_type
         ):
-            return [_thicken(item, settings) for item in _feed_items(page.data, url, source)]
+            entries = _feed_items(page.data, url, source)
+            return [found for item in entries for found in _thicken(item, settings)]
         return [article_from_html(decode(page.data), url, page.url, source)]
     except (FetchError, ValueError) as exc:  # NotText, BadRecord, a parser's odd input
         return [Failure(url, str(exc))]
@@ -181,6 +183,8 @@ def _plain_text(text: str, origin: str, source: str) -> Article:
     if not given_title:
         given_title, lines = lines[0].strip().lstrip("#").strip(), lines[1:]
     published = plain.published
+    if plain.date_given is not None:
+        note_date(origin, plain.date_given, published)
     if published is None:
         # A date line stays in the body: the article's id and text are what they were.
         published = leading_date([given_title, *(line for line in lines if line.strip())])
@@ -275,23 +279,33 @@ def _feed_items(data: bytes, origin: str, source: str) -> list[Item]:
     return [Failure(origin, str(e)) if isinstance(e, BadRecord) else e for e in entries]
 
 
-def _thicken(item: Item, settings: Settings) -> Item:
-    """A teaser entry from a fetched feed is replaced by its linked article page."""
+def _thicken(item: Item, settings: Settings) -> list[Item]:
+    """A teaser entry from a fetched feed, replaced by its linked article page.
+
+    When the page does not load, that is a failure (so the watcher reads the feed again next
+    round), and the entry's summary is stored meanwhile if it says something: "Lire la suite…"
+    is no article."""
     if isinstance(item, Failure) or not item.url or len(item.text.split()) >= THIN_FEED_WORDS:
-        return item
+        return [item]
     found = read_url(item.url, settings, item.source)
     page = found[0] if found else None
+    if isinstance(page, Failure):
+        failed = Failure(item.url, f"the page of a feed teaser did not load: {page.reason}")
+        said = set(item.text.lower().split()) - set(item.title.lower().split())
+        return [item, failed] if len(said) >= MIN_SUMMARY_WORDS else [failed]
     if isinstance(page, Article):
-        return Article(
-            id=item.id,
-            title=item.title or page.title,
-            text=page.text,
-            source=item.source,
-            url=item.url,
-            published_at=item.published_at or page.published_at,
-            origin=item.origin,
-        )
-    return item
+        return [
+            Article(
+                id=item.id,
+                title=item.title or page.title,
+                text=page.text,
+                source=item.source,
+                url=item.url,
+                published_at=item.published_at or page.published_at,
+                origin=item.origin,
+            )
+        ]
+    return [item]
 
 
 def _json_problem(exc: json.JSONDecodeError) -> str:

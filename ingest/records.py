@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import math
+import re
+from dataclasses import replace
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 from index.records import Article, Scalar
 from index.storage import reserved_key
+from index.text import repaired, without_controls
 from ingest.identity import article_id, canonical_url
 
+log = logging.getLogger(__name__)
 KNOWN_FIELDS = {"id", "title", "text", "url", "source", "published_at", "lang"}
 
 
@@ -41,6 +46,22 @@ def parse_date(value: object) -> date | None:
         return None
 
 
+def checked_date(origin: str, given: object) -> date | None:
+    """The date given, read; one that cannot be read, or lies ahead, is said in a warning:
+    the article is stored undated, or unseen by questions until that day."""
+    found = parse_date(given)
+    note_date(origin, given, found)
+    return found
+
+
+def note_date(origin: str, given: object, found: date | None) -> None:
+    """A warning for a date given that was not understood, or that lies ahead."""
+    if found is None and str(given or "").strip():
+        log.warning("%s: date %r not understood: stored undated", origin, given)
+    elif found is not None and found > date.today():
+        log.warning("%s: dated %s, after today: no question sees it before then", origin, found)
+
+
 def article_from_record(record: Any, origin: str, source: str = "") -> Article:
     """Map a JSON news record; unknown fields with flat values are kept as metadata."""
     if not isinstance(record, dict):
@@ -51,13 +72,16 @@ def article_from_record(record: Any, origin: str, source: str = "") -> Article:
     title = _field(record, "title").strip() or text.strip().split("\n", 1)[0][:120]
     url = canonical_url(_field(record, "url"))
     record_source = source or _field(record, "source")
+    key = article_id(_field(record, "id"), url, record_source, title, text)
     return Article(
-        id=article_id(_field(record, "id"), url, record_source, title, text),
+        id=key,
         title=title,
         text=text.strip(),
         source=record_source,
         url=url,
-        published_at=parse_date(_field(record, "published_at", optional=True)),
+        published_at=checked_date(
+            f"{origin} (id {key})", _field(record, "published_at", optional=True)
+        ),
         lang=_field(record, "lang", optional=True),
         origin=origin,
         extra=_extra(record),
@@ -93,6 +117,30 @@ def _field(record: dict[str, Any], name: str, optional: bool = False) -> str:
     if optional:
         return ""
     raise BadRecord(f"'{name}' is a JSON {type(value).__name__}, not a string")
+
+
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*$", re.I)  # "fr", "en-GB"
+
+
+def tidy(article: Article) -> Article:
+    """The article as the archive stores and prints it: no control characters (a title's
+    escape sequence would drive the terminal showing it), no lone surrogates (a file name that
+    is not UTF-8, which Chroma cannot store), and a language only if it looks like a language
+    code ("123" is detected from the text instead)."""
+
+    def plain(text: str) -> str:
+        return without_controls(repaired(text))
+
+    return replace(
+        article,
+        title=plain(article.title),
+        text=plain(article.text),
+        source=plain(article.source),
+        url=plain(article.url),
+        origin=plain(article.origin),
+        lang=article.lang if _LANGUAGE_CODE.match(article.lang) else "",
+        extra={k: plain(v) if isinstance(v, str) else v for k, v in article.extra.items()},
+    )
 
 
 def clean(text: str) -> str:

@@ -114,7 +114,8 @@ class RoundReport:
             f"{self.new} new",
             f"{self.changed} changed",
             f"{len(self.failed)} failed",
-            f"{self.unchanged_sources} sources unchanged",
+            f"{self.unchanged_sources} source{'' if self.unchanged_sources == 1 else 's'} "
+            "unchanged",
         ]
         if self.waiting:
             parts.append(f"{self.waiting} waiting after errors")
@@ -214,7 +215,7 @@ class Watcher:
         if items and len(reasons) == len(items):
             raise _SourceFailed("; ".join(reasons))
         done = self._ingest([Source(url, items)], report)
-        if not (done.added or done.updated):
+        if not (done.added or done.updated or reasons or done.failures):
             report.unchanged_sources += 1
         # Remembered only once everything is in: after an interrupted round, or an entry that
         # failed (a teaser whose page did not load), the next round reads the feed again.
@@ -222,6 +223,7 @@ class Watcher:
             state.etag, state.last_modified = page.validators.etag, page.validators.last_modified
 
     def _poll_path(self, path: Path, state: SourceState, report: RoundReport) -> None:
+        unlistable: list[Failure] = []
         if path.is_dir():
             files, unlistable = list_folder(path)
             report.failed += unlistable
@@ -246,7 +248,7 @@ class Watcher:
         # store's trouble, not the file's) is tried again next round.
         write_failed = {f.origin.split(" (id ", 1)[0] for f in done.failures if " (id " in f.origin}
         self._replace_old_versions(units, write_failed, state, report)
-        if not (done.added or done.updated):
+        if not (done.added or done.updated or done.failures or unlistable):
             report.unchanged_sources += 1
         state.files = {f: v for f, v in seen.items() if f not in write_failed}
 

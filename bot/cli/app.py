@@ -23,6 +23,7 @@ from bot.cli.helptext import plain_help_types
 from index.errors import UserError
 from index.offline import go_offline
 from index.settings import load_settings
+from index.text import repaired
 
 if TYPE_CHECKING:
     from index.records import Answer, Turn
@@ -44,11 +45,13 @@ CHAT_TEXTS = {
         "intro": "Posez une question (/reset oublie la conversation, /sources, /quit).",
         "reset": "Conversation oubliée.",
         "words": "Posez une question avec des mots (/quit pour sortir).",
+        "unknown": "Commande inconnue : {command}. Commandes : /reset, /sources, /quit.",
     },
     "en": {
         "intro": "Ask a question (/reset forgets the conversation, /sources, /quit).",
         "reset": "Conversation forgotten.",
         "words": "Ask a question in words (/quit to leave).",
+        "unknown": "Unknown command: {command}. Commands: /reset, /sources, /quit.",
     },
 }
 OWN_LOGGERS = ("index", "ingest", "bot", "newsqa")
@@ -192,7 +195,11 @@ def watch(
 
 
 def _sources(count: int) -> str:
-    return f"{count} source" + ("" if count == 1 else "s")
+    return _count(count, "source")
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _print_round(report: RoundReport) -> None:
@@ -231,17 +238,19 @@ def forget(
     """Remove articles from the archive, by id, URL or source."""
     from ingest.identity import canonical_url
 
-    given = articles or []
+    given = [repaired(a) for a in articles or []]
     if not given and not source:
         fail("say what to forget: article ids or URLs, or --source NAME")
-    urls = [a for a in given if a.startswith(("http://", "https://"))]
-    ids = [a for a in given if a not in urls] + [canonical_url(u) for u in urls]
+    typed = [a for a in given if a.lower().startswith(("http://", "https://"))]
+    canonical = [canonical_url(u) for u in typed]  # "HTTP://Site/a/" is stored as "http://site/a"
+    ids = [a for a in given if a not in typed] + canonical
     index = open_index(settings_of(ctx))
-    gone = index.forget(ids, urls, source or ())
+    known_sources(index, source or ())
+    gone = index.forget(ids, typed + canonical, source or ())
     if not gone:
         fail("no stored article matches: see `newsqa stats` and `newsqa search`")
     passages = sum(n for _, n in gone.values())
-    typer.echo(f"forgot {len(gone)} articles ({passages} passages):")
+    typer.echo(f"forgot {_count(len(gone), 'article')} ({_count(passages, 'passage')}):")
     for article_id, (title, _) in sorted(gone.items()):
         typer.echo(f"  {article_id}  {title}")
 
@@ -286,7 +295,7 @@ def ask(
     question = non_empty(question)
     # Small talk, the time and the weather are answered without a model: none is loaded ahead.
     answerer = open_answerer(settings_of(ctx), prepare=needs_search(question))
-    known_sources(answerer, source or ())
+    known_sources(answerer.index, source or ())
     answer = answerer.answer(question, as_of=parse_date(as_of), sources=source or ())
     if as_json:
         typer.echo(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
@@ -307,18 +316,25 @@ def chat(ctx: typer.Context, as_of: AsOf = None) -> None:
     last: Answer | None = None
     language = "fr"  # French first; then the language of the user's last question
     typer.echo(CHAT_TEXTS[language]["intro"])
+    if hasattr(sys.stdin, "reconfigure"):  # a byte that is not UTF-8 is repaired, not fatal
+        sys.stdin.reconfigure(errors="surrogateescape")
     while True:
         try:
-            line = input("> ").strip()
+            line = repaired(input("> ")).strip()
         except EOFError:
             return
-        if line in ("/quit", "/exit"):
+        command = line.split()[0].lower() if line.startswith("/") else ""
+        if command in ("/quit", "/exit"):
             return
-        if line == "/reset":
+        if command == "/reset":
             history, last = [], None
             typer.echo(CHAT_TEXTS[language]["reset"])
-        elif line == "/sources":
+        elif command == "/sources":
             typer.echo(format_sources(last, language))
+        elif command == "/help":
+            typer.echo(CHAT_TEXTS[language]["intro"])
+        elif command:  # "/aide", "/qiut": a command mistyped is no question for the archive
+            typer.echo(CHAT_TEXTS[language]["unknown"].format(command=command))
         elif line and not any(ch.isalnum() for ch in line):
             typer.echo(CHAT_TEXTS[language]["words"])
         elif line:
@@ -390,11 +406,25 @@ def evaluate(
 
 def main() -> None:
     """Console entry point: user errors print one line, bugs keep their traceback."""
+    # Typer 0.29 (pinned) runs its own copy of Click: its exceptions are these.
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
     try:
-        app()
+        code = app(standalone_mode=False)
+    except NoArgsIsHelpError as exc:  # `newsqa` alone: the help screen
+        exc.show()
+        sys.exit(2)
+    except UsageError as exc:  # a mistyped command line is a mistake like the others: one line
+        where = exc.ctx.command_path if exc.ctx else "newsqa"
+        typer.echo(f"error: {exc.format_message().rstrip('.')} (see `{where} --help`)", err=True)
+        sys.exit(2)
+    except ClickException as exc:
+        typer.echo(f"error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
     except UserError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, typer.Abort):
         typer.echo(INTERRUPTED, err=True)
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

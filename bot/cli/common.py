@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 import typer
 
 from index.settings import Settings
+from index.text import repaired
 
 if TYPE_CHECKING:
     from index.answer import Answerer
@@ -52,11 +53,11 @@ def open_answerer(settings: Settings, prepare: bool = True) -> Answerer:
     return answerer
 
 
-def known_sources(answerer: Answerer, sources: Sequence[str]) -> None:
+def known_sources(index: NewsIndex, sources: Sequence[str]) -> None:
     """An unknown `--source` is a mistake to name, not a question to answer "I don't know"."""
     if not sources:
         return
-    known = answerer.index.stats().sources
+    known = index.stats().sources
     unknown = [s for s in sources if s not in known]
     if unknown:
         listed = ", ".join(repr(s) for s in known) or "none"
@@ -73,7 +74,9 @@ def parse_date(value: str | None) -> date | None:
 
 
 def non_empty(question: str) -> str:
-    """The question, or the one-line error an empty one gets."""
+    """The question (bytes that were not UTF-8 read as Windows-1252), or the one-line error an
+    empty one gets."""
+    question = repaired(question)
     if not any(ch.isalnum() for ch in question):
         fail('ask a question in words, e.g. newsqa ask "Qui a gagné l\'élection ?"')
     return question

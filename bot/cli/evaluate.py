@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,8 @@ def run_evaluation(settings: Settings, options: EvalOptions) -> None:
     from ingest.progress import Progress
 
     items, bad = _questions(options)
+    old = eval_report.read_report(options.compare) if options.compare is not None else None
+    _writable(options.out)
     started = time.perf_counter()
     index, collection, corpus_hash = _prepared_index(settings, options.corpus)
     answerer = Answerer.from_settings(settings, index) if options.answers else None
@@ -53,8 +56,8 @@ def run_evaluation(settings: Settings, options: EvalOptions) -> None:
         "seconds": round(time.perf_counter() - started, 1),
         "git_commit": eval_report.git_commit(),
     }
-    if options.compare is not None:
-        report["compare"] = eval_report.compare(report, options.compare, results)
+    if options.compare is not None and old is not None:
+        report["compare"] = eval_report.compare(report, old, options.compare, results)
     eval_report.write_outputs(options.out, report, results)
     typer.echo(eval_report.terminal_table(report))
     typer.echo(f"\nreport: {options.out / 'report.md'}")
@@ -76,6 +79,16 @@ def _questions(options: EvalOptions) -> tuple[list[QAItem], list[BadLine]]:
     return items, bad
 
 
+def _writable(out: Path) -> None:
+    """The output folder, made before the run: a file in its way fails now, not after it."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"--out {out}: cannot make the report folder there ({exc.strerror or exc})")
+    if not os.access(out, os.W_OK):
+        fail(f"--out {out}: the folder cannot be written")
+
+
 def _prepared_index(settings: Settings, corpus: Path | None) -> tuple[NewsIndex, str | None, str]:
     """The index to question: the configured one, or the corpus in a collection of its own."""
     from index.embedding import model_label
@@ -95,6 +108,9 @@ def _prepared_index(settings: Settings, corpus: Path | None) -> tuple[NewsIndex,
             f"{done.unchanged} unchanged, {done.failed} failed",
             err=True,
         )
+    if index.store.count() == 0 and corpus is not None:
+        why = "; ".join(f"{f.origin}: {f.reason}" for f in done.failures[:3])
+        fail(f"nothing from --corpus {corpus} could be stored" + (f" ({why})" if why else ""))
     if index.store.count() == 0:
         fail("the index is empty: run `newsqa ingest PATH` first, or pass --corpus")
     return index, collection, corpus_hash

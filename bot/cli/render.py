@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from bot.dates import human_date
 from bot.sources import grouped
 from index.records import Answer, Citation, CorpusStats, Passage
+from index.text import without_controls
 
 if TYPE_CHECKING:
     from ingest.pipeline import IngestReport
@@ -18,10 +19,10 @@ HEADINGS = {"fr": ("Sources", "Articles les plus proches"), "en": ("Sources", "C
 def format_answer(answer: Answer, width: int = 100, bold: bool = False) -> str:
     """The answer, then its numbered sources with the quoted passages (one entry per article).
 
-    With `bold` (a terminal), the reader's short answer is printed in bold."""
+    With `bold` (a terminal), the reader's short answer is printed in bold. Stored text never
+    reaches the terminal with its control characters (an archive ingested before they were
+    taken out at ingest may hold some)."""
     lines = [textwrap.fill(answer.text, width)]
-    if bold and answer.span and lines[0].startswith(answer.span):
-        lines[0] = f"\033[1m{answer.span}\033[0m{lines[0][len(answer.span) :]}"
     sources, closest = HEADINGS.get(answer.language, HEADINGS["en"])
     if answer.citations:
         lines += ["", sources]
@@ -43,16 +44,25 @@ def format_answer(answer: Answer, width: int = 100, bold: bool = False) -> str:
                 seen.add(p.article_id)
                 line = f"- {_byline(p, answer.language)}"
                 lines.append(line + (f"  {p.url}" if p.url else ""))
-    return "\n".join(lines)
+    shown = without_controls("\n".join(lines))
+    if bold and answer.span and shown.startswith(answer.span):
+        shown = f"\033[1m{answer.span}\033[0m{shown[len(answer.span) :]}"
+    return shown
 
 
 def format_sources(answer: Answer | None, language: str = "en") -> str:
     """The full quotes behind the last answer (`/sources` in chat)."""
-    if answer is None or not answer.citations:
+    if answer is None:
         return "(pas encore de sources)" if language == "fr" else "(no sources yet)"
-    return "\n".join(
-        f"[{s.n}] {_byline(s.passage, answer.language)}\n" + "\n".join(s.quotes) + "\n"
-        for s in grouped(answer.citations)
+    if not answer.citations:
+        if language == "fr":
+            return "(la dernière réponse ne cite aucune source)"
+        return "(the last answer cites no source)"
+    return without_controls(
+        "\n".join(
+            f"[{s.n}] {_byline(s.passage, answer.language)}\n" + "\n".join(s.quotes) + "\n"
+            for s in grouped(answer.citations)
+        )
     )
 
 
@@ -94,12 +104,13 @@ def format_passages(passages: list[Passage]) -> str:
     blocks = []
     for rank, p in enumerate(passages, 1):
         day = p.published_at.isoformat() if p.published_at else "undated"
-        lines = [f"[{rank}] {p.score:.3f}  {p.title}  ({p.source}, {day})"]
+        source = f"{p.source}, " if p.source else ""
+        lines = [f"[{rank}] {p.score:.3f}  {p.title}  ({source}{day})"]
         if p.url:
             lines.append(f"    {p.url}")
         lines.append(f"    {p.text}\n")
         blocks.append("\n".join(lines))
-    return "\n".join(blocks)
+    return without_controls("\n".join(blocks))
 
 
 def passage_json(p: Passage) -> dict[str, object]:

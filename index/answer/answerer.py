@@ -40,7 +40,7 @@ from index.retrieval import (
     question_language,
 )
 from index.settings import Settings
-from index.text import load_sentence_splitter, plain_apostrophes
+from index.text import load_sentence_splitter, plain_apostrophes, repaired
 
 if TYPE_CHECKING:
     from index.answer.llm import LLMBackend
@@ -120,7 +120,7 @@ class Answerer:
     ) -> Timed:
         """The answer, the retrieval behind it, and how long each half took."""
         started = time.perf_counter()
-        question = plain_apostrophes(question)
+        question = plain_apostrophes(repaired(question))
         language = question_language(question)
         reply = _without_search(question, language)
         if reply is not None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from index.errors import UserError
 from index.evaluation.runner import QuestionResult
 
 
@@ -28,12 +29,25 @@ def git_commit() -> str:
 FLIPS = ("hit@5", "contains_answer", "refused")  # per-question verdicts compared across runs
 
 
+def read_report(path: Path) -> dict[str, Any]:
+    """An earlier report.json, read before a run so that a wrong one costs no run."""
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(f"cannot read the report to compare with, {path}: {exc}") from None
+    if not isinstance(found, dict) or not isinstance(found.get("metrics", {}), dict):
+        raise UserError(f"{path} is not a report.json written by `newsqa eval`")
+    return found
+
+
 def compare(
-    report: dict[str, Any], old_report_path: Path, results: list[QuestionResult]
+    report: dict[str, Any],
+    old: dict[str, Any],
+    old_report_path: Path,
+    results: list[QuestionResult],
 ) -> dict[str, Any]:
     """Old value, new value and delta of each metric; the questions whose verdicts flipped
     (hit@5, contains_answer, refused); the settings that differ between the two runs."""
-    old = json.loads(old_report_path.read_text(encoding="utf-8"))
     metrics = {}
     for name, value in report["metrics"].items():
         before = old.get("metrics", {}).get(name)
@@ -42,9 +56,13 @@ def compare(
     old_rows: dict[str, dict[str, Any]] = {}
     old_results = old_report_path.with_name("results.jsonl")
     if old_results.exists():
-        for line in old_results.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            old_rows[str(row.get("id"))] = row
+        for line in old_results.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a torn line: that question is not compared
+            if isinstance(row, dict):
+                old_rows[str(row.get("id"))] = row
     flips: dict[str, dict[str, list[str]]] = {}
     for verdict in FLIPS:
         lost: list[str] = []
@@ -60,8 +78,13 @@ def compare(
         "metrics": metrics,
         "deltas": {name: m["delta"] for name, m in metrics.items()},
         "flips": flips,
-        "settings": settings_diff(old.get("config", {}), report.get("config", {})),
+        "settings": settings_diff(_section(old, "config"), report.get("config", {})),
     }
+
+
+def _section(report: dict[str, Any], name: str) -> dict[str, Any]:
+    found = report.get(name)
+    return found if isinstance(found, dict) else {}
 
 
 def settings_diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -1,7 +1,8 @@
 """A news feed on 127.0.0.1 whose items a test adds between rounds, served the way real feed
 servers answer conditional requests: an ETag and a Last-Modified on every 200, and a bare 304
-when the client's If-None-Match still matches. `/feed/N` is item N's own page; `/broken` always
-answers 500."""
+when the client's If-None-Match still matches. `/feed/N` is item N's own page (404 while N is
+in `missing_pages`); an item in `teasers` shows only "Lire la suite…" in the feed; `/broken`
+always answers 500."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ class LiveFeed:
     broken_url: str = ""
     items: list[tuple[str, str, str]] = field(default_factory=list)  # title, date, text
     answers: list[int] = field(default_factory=list)  # status codes sent for /feed
+    missing_pages: set[int] = field(default_factory=set)
+    teasers: set[int] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, title: str, day: str, text: str) -> None:
@@ -39,13 +42,16 @@ class LiveFeed:
             f"<h1>{escape(title)}</h1>{paragraphs}</article></body></html>"
         ).encode()
 
+    def _summary(self, n: int, text: str) -> str:
+        return "Lire la suite…" if n in self.teasers else text
+
     def document(self) -> bytes:
         with self.lock:
             entries = "".join(
                 f"<item><title>{escape(title)}</title>"
                 f"<link>{self.url}/{n}</link><guid>{self.url}/{n}</guid>"
                 f"<pubDate>{format_datetime(datetime.fromisoformat(day).replace(tzinfo=UTC))}"
-                f"</pubDate><description>{escape(text)}</description></item>"
+                f"</pubDate><description>{escape(self._summary(n, text))}</description></item>"
                 for n, (title, day, text) in enumerate(self.items)
             )
         return (
@@ -61,7 +67,11 @@ def _handler(feed: LiveFeed) -> type[BaseHTTPRequestHandler]:
                 self._send(500, b"server error", {})
                 return
             if self.path.startswith("/feed/"):  # an item's own page, for teaser items
-                self._send(200, feed.page(int(self.path.rsplit("/", 1)[1])), {})
+                n = int(self.path.rsplit("/", 1)[1])
+                if n in feed.missing_pages:
+                    self._send(404, b"not found", {})
+                else:
+                    self._send(200, feed.page(n), {})
                 return
             body = feed.document()
             etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'

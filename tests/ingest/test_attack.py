@@ -333,3 +333,30 @@ def test_an_empty_bm25_array_file_is_rebuilt(tmp_path: Path, fake_index: NewsInd
         array.write_bytes(b"")  # what a power cut can leave
     reopened = NewsIndex.open(fake_index.settings, embedder=fake_index.embedder)
     assert reopened.search(question, 3)[0].article_id == expected
+
+
+def test_inputs_found_by_a_later_attack_are_stored_clean(
+    tmp_path: Path, fake_index: NewsIndex, caplog: pytest.LogCaptureFixture
+) -> None:
+    rows = [
+        record("esc", "Un texte ordinaire.", title="Titre \x1b]0;PWNED\x07 piégé\x00"),
+        record("lang", "Le conseil municipal a voté le budget de la ville.", lang=123),
+        record("day", "Un autre texte.", published_at="05/07/2017"),
+        record("ahead", "Un texte daté de loin.", published_at="2099-01-01"),
+    ]
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    write_jsonl(inputs / "news.jsonl", rows)
+    (inputs / os.fsdecode(b"caf\xe9.txt")).write_text("Au café\nLe patron a servi.\n")
+    with caplog.at_level("WARNING"):
+        report = ingest(fake_index, inputs)
+    assert report.failures == []
+    chunks = stored(fake_index)
+    assert chunks["esc"][0]["title"] == "Titre ]0;PWNED piégé"  # no escape, bell or NUL left
+    assert chunks["lang"][0]["lang"] == "fr"  # detected: 123 is no language
+    assert chunks["day"][0]["published_at"] == ""  # undated, and said so below
+    cafe = next(c[0] for c in chunks.values() if c[0]["title"] == "Au café")
+    assert cafe["origin"].endswith("café.txt")  # the Latin-1 name read, then stored
+    said = caplog.text
+    assert "news.jsonl (id day): date '05/07/2017' not understood: stored undated" in said
+    assert "dated 2099-01-01, after today: no question sees it before then" in said

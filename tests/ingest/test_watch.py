@@ -53,7 +53,30 @@ def test_an_unchanged_feed_is_answered_304_and_nothing_is_embedded(
     assert feed.answers == [200, 304]
     assert (second.new, second.changed, second.unchanged_sources) == (0, 0, 1)
     assert embedded(fake_index) == texts
-    assert "0 new, 0 changed, 0 failed, 1 sources unchanged" in second.line()
+    assert "0 new, 0 changed, 0 failed, 1 source unchanged" in second.line()
+
+
+def test_a_teaser_whose_page_fails_is_not_stored_and_is_tried_again(
+    fake_index: NewsIndex, feed: LiveFeed
+) -> None:
+    feed.add(*story(0))
+    title, day, text = story(1)
+    feed.add(title, day, text)
+    feed.teasers.add(1)  # the feed shows "Lire la suite…": the linked page is read
+    feed.missing_pages.add(1)
+    watcher = Watcher(fake_index.settings, fake_index, [feed.url])
+    first = watcher.round()
+    assert first.new == 1 and [f.origin for f in first.failed] == [f"{feed.url}/1"]
+    assert "did not load" in first.failed[0].reason and "HTTP 404" in first.failed[0].reason
+    assert "0 sources unchanged" in first.line()
+    assert not [p for p in fake_index.search("Lire la suite", 5) if "Lire la suite" in p.text]
+
+    feed.missing_pages.clear()
+    second = watcher.round()
+    assert feed.answers == [200, 200]  # the feed read in full again, not answered 304
+    assert (second.new, second.failed) == (1, [])
+    found = fake_index.search(title, 3)
+    assert found[0].title == title and "Lire la suite" not in found[0].text
 
 
 def test_items_added_later_are_ingested_alone_and_found(

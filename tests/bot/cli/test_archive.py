@@ -43,10 +43,13 @@ def test_stats_then_forget_by_id_url_and_source(newsqa: Newsqa, tmp_path: Path) 
     assert data["first_date"] == str(wiki[0]["published_at"]) and data["last_date"] == "2019-03-03"
 
     by_id = newsqa("forget", str(wiki[0]["id"]), env=env)
-    assert by_id.returncode == 0 and by_id.stdout.startswith("forgot 1 articles")
+    assert by_id.returncode == 0 and by_id.stdout.startswith("forgot 1 article (")
     assert str(wiki[0]["title"]) in by_id.stdout
-    by_url = newsqa("forget", "https://WIRE.example/docks", env=env)  # canonical form matches
+    by_url = newsqa("forget", "HTTPS://WIRE.example/docks/", env=env)  # canonical form matches
     assert by_url.returncode == 0 and "Grève des dockers" in by_url.stdout
+    unknown = newsqa("forget", "--source", "wire", env=env)
+    assert unknown.returncode == 2 and unknown.stderr.startswith("error: unknown source 'wire': ")
+    assert "'Wire'" in unknown.stderr
     by_source = newsqa("forget", "--source", "Wire", env=env)
     assert by_source.returncode == 0 and "Port closed" in by_source.stdout
     after = json.loads(newsqa("stats", "--json", env=env).stdout)
@@ -72,3 +75,18 @@ def test_help_screens_show_metavars_not_types(newsqa: Newsqa) -> None:
     assert " N " in newsqa("search", "--help").stdout  # -k N
     assert "NEWSQA_TELEGRAM_TOKEN" in newsqa("bot", "--help").stdout
     assert "NEWSQA_TELEGRAM_ALLOWED_USERS" in newsqa("bot", "--help").stdout
+
+
+def test_a_mistyped_command_line_is_one_error_line(newsqa: Newsqa) -> None:
+    # Typer's boxed usage screens were the one kind of mistake not said in one `error:` line.
+    for args, said in [
+        (("search", "x", "-k", "0"), "error: Invalid value for '-k' / '--top-k': "),
+        (("ask",), "error: Missing argument 'QUESTION' (see `newsqa ask --help`)"),
+        (("ask", "x", "--bogus"), "error: No such option: --bogus (see `newsqa ask --help`)"),
+        (("frobnicate",), "error: No such command 'frobnicate' (see `newsqa --help`)"),
+    ]:
+        result = newsqa(*args)
+        assert result.returncode == 2, args
+        assert result.stderr.startswith(said) and len(result.stderr.splitlines()) == 1, args
+    assert newsqa().returncode == 2 and "Usage: newsqa" in newsqa().stdout + newsqa().stderr
+    assert newsqa("--version").returncode == 0

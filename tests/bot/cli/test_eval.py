@@ -187,3 +187,38 @@ def test_eval_user_mistakes_are_one_line(tmp_path: Path, newsqa: Newsqa) -> None
     result = newsqa("eval", str(empty), env=env)
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == f"error: no usable questions in {empty}"
+
+
+def test_eval_checks_its_outputs_before_the_run(tmp_path: Path, newsqa: Newsqa) -> None:
+    # Each of these used to be found after every question had been asked, as a traceback.
+    env = {"NEWSQA_DATA_DIR": str(tmp_path / "d")}
+    qa = _qa(tmp_path)
+    torn, listed, a_file = tmp_path / "torn.json", tmp_path / "list.json", tmp_path / "afile"
+    torn.write_text('{"metrics": {"hit@1"')
+    listed.write_text("[1, 2]")
+    a_file.write_text("")
+    for args, said in [
+        (["--compare", str(torn)], f"error: cannot read the report to compare with, {torn}: "),
+        (["--compare", str(listed)], f"error: {listed} is not a report.json written by"),
+        (["--out", str(a_file)], f"error: --out {a_file}: cannot make the report folder there"),
+    ]:
+        result = newsqa("eval", str(qa), *args, env=env)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.splitlines()[-1].startswith(said), result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_eval_says_why_its_corpus_gave_nothing(tmp_path: Path, newsqa: Newsqa) -> None:
+    bad = tmp_path / "corpus.jsonl"
+    bad.write_text('{"id": "a", "title": "sans texte"}\n')
+    result = newsqa(
+        "eval",
+        str(_qa(tmp_path)),
+        "--corpus",
+        str(bad),
+        env={"NEWSQA_DATA_DIR": str(tmp_path / "d")},
+    )
+    assert result.returncode == 2
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith(f"error: nothing from --corpus {bad} could be stored (")
+    assert "no 'text'" in last

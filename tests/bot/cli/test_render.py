@@ -88,7 +88,8 @@ def test_sources_command_shows_the_full_quotes_or_says_there_are_none() -> None:
         f"[1] Lyon vote son budget (Le Progrès, 14 mars 2017)\n{BUDGET.text}\n"
     )
     assert format_sources(None) == "(no sources yet)"
-    assert format_sources(Answer("Je ne sais pas.", "fr", refused=True)) == "(no sources yet)"
+    refused = Answer("Je ne sais pas.", "fr", refused=True)
+    assert format_sources(refused, "fr") == "(la dernière réponse ne cite aucune source)"
 
 
 def test_answer_json_carries_citations_with_their_offsets() -> None:
@@ -121,7 +122,7 @@ def test_search_output_ranks_passages_with_their_cosine() -> None:
         "    https://progres.example/lyon-budget\n"
         f"    {BUDGET.text}\n"
     )
-    assert "[2] 0.500  Article note  (, undated)\n    Un texte sans date ni source." in shown
+    assert "[2] 0.500  Article note  (undated)\n    Un texte sans date ni source." in shown
     assert format_passages([]).startswith("No passages: the index is empty.")
     data = passage_json(BUDGET)
     assert data["score"] == 0.8123 and data["published_at"] == "2017-03-14"
@@ -163,3 +164,24 @@ def test_the_ingest_report_shows_every_count_and_each_failure() -> None:
 def test_an_ingest_that_embedded_nothing_shows_no_rate() -> None:
     rows = summary(format_report(IngestReport(files_read=1, unchanged=5, seconds=1.5)))
     assert rows["chunks per second"] == "-" and rows["seconds"] == "1.5"
+
+
+def test_control_characters_in_stored_text_never_reach_the_terminal() -> None:
+    # An archive ingested before ingest took them out: a title with an OSC sequence and a bell.
+    hostile = make_passage(
+        "Le texte\x1b[2J continue.", "x", title="Titre \x1b]0;PWNED\x07 piégé", published_at=None
+    )
+    answer = Answer(
+        "continue [1]",
+        "fr",
+        (Citation(1, hostile, "Le texte\x1b[2J continue.", 0, 25),),
+        span="continue",
+    )
+    for shown in (
+        format_answer(answer, bold=True),
+        format_sources(answer, "fr"),
+        format_passages([hostile]),
+    ):
+        assert "\x07" not in shown and "]0;PWNED" in shown
+        assert "\x1b]" not in shown and "\x1b[2J" not in shown
+    assert format_answer(answer, bold=True).startswith("\033[1mcontinue\033[0m [1]")

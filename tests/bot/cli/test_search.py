@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from index.engine import NewsIndex
-from tests.conftest import run_cli
+from tests.conftest import MODEL_CACHE, run_cli
 
 SEED_QUESTION = "Qui remplace Pete Hegseth à la réunion du groupe de contact ?"
 
@@ -27,3 +31,24 @@ def test_cli_search_json(indexed: NewsIndex) -> None:
         "search", SEED_QUESTION, "-k", "1", env={"NEWSQA_DATA_DIR": str(indexed.settings.data_dir)}
     )
     assert text.stdout.startswith("[1] ") and "Pete Hegseth" in text.stdout
+
+
+def test_bytes_that_are_not_utf8_are_read_not_a_traceback(indexed: NewsIndex) -> None:
+    # A Latin-1 terminal sends "é" as the byte 0xE9: the question is read as typed.
+    newsqa = str(Path(sys.executable).parent / "newsqa")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSQA_")} | {
+        "NEWSQA_DATA_DIR": str(indexed.settings.data_dir),
+        "NEWSQA_CACHE_DIR": str(MODEL_CACHE),
+        "NEWSQA_ANSWER_BACKEND": "extractive",
+        "LC_ALL": "C.UTF-8",
+    }
+    latin1 = "Qui remplace Pete Hegseth à la réunion du groupe de contact ?".encode("latin-1")
+    found = subprocess.run([newsqa, "search", latin1, "-k", "1"], capture_output=True, env=env)
+    assert found.returncode == 0, found.stderr.decode()
+    assert b"Pete Hegseth" in found.stdout
+    typed = latin1 + b"\n/aide\n/quit\n"
+    chat = subprocess.run([newsqa, "chat"], input=typed, capture_output=True, env=env)
+    assert chat.returncode == 0, chat.stderr.decode()
+    said = chat.stdout.decode()
+    assert "Matthew Whitaker" in said and "Traceback" not in chat.stderr.decode()
+    assert "Commande inconnue : /aide. Commandes : /reset, /sources, /quit." in said

@@ -99,6 +99,9 @@ def test_empty_questions_and_bad_settings_get_one_line(tmp_path: Path, newsqa: N
     bad = newsqa("search", "Nobel", env=env | {"NEWSQA_SEARCH_K": "beaucoup"})
     assert bad.returncode == 2
     assert bad.stderr.startswith("error: invalid setting NEWSQA_SEARCH_K='beaucoup'")
+    off = {"NEWSQA_READER_REFUSAL_THRESHOLD": "nan"}  # would have switched refusals off
+    nan = newsqa("search", "Nobel", env=env | off)
+    assert nan.returncode == 2 and "should be a finite number" in nan.stderr
     (tmp_path / "a-file").write_text("")
     misplaced = newsqa("search", "Nobel", env={"NEWSQA_DATA_DIR": str(tmp_path / "a-file")})
     assert misplaced.returncode == 2 and misplaced.stderr.count("\n") == 1
