@@ -72,12 +72,14 @@ def _qa_item(raw: Any) -> QAItem:
     question = str(raw.get("question") or "").strip()
     if not question:
         raise ValueError("no 'question'")
-    answers = raw.get("answers") or ([raw["answer"]] if raw.get("answer") else [])
+    answers = _listed(raw.get("answers")) or _listed(raw.get("answer"))
     unanswerable = bool(raw.get("unanswerable", False))
-    evidence = [str(x) for x in raw.get("evidence_ids") or []]
+    evidence = _listed(raw.get("evidence_ids"))
     if not unanswerable and not evidence:
         raise ValueError("no 'evidence_ids' (or mark the question 'unanswerable': true)")
     spans = [(int(a), int(b)) for a, b in raw.get("answer_spans") or []]
+    if any(not 0 <= a < b for a, b in spans):
+        raise ValueError(f"an answer span ends before it starts: {spans}")
     return QAItem(
         id=str(raw.get("id") or question),
         question=question,
@@ -88,6 +90,16 @@ def _qa_item(raw: Any) -> QAItem:
         unanswerable=unanswerable,
         as_of=_as_of(raw.get("as_of")),
     )
+
+
+def _listed(value: object) -> list[str]:
+    """A list field, or one value given without its list ("evidence_ids": "a1" is ["a1"],
+    not the ids "a" and "1")."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, list | tuple):
+        return [str(x) for x in value]
+    return [str(value)]
 
 
 def _as_of(value: object) -> date | None:

@@ -222,3 +222,20 @@ def test_eval_says_why_its_corpus_gave_nothing(tmp_path: Path, newsqa: Newsqa) -
     last = result.stderr.splitlines()[-1]
     assert last.startswith(f"error: nothing from --corpus {bad} could be stored (")
     assert "no 'text'" in last
+
+
+def test_a_qa_line_with_one_id_not_in_a_list_is_read_and_an_inverted_span_is_skipped(
+    tmp_path: Path,
+) -> None:
+    from index.evaluation import load_qa
+
+    rows = [
+        {"id": "one", "question": "Qui ?", "answer": "Lui", "evidence_ids": "a1"},
+        {"id": "flip", "question": "Quoi ?", "answer": "Ça", "evidence_ids": ["a1"],
+         "answer_spans": [[5, 2]]},
+    ]  # fmt: skip
+    items, bad = load_qa(write_jsonl(tmp_path / "qa.jsonl", rows))
+    assert [(i.id, i.evidence_ids, i.answers) for i in items] == [("one", ["a1"], ["Lui"])]
+    assert [(b.line, b.reason) for b in bad] == [
+        (2, "an answer span ends before it starts: [(5, 2)]")
+    ]
