@@ -31,7 +31,7 @@ def article_from_html(html: str, origin: str, url: str = "", source: str = "") -
         id=article_id("", page_url, page_source, title, text),
         title=title,
         text=text,
-        source=page_source or "",
+        source=page_source or "local",  # a saved page with no site name, as text files are
         url=page_url,
         published_at=parse_date(getattr(doc, "date", None)),
         origin=origin,

@@ -28,7 +28,7 @@ from index.answer.reading import (
 from index.answer.refusal import dont_know, no_news_then
 from index.answer.respelling import respell
 from index.answer.roles import Role, asked_role, latest_holder
-from index.answer.smalltalk import is_small_talk, small_talk_reply
+from index.answer.smalltalk import FULLER, is_bare_question, is_small_talk, small_talk_reply
 from index.records import Answer, Turn
 from index.retrieval import (
     Filters,
@@ -127,6 +127,11 @@ class Answerer:
             done = (time.perf_counter() - started) * 1000
             return Timed(reply, Retrieval(question, language, []), 0.0, done)
         history = recent_turns(history, self.settings.history_turns)
+        if not history and is_bare_question(question, language):
+            reply = Answer(
+                FULLER[language], language, refused=True, question=question, backend="none"
+            )
+            return Timed(reply, Retrieval(question, language, []), 0.0, 0.0)
         standalone = self._standalone(question, history)
         filters = Filters(as_of, tuple(sources))
         retrieval = self.index.retrieve(standalone, self.settings.answer_k, filters)

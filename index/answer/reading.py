@@ -167,9 +167,11 @@ def reader_answer(
         if answer_kind(question) in {"person", "place"}:
             text = headline_subject(text)
         # Found in the title ("Turquie : tentative de coup d'État"), which is no part of the
-        # text: the quote is the passage's sentence naming the answer, else its opening one
-        # (news writes its first sentence to say what the title says).
-        named = max(passage.text.lower().find(text.lower()) if text else -1, 0)
+        # text: the quote is the sentence naming the answer in this passage or in another
+        # retrieved passage of the article, else the passage's opening one (news writes its
+        # first sentence to say what the title says).
+        passage = _naming(passage, text, retrieval.passages)
+        named = max(_named_at(passage, text), 0)
         a, b = sentence_around(passage, named, named + 1)
         if is_date_alone(passage.text[a:b]):
             a, b = _next_sentence(passage, b) or (a, b)  # after Wikinews' opening date line
@@ -191,6 +193,29 @@ def reader_answer(
         evidence=best.score,
         span="" if as_sentence else text,
     )
+
+
+def _naming(passage: Passage, text: str, retrieved: Sequence[Passage]) -> Passage:
+    """The passage itself if it names `text`, else the first retrieved passage of the same
+    article that does, else the passage itself."""
+    if _named_at(passage, text) >= 0:
+        return passage
+    same = (p for p in retrieved if p.article_id == passage.article_id)
+    return next((p for p in same if _named_at(p, text) >= 0), passage)
+
+
+_DETERMINER = re.compile(r"^(?:(?:le|la|les|l'|l’|the)\s*)", re.I)
+
+
+def _named_at(passage: Passage, text: str) -> int:
+    """Where the passage names `text`, with or without its article ("le Portugal" is named
+    in "la victoire du Portugal"); -1 when it does not."""
+    lowered = passage.text.lower()
+    for name in (text, _DETERMINER.sub("", text)):
+        found = lowered.find(name.lower()) if name.strip() else -1
+        if found >= 0:
+            return found
+    return -1
 
 
 def _speaks_of(passage: Passage, years: set[str]) -> bool:

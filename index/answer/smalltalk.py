@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from index.text import fold
+from index.text import fold, tokenize
 
 _PHRASES = (
     r"bonjour|bonsoir|salut|coucou|hello|hi|hey|yo|good (morning|afternoon|evening)|"
@@ -78,3 +78,22 @@ def small_talk_reply(message: str, language: str) -> str:
 def _words(message: str) -> str:
     words = re.sub(r"[!?.…;:¡¿\"“”«»()*_~]+", " ", fold(message)).strip()
     return re.sub(r"\s+", " ", words)
+
+
+# A question of question words alone ("Qui ?", "Pourquoi ?"), with no conversation before it
+# to complete it: a search would answer some random article's name.
+FULLER = {
+    "fr": (
+        "Posez une question plus complète : de qui ou de quoi s'agit-il ? Par exemple : "
+        "« Qui a reçu le prix Nobel de la paix en 2016 ? »"
+    ),
+    "en": (
+        "Please ask a fuller question: who or what is it about? For example: "
+        "“Who won the Nobel Peace Prize in 2016?”"
+    ),
+}
+
+
+def is_bare_question(message: str, language: str) -> bool:
+    """True when the message holds no word to search for, only question and function words."""
+    return not tokenize(message, language)

@@ -93,6 +93,15 @@ def test_html_page_main_text_title_and_date() -> None:
     assert "Newsletter" not in article.text and "mentions légales" not in article.text
 
 
+def test_a_saved_page_with_no_site_named_is_local_like_a_text_file(tmp_path: Path) -> None:
+    words = " ".join(["Le conseil municipal a voté le budget de la ville ce lundi soir."] * 4)
+    (tmp_path / "page.html").write_text(
+        f"<html><body><article><p>{words}</p></article></body></html>"
+    )
+    (article,), failures = _read([str(tmp_path / "page.html")])
+    assert not failures and article.source == "local"
+
+
 def test_rss_and_atom_files() -> None:
     articles, failures = _read([str(SITE / "feed.xml"), str(SITE / "atom.xml")])
     assert not failures

@@ -229,7 +229,7 @@ def test_a_qa_line_with_one_id_not_in_a_list_is_read_and_an_inverted_span_is_ski
 ) -> None:
     from index.evaluation import load_qa
 
-    rows = [
+    rows: list[dict[str, object]] = [
         {"id": "one", "question": "Qui ?", "answer": "Lui", "evidence_ids": "a1"},
         {"id": "flip", "question": "Quoi ?", "answer": "Ça", "evidence_ids": ["a1"],
          "answer_spans": [[5, 2]]},

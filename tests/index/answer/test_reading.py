@@ -199,6 +199,34 @@ def test_a_title_answer_skips_the_date_line_that_opens_the_article(tmp_path: Pat
     assert answer.citations[0].quote == "Un camion a foncé sur un marché de Noël."
 
 
+class FirstTitleFinder(TitleFinder):
+    """Finds its answer in the title of the first passage only."""
+
+    def read(
+        self, question: str, passages: Sequence[str], titles: Sequence[str] = ()
+    ) -> list[Span | None]:
+        found = super().read(question, passages, titles)
+        return found[:1] + [None] * (len(found) - 1)
+
+
+def test_a_title_answer_quotes_the_article_passage_that_names_it(tmp_path: Path) -> None:
+    # The answer read in the headline is named only in the article's second passage (as
+    # "Portugal", without "le"): that sentence is the quote, not the opening one.
+    title = "Concours Eurovision de la chanson 2017 : le Portugal remporte le concours"
+    opening = make_passage("Ce samedi se tenait la finale à Kiev. Quarante-deux pays étaient là.",
+                           "euro", title=title)  # fmt: skip
+    rest = "Le jury a parlé. La soirée a vu la victoire du Portugal avec 758 points."
+    later = make_passage(rest, "euro", start=200, chunk_index=1, title=title)
+    s = make_settings(tmp_path, reader_refusal_threshold=0.0)
+    r = retrieval(opening, later)
+    found = candidates("q", r, FirstTitleFinder({"le Portugal": 4.0}), s)
+    answer = reader_answer("Qui a remporté l'Eurovision ?", "fr", r, found, s)
+    assert answer.span == "le Portugal"
+    (citation,) = answer.citations
+    assert citation.quote == "La soirée a vu la victoire du Portugal avec 758 points."
+    assert citation.start == 200 + rest.index("La soirée")
+
+
 def test_a_headline_span_answers_who_with_the_name_that_opens_it(tmp_path: Path) -> None:
     """A reader that runs on past the name in a headline ("Moon Jae-in élu président") gives
     the name alone to a "qui" question; the quote is the sentence that names him."""

@@ -13,6 +13,7 @@ from index.answer.kinds import wants_explanation
 from index.answer.live import asks_the_moment
 from index.answer.smalltalk import is_small_talk, small_talk_reply
 from index.engine import NewsIndex
+from index.records import Turn
 from ingest.pipeline import Ingestor
 from tests.conftest import make_settings, write_jsonl
 from tests.fakes.encoder import fake_embedder
@@ -118,3 +119,21 @@ def test_small_talk_is_answered_in_kind(message: str, language: str, opening: st
     # After thanks or a goodbye, no "ask a question" again.
     asks = "Posez une question" in reply or "Ask a question" in reply
     assert asks is (opening in ("Bonjour !", "Hello!"))
+
+
+def test_a_bare_question_word_asks_for_more_but_a_follow_up_is_searched(tmp_path: Path) -> None:
+    answerer = answerer_over(tmp_path, "Paul Martin élu", "Paul Martin a été élu maire de Laval.")
+    for alone, language in (("Qui ?", "fr"), ("Pourquoi ?", "fr"), ("Who?", "en")):
+        timed = answerer.answer_timed(alone)
+        assert timed.answer.refused and timed.answer.citations == ()
+        assert "Paul Martin" not in timed.answer.text and timed.retrieval.passages == []
+        assert timed.answer.language == language
+    assert answerer.answer("Qui ?").text.startswith("Posez une question plus complète")
+    # After a question, "Pourquoi ?" is completed by the conversation, then searched (the
+    # sentence backend: this tier loads no reader).
+    sentences = Answerer(
+        answerer.settings.model_copy(update={"answer_backend": "extractive"}), answerer.index
+    )
+    asked = Turn("Qui a été élu maire de Laval ?", "Paul Martin [1]")
+    later = sentences.answer_timed("Pourquoi ?", [asked])
+    assert later.retrieval.passages and "Laval" in later.answer.text
