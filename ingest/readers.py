@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -55,8 +56,12 @@ class Source:
 def read_inputs(inputs: Sequence[str], settings: Settings, source: str = "") -> Iterator[Source]:
     """Expand folders, read each file or URL; never raises for bad input."""
     for raw in inputs:
-        if raw.startswith(("http://", "https://")):
+        scheme = url_scheme(raw)
+        if scheme in WEB_SCHEMES:
             yield Source(raw, read_url(raw, settings, source))
+            continue
+        if scheme is not None:
+            yield Source(raw, [Failure(raw, unsupported_scheme(scheme))])
             continue
         path = Path(raw)
         if _is_dir(path):
@@ -64,6 +69,21 @@ def read_inputs(inputs: Sequence[str], settings: Settings, source: str = "") -> 
         else:
             # The same spelling as the articles' origin, so that prune recognises failed inputs.
             yield Source(str(path), read_file(path, settings, source))
+
+
+WEB_SCHEMES = ("http", "https")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*)://", re.I)
+
+
+def url_scheme(given: str) -> str | None:
+    """The scheme of an input typed as a URL, in lower case ("HTTP://…" is "http"); None for a
+    path."""
+    found = _SCHEME.match(given)
+    return found[1].lower() if found else None
+
+
+def unsupported_scheme(scheme: str) -> str:
+    return f"unsupported URL scheme '{scheme}': http:// and https:// are read"
 
 
 def _is_dir(path: Path) -> bool:
@@ -132,7 +152,7 @@ def _read_checked(path: Path, settings: Settings, source: str) -> list[Item]:
         return [
             Failure(
                 origin,
-                f"file is {size_mb:.0f} MB, over the {settings.max_file_mb:g} MB"
+                f"file is {size_mb:.3g} MB, over the {settings.max_file_mb:g} MB"
                 " cap: split it, or raise NEWSQA_MAX_FILE_MB",
             )
         ]

@@ -28,7 +28,16 @@ from index.records import Article, Freshness
 from index.settings import Settings
 from ingest.fetch import FetchError, Validators, fetch
 from ingest.pipeline import Ingestor, IngestReport
-from ingest.readers import Failure, Source, list_folder, read_file, read_page
+from ingest.readers import (
+    WEB_SCHEMES,
+    Failure,
+    Source,
+    list_folder,
+    read_file,
+    read_page,
+    unsupported_scheme,
+    url_scheme,
+)
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF_S = 6 * 3600.0
@@ -196,8 +205,11 @@ class Watcher:
         return last
 
     def _poll(self, source: str, state: SourceState, report: RoundReport) -> None:
-        if source.startswith(("http://", "https://")):
+        scheme = url_scheme(source)
+        if scheme in WEB_SCHEMES:
             self._poll_url(source, state, report)
+        elif scheme is not None:
+            raise _SourceFailed(unsupported_scheme(scheme))
         else:
             self._poll_path(Path(source), state, report)
 

@@ -131,7 +131,9 @@ def _missing_path(given: str) -> bool:
     """A local path that is not there (a broken link is there, and ingest says it is broken;
     one that cannot even be looked at, a name too long or a folder shut, is left for ingest to
     report)."""
-    if given.startswith(("http://", "https://")):
+    from ingest.readers import url_scheme
+
+    if url_scheme(given) is not None:  # a URL: ingest fetches it, or says its scheme is not read
         return False
     path = Path(given)
     try:

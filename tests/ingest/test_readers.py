@@ -140,6 +140,16 @@ def test_url_failures_timeout_size_cap_and_http_error(site: str) -> None:
     assert reasons["refused"]
 
 
+def test_a_url_scheme_is_read_in_any_case_and_others_are_named(site: str) -> None:
+    shouted = "HTTP://" + site.removeprefix("http://")
+    articles, failures = _read([f"{shouted}/page", "ftp://127.0.0.1/x", "file:///etc/hosts"])
+    assert [a.title for a in articles] == ["Grève à la SNCF : trafic perturbé jeudi"]
+    assert {f.origin: f.reason for f in failures} == {
+        "ftp://127.0.0.1/x": "unsupported URL scheme 'ftp': http:// and https:// are read",
+        "file:///etc/hosts": "unsupported URL scheme 'file': http:// and https:// are read",
+    }
+
+
 def test_bad_inputs_are_failures_with_reasons_and_good_ones_survive(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("")
     (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)

@@ -195,6 +195,8 @@ def test_an_edit_beside_a_bad_file_still_replaces_and_a_shared_text_stays(
 def test_a_missing_folder_is_a_failure_not_a_crash(fake_index: NewsIndex, tmp_path: Path) -> None:
     report = Watcher(fake_index.settings, fake_index, [str(tmp_path / "nowhere")]).round()
     assert report.failed and "no such file or folder" in report.failed[0].reason
+    other = Watcher(fake_index.settings, fake_index, ["ftp://127.0.0.1/news"]).round()
+    assert other.failed and "unsupported URL scheme 'ftp'" in other.failed[0].reason
 
 
 def test_intervals_read_with_units(monkeypatch: pytest.MonkeyPatch) -> None:
