@@ -50,13 +50,24 @@ def plain_apostrophes(text: str) -> str:
 
 # Characters no text of ours needs: C0 controls but tab, newline and carriage return, DEL and
 # C1 controls. ESC and BEL in a stored title would drive the user's terminal (OSC sequences).
+# Some are line breaks (Word's vertical tab, form feed, the separators, NEL), and C1 characters
+# in text are mostly Windows-1252 read as Latin-1 ("l\x92homme" is "l’homme").
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BREAKS = {ord(c): "\n" for c in "\x0b\x0c\x1c\x1d\x1e\x85"}
+_C1 = {
+    code: bytes([code]).decode("cp1252", errors="ignore")
+    for code in range(0x80, 0xA0)
+    if code != 0x85
+}
 
 
 def without_controls(text: str) -> str:
     """The text without control characters: what a feed or a file writes is not a command to
-    the terminal that prints it."""
-    return _CONTROLS.sub("", text)
+    the terminal that prints it. Those that break lines become a newline, C1 characters the
+    Windows-1252 character they stand for."""
+    if not _CONTROLS.search(text):
+        return text
+    return _CONTROLS.sub("", text.translate(_BREAKS).translate(_C1))
 
 
 def repaired(text: str) -> str:

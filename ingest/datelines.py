@@ -79,13 +79,13 @@ def split_front_matter(text: str) -> PlainText:
     return PlainText(post.content, dict(post.metadata))
 
 
-_BLOCK = re.compile(r"\A\s*---[ \t]*\r?\n(?P<fields>.*?)^---[ \t]*$\r?\n?", re.S | re.M)
+_BLOCK = re.compile(r"\A\s*---[ \t]*\r?\n(?P<fields>.*?)^---[ \t]*\r?$\n?", re.S | re.M)
 _FIELD = re.compile(r"^(?P<key>[\w-]+)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$", re.M)
 
 
 def _plain_fields(block: str) -> dict[str, Any]:
     """`key: value` lines, each value a string without its quotes."""
-    return {m["key"].lower(): m["value"].strip("\"'") for m in _FIELD.finditer(block)}
+    return {m["key"].lower(): m["value"].strip().strip("\"'") for m in _FIELD.finditer(block)}
 
 
 def leading_date(lines: list[str]) -> date | None:

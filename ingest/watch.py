@@ -101,9 +101,14 @@ class WatchState:
             "last_round": self.last_round,
         }
         handle, aside = tempfile.mkstemp(dir=path.parent, prefix=".state-")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, indent=1)
-        os.replace(aside, path)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                # Escaped: a file name that is not UTF-8 (a lone surrogate) round-trips.
+                json.dump(data, out, ensure_ascii=True, indent=1)
+            os.replace(aside, path)
+        except BaseException:
+            Path(aside).unlink(missing_ok=True)  # no half-written state left beside it
+            raise
 
 
 @dataclass

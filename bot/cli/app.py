@@ -247,8 +247,9 @@ def forget(
     canonical = [canonical_url(u) for u in typed]  # "HTTP://Site/a/" is stored as "http://site/a"
     ids = [a for a in given if a not in typed] + canonical
     index = open_index(settings_of(ctx))
-    known_sources(index, source or ())
-    gone = index.forget(ids, typed + canonical, source or ())
+    sources = [repaired(s) for s in source or ()]
+    known_sources(index, sources)
+    gone = index.forget(ids, typed + canonical, sources)
     if not gone:
         fail("no stored article matches: see `newsqa stats` and `newsqa search`")
     passages = sum(n for _, n in gone.values())
@@ -297,8 +298,9 @@ def ask(
     question = non_empty(question)
     # Small talk, the time and the weather are answered without a model: none is loaded ahead.
     answerer = open_answerer(settings_of(ctx), prepare=needs_search(question))
-    known_sources(answerer.index, source or ())
-    answer = answerer.answer(question, as_of=parse_date(as_of), sources=source or ())
+    sources = [repaired(s) for s in source or ()]
+    known_sources(answerer.index, sources)
+    answer = answerer.answer(question, as_of=parse_date(as_of), sources=sources)
     if as_json:
         typer.echo(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
     else:
@@ -426,7 +428,10 @@ def main() -> None:
     except UserError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    except (KeyboardInterrupt, typer.Abort):
+    except typer.Abort:  # the input ended where a command asked for more
+        typer.echo("error: aborted: the input ended", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
         typer.echo(INTERRUPTED, err=True)
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)

@@ -127,12 +127,13 @@ class Answerer:
             done = (time.perf_counter() - started) * 1000
             return Timed(reply, Retrieval(question, language, []), 0.0, done)
         history = recent_turns(history, self.settings.history_turns)
-        if not history and is_bare_question(question, language):
+        standalone = self._standalone(question, history)
+        if is_bare_question(standalone, language):
+            # Nothing to search, even with the conversation ("Qui ?" again after the reply).
             reply = Answer(
                 FULLER[language], language, refused=True, question=question, backend="none"
             )
             return Timed(reply, Retrieval(question, language, []), 0.0, 0.0)
-        standalone = self._standalone(question, history)
         filters = Filters(as_of, tuple(sources))
         retrieval = self.index.retrieve(standalone, self.settings.answer_k, filters)
         if self.settings.respell_questions:

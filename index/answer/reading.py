@@ -204,17 +204,18 @@ def _naming(passage: Passage, text: str, retrieved: Sequence[Passage]) -> Passag
     return next((p for p in same if _named_at(p, text) >= 0), passage)
 
 
-_DETERMINER = re.compile(r"^(?:(?:le|la|les|l'|l’|the)\s*)", re.I)
+_DETERMINER = re.compile(r"^(?:(?:les|le|la|the)\s+|l['’]\s*)", re.I)
 
 
 def _named_at(passage: Passage, text: str) -> int:
-    """Where the passage names `text`, with or without its article ("le Portugal" is named
-    in "la victoire du Portugal"); -1 when it does not."""
-    lowered = passage.text.lower()
-    for name in (text, _DETERMINER.sub("", text)):
-        found = lowered.find(name.lower()) if name.strip() else -1
-        if found >= 0:
-            return found
+    """Where the passage names `text` as whole words, with or without its article ("le
+    Portugal" is named in "la victoire du Portugal", "Chine" is not in "machines"); -1 when
+    it does not."""
+    for name in (text.strip(), _DETERMINER.sub("", text.strip())):
+        if name:
+            found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", passage.text, re.I)
+            if found:
+                return found.start()
     return -1
 
 

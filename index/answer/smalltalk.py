@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from index.text import fold, tokenize
+from index.text import WORD, fold, tokenize
 
 _PHRASES = (
     r"bonjour|bonsoir|salut|coucou|hello|hi|hey|yo|good (morning|afternoon|evening)|"
@@ -95,5 +95,8 @@ FULLER = {
 
 
 def is_bare_question(message: str, language: str) -> bool:
-    """True when the message holds no word to search for, only question and function words."""
+    """True when the message holds no word to search for, only question and function words; a
+    capitalized word after the first is a name ("Who are The Who?", "Qui est M ?")."""
+    if any(word[0].isupper() for word in WORD.findall(message)[1:]):
+        return False
     return not tokenize(message, language)

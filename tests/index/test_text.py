@@ -104,3 +104,24 @@ def test_jaccard_is_shared_over_all_words() -> None:
     assert jaccard(["le", "chat", "dort"], ["le", "chat", "dort"]) == 1.0
     assert jaccard(["a", "a", "b"], ["b"]) == 0.5  # words, not occurrences
     assert jaccard([], ["a"]) == 0.0 and jaccard([], []) == 0.0
+
+
+def test_control_characters_go_and_line_breaks_stay_breaks() -> None:
+    from index.text import without_controls
+
+    assert without_controls("Titre \x1b]0;PWNED\x07 x\x00y") == "Titre ]0;PWNED xy"
+    # Word's manual line break and the form feed separate words; C1 bytes are Windows-1252.
+    assert without_controls("Paris\x0bLondres\x0cfin") == "Paris\nLondres\nfin"
+    assert without_controls("l\x92homme dit \x93oui\x94") == "l’homme dit “oui”"
+    kept = "tab\tnl\ncr\r nbsp\xa0 emoji 🙂 zwj\u200d soft\xad rtl\u200f"
+    assert without_controls(kept) == kept
+
+
+def test_bytes_that_were_not_utf8_are_read_as_windows_1252() -> None:
+    import os
+
+    from index.text import repaired
+
+    assert repaired(os.fsdecode(b"Qui a gagn\xe9 ? caf\xc3\xa9")) == "Qui a gagné ? café"
+    assert repaired("x\ud800y") == "x\ufffdy"
+    assert repaired("déjà vu") == "déjà vu"

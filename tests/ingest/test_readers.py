@@ -199,7 +199,9 @@ def test_text_files_take_their_date_from_front_matter_or_a_leading_date_line(
     broken.write_text("---\ntitle: [unclosed\n---\nLe texte reste lisible.\n")
     no_such_day = tmp_path / "day.md"  # YAML cannot read the date: still front matter
     no_such_day.write_text("---\ntitle: Laval\ndate: 2017-02-30\n---\nLe maire a parlé.\n")
-    given = (front, line, english, deep, broken, no_such_day)
+    windows = tmp_path / "crlf.md"  # the same, saved on Windows
+    windows.write_bytes(b"---\r\ntitle: [draft\r\ndate: 2017-02-30\r\n---\r\nCorps du texte.\r\n")
+    given = (front, line, english, deep, broken, no_such_day, windows)
     articles, failures = _read([str(p) for p in given])
     assert not failures
     by_origin = {Path(a.origin).name: a for a in articles}
@@ -213,3 +215,5 @@ def test_text_files_take_their_date_from_front_matter_or_a_leading_date_line(
     assert by_origin["broken.md"].text == "Le texte reste lisible."
     day = by_origin["day.md"]
     assert (day.title, day.text, day.published_at) == ("Laval", "Le maire a parlé.", None)
+    crlf = by_origin["crlf.md"]
+    assert (crlf.title, crlf.text.strip()) == ("[draft", "Corps du texte.")

@@ -199,6 +199,22 @@ def test_a_missing_folder_is_a_failure_not_a_crash(fake_index: NewsIndex, tmp_pa
     assert other.failed and "unsupported URL scheme 'ftp'" in other.failed[0].reason
 
 
+def test_a_file_name_that_is_not_utf8_is_watched_like_any(
+    fake_index: NewsIndex, tmp_path: Path
+) -> None:
+    import os
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / os.fsdecode(b"caf\xe9.txt")).write_text("Au café\nLe patron a servi le café.\n")
+    watcher = Watcher(fake_index.settings, fake_index, [str(folder)])
+    first = watcher.round()
+    assert (first.new, first.failed) == (1, [])
+    again = Watcher(fake_index.settings, fake_index, [str(folder)]).round()  # state read back
+    assert (again.new, again.failed, again.unchanged_sources) == (0, [], 1)
+    assert not list((fake_index.settings.data_dir / "watch").glob(".state-*"))
+
+
 def test_intervals_read_with_units(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSQA_WATCH_INTERVAL", "15m")
     monkeypatch.setenv("NEWSQA_WATCH_SOURCES", "https://example.org/rss, ./inbox")

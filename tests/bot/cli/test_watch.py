@@ -34,7 +34,7 @@ def test_one_round_then_ask_answers_from_the_feed(newsqa: Newsqa, tmp_path: Path
         again = newsqa("watch", "--once", feed.url, env=env)
     assert first.returncode == 0, first.stderr
     assert "watch round: 1 new, 0 changed, 0 failed" in first.stdout
-    assert "watch round: 0 new, 0 changed, 0 failed, 1 sources unchanged" in again.stdout
+    assert "watch round: 0 new, 0 changed, 0 failed, 1 source unchanged" in again.stdout
     assert feed.answers == [200, 304]
     asked = newsqa("search", str(story["title"]), "-k", "1", env=env)
     assert str(story["title"]) in asked.stdout

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from index.answer.reading import (
+    _named_at,
     candidates,
     headline_subject,
     in_period_first,
@@ -225,6 +226,11 @@ def test_a_title_answer_quotes_the_article_passage_that_names_it(tmp_path: Path)
     (citation,) = answer.citations
     assert citation.quote == "La soirée a vu la victoire du Portugal avec 758 points."
     assert citation.start == 200 + rest.index("La soirée")
+    # A name is found as whole words only, with "le", "la", "les", "l'" set aside.
+    passage = make_passage("Nos voisins parlent des machines aux États-Unis et de l'Italie.")
+    assert _named_at(passage, "Laos") == _named_at(passage, "Chine") == -1
+    assert _named_at(passage, "les États-Unis") == passage.text.index("États-Unis")
+    assert _named_at(passage, "l'Italie") == passage.text.index("l'Italie")
 
 
 def test_a_headline_span_answers_who_with_the_name_that_opens_it(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from index.answer import Answerer, needs_search
 from index.answer.kinds import wants_explanation
 from index.answer.live import asks_the_moment
-from index.answer.smalltalk import is_small_talk, small_talk_reply
+from index.answer.smalltalk import FULLER, is_bare_question, is_small_talk, small_talk_reply
 from index.engine import NewsIndex
 from index.records import Turn
 from ingest.pipeline import Ingestor
@@ -129,6 +129,11 @@ def test_a_bare_question_word_asks_for_more_but_a_follow_up_is_searched(tmp_path
         assert "Paul Martin" not in timed.answer.text and timed.retrieval.passages == []
         assert timed.answer.language == language
     assert answerer.answer("Qui ?").text.startswith("Posez une question plus complète")
+    # Asked again after that reply (a chat keeps it as a turn): still nothing to search.
+    again = answerer.answer_timed("Qui ?", [Turn("Qui ?", FULLER["fr"])])
+    assert again.answer.text == FULLER["fr"] and again.retrieval.passages == []
+    assert not is_bare_question("Who are The Who?", "en")  # a name of small words
+    assert not is_bare_question("Qui est M ?", "fr")
     # After a question, "Pourquoi ?" is completed by the conversation, then searched (the
     # sentence backend: this tier loads no reader).
     sentences = Answerer(
