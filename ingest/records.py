@@ -6,7 +6,7 @@ import logging
 import math
 import re
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -55,10 +55,11 @@ def checked_date(origin: str, given: object) -> date | None:
 
 
 def note_date(origin: str, given: object, found: date | None) -> None:
-    """A warning for a date given that was not understood, or that lies ahead."""
+    """A warning for a date given that was not understood, or that lies ahead (beyond the day
+    of grace a feed dated in UTC may need)."""
     if found is None and str(given or "").strip():
         log.warning("%s: date %r not understood: stored undated", origin, given)
-    elif found is not None and found > date.today():
+    elif found is not None and found > date.today() + timedelta(days=1):  # feeds date in UTC
         log.warning("%s: dated %s, after today: no question sees it before then", origin, found)
 
 
