@@ -44,11 +44,13 @@ from bot.telegram.handlers import (
     about,
     ask,
     check_access,
+    not_text,
     on_error,
     reset,
     show_quotes,
     sources,
     start,
+    unknown_command,
 )
 from bot.telegram.logs import bot_logging
 from bot.telegram.memory import ChatMemory
@@ -132,6 +134,10 @@ def build_application(settings: Settings, index: NewsIndex, answerer: Answerer) 
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, ask)
     )
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, unknown_command)
+    )
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, not_text))
     application.add_handler(CallbackQueryHandler(show_quotes))
     application.add_error_handler(on_error)
     return application

@@ -31,6 +31,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "reset": "Conversation oubliée. La prochaine question repart de zéro.",
         "not_allowed": "Désolé, ce bot est réservé à certains utilisateurs.",
         "empty_question": "Posez votre question après la mention, par exemple : {example}",
+        "empty_private": "Posez une question avec des mots, par exemple : {example}",
+        "unknown_command": (
+            "Commande inconnue : {command}. Commandes : /help, /sources, /reset, /about."
+        ),
+        "not_text": "Je ne lis que le texte : posez votre question par écrit.",
         "failed": "Désolé, une erreur est survenue. Réessayez dans un instant.",
         "slow_down": (
             "Doucement : au plus {limit} questions par minute. Réessayez dans {seconds} s."
@@ -68,6 +73,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "reset": "Conversation forgotten. The next question starts afresh.",
         "not_allowed": "Sorry, this bot is restricted to some users.",
         "empty_question": "Ask your question after the mention, for example: {example}",
+        "empty_private": "Ask a question in words, for example: {example}",
+        "unknown_command": "Unknown command: {command}. Commands: /help, /sources, /reset, /about.",
+        "not_text": "I only read text: please type your question.",
         "failed": "Sorry, something went wrong. Please try again in a moment.",
         "slow_down": "Easy there: at most {limit} questions a minute. Try again in {seconds} s.",
         "undated": "undated",
@@ -161,7 +169,11 @@ def render_answer(answer: Answer) -> str:
     if answer.refused:
         if not answer.closest:
             return body
-        closest = "\n".join(f"• {_reference(p, lang)}" for p in answer.closest)
+        # One line per article: two passages of one article are one place to look.
+        first: dict[str, Passage] = {}
+        for p in answer.closest:
+            first.setdefault(p.article_id, p)
+        closest = "\n".join(f"• {_reference(p, lang)}" for p in first.values())
         return f"{body}\n\n<b>{sentence(lang, 'closest')}</b>\n{closest}"
     if not answer.citations:
         return body

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, cast
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatAction, MessageLimit, ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.telegram.formatting import (
@@ -143,7 +143,9 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     lang = _lang(update)
     if not any(ch.isalnum() for ch in question):  # a mention alone, or only emoji
-        await message.reply_html(sentence(lang, "empty_question", example=EXAMPLES[lang][0]))
+        private = message.chat.type == message.chat.PRIVATE
+        key = "empty_private" if private else "empty_question"
+        await message.reply_html(sentence(lang, key, example=EXAMPLES[lang][0]))
         return
     state, chat_id = _state(context), message.chat_id
     user_id = message.from_user.id if message.from_user else chat_id
@@ -173,6 +175,26 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_html(parts[-1], reply_markup=button)
 
 
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not have ("/aide", "/foo"), addressed to it: say which it has,
+    rather than stay silent or search the archive for it."""
+    message = _message(update)
+    typed = (message.text or "").split()[0] if (message.text or "").strip() else ""
+    command, _, addressee = typed.partition("@")
+    private = message.chat.type == message.chat.PRIVATE
+    # In a group, "/foo" alone may be another bot's: only "/foo@thisbot" is ours to answer.
+    if not command or not (private or addressee.lower() == (context.bot.username or "").lower()):
+        return
+    await message.reply_html(sentence(_lang(update), "unknown_command", command=command))
+
+
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A photo, a sticker, a voice note or a file, sent to the bot: say that only text is read."""
+    message = _message(update)
+    if message.chat.type == message.chat.PRIVATE:  # in a group, another member's photo
+        await message.reply_html(sentence(_lang(update), "not_text"))
+
+
 async def show_quotes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Reveal the quoted passages under the answer whose button was pressed."""
     query = update.callback_query
@@ -190,7 +212,11 @@ async def show_quotes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     quotes = render_quotes(exchange.citations, exchange.language)
     combined = f"{exchange.tail_html}\n\n{quotes}"
     if utf16_len(combined) <= MessageLimit.MAX_TEXT_LENGTH:
-        await query.edit_message_text(combined, parse_mode=ParseMode.HTML)
+        try:
+            await query.edit_message_text(combined, parse_mode=ParseMode.HTML)
+        except BadRequest as exc:  # a second tap before the first edit showed: already done
+            if "not modified" not in exc.message.lower():
+                raise
         return
     await query.edit_message_reply_markup(None)
     for part in split_html(quotes):

@@ -119,5 +119,8 @@ def _kind_of_cut(atoms: list[str], end: int) -> int:
         return _PARAGRAPH if end >= 2 and atoms[end - 2] == "\n" else _LINE
     if previous == " ":
         before = atoms[end - 2] if end >= 2 else ""
+        if before == "»":  # a quote closes a sentence only when the sentence ends inside it
+            inside = next((a for a in reversed(atoms[: end - 2]) if not a.isspace()), "")
+            return _SENTENCE if inside and inside[-1] in _SENTENCE_END else _WORD
         return _SENTENCE if before and before[-1] in _SENTENCE_END else _WORD
     return _ANYWHERE

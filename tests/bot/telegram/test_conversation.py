@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
+from bot.telegram.formatting import EXAMPLES
 from bot.telegram.memory import FILE_NAME, ChatMemory
 from index.answer import Answerer
 from index.engine import NewsIndex
@@ -24,6 +25,7 @@ from tests.fakes.botapi import (
     chat_group,
     check_html,
     message,
+    photo,
 )
 from tests.fakes.chat import ChatEndpoint
 
@@ -59,6 +61,10 @@ def test_question_gets_a_cited_html_answer_with_a_quotes_button(
         assert check_html(edit.text).errors == []
         assert "Mohammed Belhocine" in edit.shown.split("Passages cités")[1]
         assert "reply_markup" not in edit.params  # the button is gone once used
+        # Tapped twice before the first edit showed: Telegram refuses the same edit, quietly.
+        botapi.push(button_press(answer))
+        assert botapi.wait_for("editMessageText", count=2)[1].status == 400
+        botapi.wait_for("answerCallbackQuery", count=2)
 
         botapi.push(message("/sources"))
         quotes = botapi.wait_for(count=2)[1]
@@ -210,3 +216,27 @@ def test_a_slow_question_does_not_hold_up_other_chats(
     first, second = botapi.sent()
     assert first.params["chat_id"] == BOB["id"]
     assert second.params["chat_id"] == PRIVATE_USER["id"]
+
+
+def test_what_is_no_question_gets_a_line_saying_so_not_silence(
+    botapi: FakeBotApi, start_bot: StartBot
+) -> None:
+    group = chat_group()
+    with start_bot():
+        botapi.push(message("/aide"))
+        botapi.push(photo(caption="Qui est-ce ?"))
+        botapi.push(message("???"))
+        said = [call.shown for call in botapi.wait_for(count=3)]
+        botapi.push(message("/aide", chat=group))  # perhaps another bot's: not answered
+        botapi.push(photo(chat=group))
+        botapi.push(message("/aide@newsqa_test_bot", chat=group))
+        in_group = botapi.wait_for(chat_id=group["id"])
+
+    assert said == [
+        "Commande inconnue : /aide. Commandes : /help, /sources, /reset, /about.",
+        "Je ne lis que le texte : posez votre question par écrit.",
+        f"Posez une question avec des mots, par exemple : {EXAMPLES['fr'][0]}",
+    ]
+    assert [c.shown for c in in_group] == [
+        "Commande inconnue : /aide. Commandes : /help, /sources, /reset, /about."
+    ]

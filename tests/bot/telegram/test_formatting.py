@@ -96,6 +96,10 @@ def test_refusal_lists_the_closest_articles_in_the_question_language(
     assert [href for href, _ in check_html(french).links] == [p.url for p in passages]
     assert plain(english).startswith("I don't know.\n\nClosest articles\n• " + passages[0].title)
     assert render_answer(Answer("Je ne sais pas.", "fr", refused=True)) == "Je ne sais pas."
+    # Two passages of one article are one line.
+    second = dataclasses.replace(passages[0], chunk_id="again", text="Un autre passage.")
+    twice = render_answer(Answer("?", "fr", refused=True, closest=(passages[0], second)))
+    assert plain(twice).count("• ") == 1
 
 
 def test_help_tells_the_size_dates_and_sources_of_the_archive() -> None:
@@ -195,3 +199,13 @@ def test_the_readers_span_is_bold_and_one_article_is_one_source(passages: list[P
     assert quotes.count("<blockquote") == 1
     assert "Le représentant de l'OMS" in quotes and "Fin de la dépêche." in quotes
     assert check_html(quotes).errors == []
+
+
+def test_a_long_reply_is_not_cut_between_a_closing_quote_and_its_citation() -> None:
+    # French quotes end « c'est fini » [1].: the sentence goes on after the guillemet.
+    html = " ".join(["Le ministre a dit « c'est fini » [1]. Puis il est parti."] * 120)
+    parts = split_html(html)
+    assert len(parts) > 1
+    assert all(not part.startswith("[1]") for part in parts)
+    assert all(part.startswith("Puis") or part.startswith("Le ministre") for part in parts)
+    assert " ".join(parts).split() == html.split()

@@ -9,6 +9,7 @@ from tests.fakes.botapi.updates import (
     chat_group,
     chat_private,
     message,
+    photo,
 )
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "chat_private",
     "check_html",
     "message",
+    "photo",
     "plain_text",
     "utf16_len",
 ]

@@ -71,6 +71,7 @@ class FakeBotApi:
         self._next_update = 1
         self._next_message = 5000
         self._chats: dict[int, dict[str, Any]] = {}
+        self._edited: dict[tuple[str, str], str] = {}  # the text of each edited message
         self._webhook: dict[str, Any] | None = None  # the last setWebhook's parameters
         self._flood: tuple[int, int] = (0, 0)  # sendMessage calls still to refuse, retry_after
         # api.telegram.org takes only https webhooks; a local Bot API server also takes http.
@@ -211,6 +212,8 @@ class FakeBotApi:
             return 200, BOT_USER
         if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
             problem = self._check_text(params) if "text" in params else None
+            if method == "editMessageText" and problem is None:
+                problem = self._unchanged(params)
             if problem:
                 return 400, f"Bad Request: {problem}"
             return 200, self._message(params)
@@ -234,6 +237,18 @@ class FakeBotApi:
                 if self._updates or left <= 0:
                     return list(self._updates)
                 self._changed.wait(left)
+
+    def _unchanged(self, params: dict[str, Any]) -> str | None:
+        """Telegram refuses an edit that changes nothing (a button tapped twice)."""
+        key = (str(params.get("chat_id")), str(params.get("message_id")))
+        with self._changed:
+            if self._edited.get(key) == params["text"]:
+                return (
+                    "message is not modified: specified new message content and reply markup "
+                    "are exactly the same as a current content and reply markup of the message"
+                )
+            self._edited[key] = str(params["text"])
+        return None
 
     def _check_text(self, params: dict[str, Any]) -> str | None:
         text = str(params["text"])

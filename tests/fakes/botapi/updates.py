@@ -56,6 +56,23 @@ def message(
     return {"message": body}
 
 
+def photo(
+    caption: str = "", chat: dict[str, Any] | None = None, user: dict[str, Any] = PRIVATE_USER
+) -> dict[str, Any]:
+    """A `message` update with a photo and no text (what a sticker or a voice note also is)."""
+    sizes = [{"file_id": "AgAD", "file_unique_id": "AQAD", "width": 90, "height": 60}]
+    body: dict[str, Any] = {
+        "message_id": next(_message_ids),
+        "date": int(time.time()),
+        "chat": chat or chat_private(user),
+        "from": user,
+        "photo": sizes,
+    }
+    if caption:
+        body["caption"] = caption
+    return {"message": body}
+
+
 def button_press(sent: ApiCall, user: dict[str, Any] = PRIVATE_USER) -> dict[str, Any]:
     """A `callback_query` update: the user pressed the first button under a sent message."""
     data = sent.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
