@@ -157,7 +157,8 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     async with state.chat_lock(chat_id), _typing(context.bot, chat_id):
         history = state.memory.history(chat_id)
-        answer = await asyncio.to_thread(state.answerer.answer, question, history)
+        # The user's Telegram language settles a question whose own language is unclear.
+        answer = await asyncio.to_thread(state.answerer.answer, question, history, None, (), lang)
         parts = split_html(render_answer(answer))
         # The standalone form of a follow-up keeps the thread for the next one.
         asked = answer.question or question

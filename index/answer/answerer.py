@@ -108,8 +108,9 @@ class Answerer:
         history: Sequence[Turn] = (),
         as_of: date | None = None,
         sources: Sequence[str] = (),
+        default_language: str = "fr",
     ) -> Answer:
-        return self.answer_timed(question, history, as_of, sources).answer
+        return self.answer_timed(question, history, as_of, sources, default_language).answer
 
     def answer_timed(
         self,
@@ -117,11 +118,14 @@ class Answerer:
         history: Sequence[Turn] = (),
         as_of: date | None = None,
         sources: Sequence[str] = (),
+        default_language: str = "fr",
     ) -> Timed:
-        """The answer, the retrieval behind it, and how long each half took."""
+        """The answer, the retrieval behind it, and how long each half took. The answer is in
+        the question's language; `default_language` when that is unclear ("Hello", "ok": a
+        front end that knows its user's language says it)."""
         started = time.perf_counter()
         question = plain_apostrophes(repaired(question))
-        language = question_language(question)
+        language = question_language(question, default_language)
         reply = _without_search(question, language)
         if reply is not None:
             done = (time.perf_counter() - started) * 1000
