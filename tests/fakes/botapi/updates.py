@@ -42,13 +42,7 @@ def message(
             continue
         offset = utf16_len(text[: found.start()])
         entities.append({"type": kind, "offset": offset, "length": utf16_len(found.group())})
-    body: dict[str, Any] = {
-        "message_id": next(_message_ids),
-        "date": int(time.time()),
-        "chat": chat or chat_private(user),
-        "from": user,
-        "text": text,
-    }
+    body = _sent(chat, user) | {"text": text}
     if entities:
         body["entities"] = entities
     if reply_to is not None:
@@ -61,16 +55,20 @@ def photo(
 ) -> dict[str, Any]:
     """A `message` update with a photo and no text (what a sticker or a voice note also is)."""
     sizes = [{"file_id": "AgAD", "file_unique_id": "AQAD", "width": 90, "height": 60}]
-    body: dict[str, Any] = {
+    body = _sent(chat, user) | {"photo": sizes}
+    if caption:
+        body["caption"] = caption
+    return {"message": body}
+
+
+def _sent(chat: dict[str, Any] | None, user: dict[str, Any]) -> dict[str, Any]:
+    """What every message carries: its id, date, chat and sender."""
+    return {
         "message_id": next(_message_ids),
         "date": int(time.time()),
         "chat": chat or chat_private(user),
         "from": user,
-        "photo": sizes,
     }
-    if caption:
-        body["caption"] = caption
-    return {"message": body}
 
 
 def button_press(sent: ApiCall, user: dict[str, Any] = PRIVATE_USER) -> dict[str, Any]:
