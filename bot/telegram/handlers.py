@@ -149,7 +149,11 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     state, chat_id = _state(context), message.chat_id
     user_id = message.from_user.id if message.from_user else chat_id
-    wait = state.wait_before_asking(user_id, time.monotonic())
+    from index.answer import needs_search
+
+    # The limit guards the archive's search; "merci" or "bonjour" search nothing.
+    searched = needs_search(question)
+    wait = state.wait_before_asking(user_id, time.monotonic()) if searched else 0.0
     if wait:
         logger.info("user %s is over the question rate limit", user_id)
         limit = state.settings.telegram_questions_per_minute
