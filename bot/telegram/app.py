@@ -132,12 +132,16 @@ def build_application(settings: Settings, index: NewsIndex, answerer: Answerer) 
     application.add_handler(CommandHandler("reset", reset))
     application.add_handler(CommandHandler("sources", sources))
     application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, ask)
+        MessageHandler(
+            filters.UpdateType.MESSAGE & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND, ask
+        )
     )
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, unknown_command)
     )
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, not_text))
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.CAPTION, not_text)
+    )
     application.add_handler(CallbackQueryHandler(show_quotes))
     application.add_error_handler(on_error)
     return application

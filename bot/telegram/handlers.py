@@ -194,7 +194,8 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A photo, a sticker, a voice note or a file, sent to the bot: say that only text is read."""
+    """A photo, a sticker, a voice note or a file without a caption, sent to the bot: say that
+    only text is read."""
     message = _message(update)
     if message.chat.type == message.chat.PRIVATE:  # in a group, another member's photo
         await message.reply_html(sentence(_lang(update), "not_text"))
@@ -268,10 +269,13 @@ def _for_bot(message: Message, bot: Bot) -> bool:
     if message.chat.type == message.chat.PRIVATE:
         return True
     mention = f"@{bot.username}".lower()
-    commands = message.parse_entities([MessageEntity.BOT_COMMAND]).values()
+    entities = (
+        message.parse_entities if message.text is not None else message.parse_caption_entities
+    )
+    commands = entities([MessageEntity.BOT_COMMAND]).values()
     if any("@" not in c or c.lower().endswith(mention) for c in commands):
         return True
-    if any(m.lower() == mention for m in message.parse_entities([MessageEntity.MENTION]).values()):
+    if any(m.lower() == mention for m in entities([MessageEntity.MENTION]).values()):
         return True
     replied_to = message.reply_to_message.from_user if message.reply_to_message else None
     return replied_to is not None and replied_to.id == bot.id
@@ -279,9 +283,10 @@ def _for_bot(message: Message, bot: Bot) -> bool:
 
 def _question(message: Message, bot: Bot) -> str | None:
     """The question a message asks the bot, '' if it only mentions it, None if not for the bot."""
-    if message.text is None or not _for_bot(message, bot):
+    said = message.text if message.text is not None else message.caption  # a photo's caption too
+    if said is None or not _for_bot(message, bot):
         return None
-    question = re.sub(re.escape(f"@{bot.username}"), " ", message.text, flags=re.IGNORECASE)
+    question = re.sub(re.escape(f"@{bot.username}"), " ", said, flags=re.IGNORECASE)
     return " ".join(question.split()).strip(" ,:;")
 
 

@@ -225,9 +225,11 @@ def test_what_is_no_question_gets_a_line_saying_so_not_silence(
     group = chat_group()
     with start_bot():
         botapi.push(message("/aide"))
-        botapi.push(photo(caption="Qui est-ce ?"))
+        botapi.push(photo())
         botapi.push(message("???"))
         said = [call.shown for call in botapi.wait_for(count=3)]
+        botapi.push(photo(caption=EBOLA))  # a photo's caption is a question like any text
+        captioned = botapi.wait_for(count=4)[3]
         botapi.push(message("/aide", chat=group))  # perhaps another bot's: not answered
         botapi.push(photo(chat=group))
         botapi.push(message("/aide@newsqa_test_bot", chat=group))
@@ -247,3 +249,4 @@ def test_what_is_no_question_gets_a_line_saying_so_not_silence(
         "Commande inconnue : /aide. Commandes : /help, /sources, /reset, /about."
     ]
     assert greeted.shown.startswith("Hello! I answer questions about the articles")
+    assert EBOLA_URL in captioned.text
