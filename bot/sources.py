@@ -1,4 +1,5 @@
-"""Citations grouped by source number: one entry per article, with every quote taken from it."""
+"""One entry per article: citations grouped by source number, with every quote taken from it,
+and a refusal's closest passages, their first of each article."""
 
 from __future__ import annotations
 
@@ -23,3 +24,12 @@ def grouped(citations: Iterable[Citation]) -> list[Source]:
         Source(n, own[0].passage, tuple(dict.fromkeys(c.quote.strip() for c in own)))
         for n, own in sorted(by_number.items())
     ]
+
+
+def one_per_article(passages: Iterable[Passage]) -> list[Passage]:
+    """The first passage of each article, in order: two passages of one article are one place
+    to look."""
+    first: dict[str, Passage] = {}
+    for p in passages:
+        first.setdefault(p.article_id, p)
+    return list(first.values())

@@ -206,6 +206,11 @@ def sentences_holding(text: str, start: int, end: int, lang: str = "") -> Span:
     return holding[0][0], holding[-1][1]
 
 
+def counted(count: int, noun: str) -> str:
+    """ "1 source", "3 sources": an English count for the lines the tools print."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def strip_markers(text: str) -> str:
     """The text without its `[n]` markers (and the blanks before them)."""
     return _MARKER_WITH_SPACE.sub("", text)

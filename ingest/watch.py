@@ -26,6 +26,7 @@ from typing import Any
 from index.engine import NewsIndex
 from index.records import Article, Freshness
 from index.settings import Settings
+from index.text import counted
 from ingest.fetch import FetchError, Validators, fetch
 from ingest.pipeline import Ingestor, IngestReport
 from ingest.readers import (
@@ -128,8 +129,7 @@ class RoundReport:
             f"{self.new} new",
             f"{self.changed} changed",
             f"{len(self.failed)} failed",
-            f"{self.unchanged_sources} source{'' if self.unchanged_sources == 1 else 's'} "
-            "unchanged",
+            f"{counted(self.unchanged_sources, 'source')} unchanged",
         ]
         if self.waiting:
             parts.append(f"{self.waiting} waiting after errors")

@@ -23,7 +23,7 @@ from bot.cli.helptext import plain_help_types
 from index.errors import UserError
 from index.offline import go_offline
 from index.settings import load_settings
-from index.text import repaired
+from index.text import counted, repaired
 
 if TYPE_CHECKING:
     from index.records import Answer, Turn
@@ -182,7 +182,7 @@ def watch(
     settings = settings.model_copy(update={"watch_interval": every_s})
     # Run by hand or by cron, --once tries every source now, even one waiting after errors.
     watcher = Watcher(settings, open_index(settings), wanted, source, retry_waiting=once)
-    count = _sources(len(watcher.sources))
+    count = counted(len(watcher.sources), "source")
     if once:
         typer.echo(f"one round over {count}")
     else:
@@ -194,14 +194,6 @@ def watch(
         raise typer.Exit(130) from None
     if last is None or last.failed:  # for cron: --once says whether its round went cleanly
         raise typer.Exit(1)
-
-
-def _sources(count: int) -> str:
-    return _count(count, "source")
-
-
-def _count(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _print_round(report: RoundReport) -> None:
@@ -253,7 +245,7 @@ def forget(
     if not gone:
         fail("no stored article matches: see `newsqa stats` and `newsqa search`")
     passages = sum(n for _, n in gone.values())
-    typer.echo(f"forgot {_count(len(gone), 'article')} ({_count(passages, 'passage')}):")
+    typer.echo(f"forgot {counted(len(gone), 'article')} ({counted(passages, 'passage')}):")
     for article_id, (title, _) in sorted(gone.items()):
         typer.echo(f"  {article_id}  {title}")
 
@@ -324,7 +316,7 @@ def chat(ctx: typer.Context, as_of: AsOf = None) -> None:
         sys.stdin.reconfigure(errors="surrogateescape")
     while True:
         try:
-            line = repaired(input("> ")).strip()
+            line = repaired(input("> ")).strip()  # repaired here too: a command is echoed
         except EOFError:
             return
         command = line.split()[0].lower() if line.startswith("/") else ""

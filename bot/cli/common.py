@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, NoReturn
 import typer
 
 from index.settings import Settings
-from index.text import repaired
 
 if TYPE_CHECKING:
     from index.answer import Answerer
@@ -74,9 +73,7 @@ def parse_date(value: str | None) -> date | None:
 
 
 def non_empty(question: str) -> str:
-    """The question (bytes that were not UTF-8 read as Windows-1252), or the one-line error an
-    empty one gets."""
-    question = repaired(question)
+    """The question, or the one-line error an empty one gets."""
     if not any(ch.isalnum() for ch in question):
         fail('ask a question in words, e.g. newsqa ask "Qui a gagné l\'élection ?"')
     return question

@@ -6,7 +6,7 @@ import textwrap
 from typing import TYPE_CHECKING, Any
 
 from bot.dates import human_date
-from bot.sources import grouped
+from bot.sources import grouped, one_per_article
 from index.records import Answer, Citation, CorpusStats, Passage
 from index.text import without_controls
 
@@ -38,12 +38,9 @@ def format_answer(answer: Answer, width: int = 100, bold: bool = False) -> str:
                 )
     elif answer.refused and answer.closest:
         lines += ["", closest]
-        seen = set()
-        for p in answer.closest:
-            if p.article_id not in seen:
-                seen.add(p.article_id)
-                line = f"- {_byline(p, answer.language)}"
-                lines.append(line + (f"  {p.url}" if p.url else ""))
+        for p in one_per_article(answer.closest):
+            line = f"- {_byline(p, answer.language)}"
+            lines.append(line + (f"  {p.url}" if p.url else ""))
     shown = without_controls("\n".join(lines))
     if bold and answer.span and shown.startswith(answer.span):
         shown = f"\033[1m{answer.span}\033[0m{shown[len(answer.span) :]}"

@@ -12,7 +12,7 @@ from html import escape
 from urllib.parse import urlsplit
 
 from bot.dates import human_date, human_time
-from bot.sources import grouped
+from bot.sources import grouped, one_per_article
 from index.records import Answer, Citation, CorpusStats, Freshness, Passage
 from index.text import MARKER
 
@@ -169,11 +169,7 @@ def render_answer(answer: Answer) -> str:
     if answer.refused:
         if not answer.closest:
             return body
-        # One line per article: two passages of one article are one place to look.
-        first: dict[str, Passage] = {}
-        for p in answer.closest:
-            first.setdefault(p.article_id, p)
-        closest = "\n".join(f"• {_reference(p, lang)}" for p in first.values())
+        closest = "\n".join(f"• {_reference(p, lang)}" for p in one_per_article(answer.closest))
         return f"{body}\n\n<b>{sentence(lang, 'closest')}</b>\n{closest}"
     if not answer.citations:
         return body

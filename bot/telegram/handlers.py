@@ -162,7 +162,9 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with state.chat_lock(chat_id), _typing(context.bot, chat_id):
         history = state.memory.history(chat_id)
         # The user's Telegram language settles a question whose own language is unclear.
-        answer = await asyncio.to_thread(state.answerer.answer, question, history, None, (), lang)
+        answer = await asyncio.to_thread(
+            state.answerer.answer, question, history, default_language=lang
+        )
         parts = split_html(render_answer(answer))
         # The standalone form of a follow-up keeps the thread for the next one.
         asked = answer.question or question
@@ -184,8 +186,8 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """A command the bot does not have ("/aide", "/foo"), addressed to it: say which it has,
     rather than stay silent or search the archive for it."""
     message = _message(update)
-    typed = (message.text or "").split()[0] if (message.text or "").strip() else ""
-    command, _, addressee = typed.partition("@")
+    words = (message.text or "").split()
+    command, _, addressee = (words[0] if words else "").partition("@")
     private = message.chat.type == message.chat.PRIVATE
     # In a group, "/foo" alone may be another bot's: only "/foo@thisbot" is ours to answer.
     if not command or not (private or addressee.lower() == (context.bot.username or "").lower()):

@@ -170,8 +170,7 @@ def reader_answer(
         # text: the quote is the sentence naming the answer in this passage or in another
         # retrieved passage of the article, else the passage's opening one (news writes its
         # first sentence to say what the title says).
-        passage = _naming(passage, text, retrieval.passages)
-        named = max(_named_at(passage, text), 0)
+        passage, named = _naming(passage, text, retrieval.passages)
         a, b = sentence_around(passage, named, named + 1)
         if is_date_alone(passage.text[a:b]):
             a, b = _next_sentence(passage, b) or (a, b)  # after Wikinews' opening date line
@@ -195,13 +194,15 @@ def reader_answer(
     )
 
 
-def _naming(passage: Passage, text: str, retrieved: Sequence[Passage]) -> Passage:
+def _naming(passage: Passage, text: str, retrieved: Sequence[Passage]) -> tuple[Passage, int]:
     """The passage itself if it names `text`, else the first retrieved passage of the same
-    article that does, else the passage itself."""
-    if _named_at(passage, text) >= 0:
-        return passage
-    same = (p for p in retrieved if p.article_id == passage.article_id)
-    return next((p for p in same if _named_at(p, text) >= 0), passage)
+    article that does, with where it names it; else the passage itself, at its start."""
+    others = (p for p in retrieved if p.article_id == passage.article_id and p is not passage)
+    for candidate in (passage, *others):
+        at = _named_at(candidate, text)
+        if at >= 0:
+            return candidate, at
+    return passage, 0
 
 
 _DETERMINER = re.compile(r"^(?:(?:les|le|la|the)\s+|l['’]\s*)", re.I)
