@@ -43,6 +43,7 @@ from bot.telegram.handlers import (
     BotState,
     about,
     ask,
+    ask_again,
     check_access,
     not_text,
     on_error,
@@ -66,7 +67,7 @@ logger = logging.getLogger(__name__)
 # What @BotFather hands out: the bot id, a colon, then about 35 URL-safe characters.
 TOKEN_SHAPE = re.compile(r"\d{3,}:[A-Za-z0-9_-]{30,}")
 JOIN_WATCH_S = 30.0  # how long a stopping bot waits for a watch round under way
-UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]  # all the bot handles
+UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]  # all the bot handles
 # The application as this bot builds it: PTB's default context, bot data and job queue types.
 App = Application[
     ExtBot[Any],
@@ -134,6 +135,12 @@ def build_application(settings: Settings, index: NewsIndex, answerer: Answerer) 
     application.add_handler(
         MessageHandler(
             filters.UpdateType.MESSAGE & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND, ask
+        )
+    )
+    application.add_handler(
+        MessageHandler(
+            filters.UpdateType.EDITED_MESSAGE & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
+            ask_again,
         )
     )
     application.add_handler(

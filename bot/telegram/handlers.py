@@ -39,7 +39,7 @@ from index.settings import Settings
 if TYPE_CHECKING:
     from index.answer import Answerer
     from index.engine import NewsIndex
-    from index.records import Freshness
+    from index.records import Freshness, Turn
 
 logger = logging.getLogger(__name__)
 
@@ -131,8 +131,10 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         key = "no_sources" if last else "no_answer_yet"
         await message.reply_html(sentence(lang, key))
         return
-    for part in split_html(render_quotes(last.citations, lang, expandable=False)):
-        await message.reply_html(part)
+    parts = split_html(render_quotes(last.citations, lang, expandable=False))
+    sent = [await message.reply_html(part) for part in parts]
+    # A reply to the quotes follows the answer they back.
+    _state(context).memory.link(message.chat_id, last.id, [m.message_id for m in sent])
 
 
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -160,7 +162,7 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_html(sentence(lang, "slow_down", limit=limit, seconds=math.ceil(wait)))
         return
     async with state.chat_lock(chat_id), _typing(context.bot, chat_id):
-        history = state.memory.history(chat_id)
+        history = _thread(state.memory, message, context.bot)
         # The user's Telegram language settles a question whose own language is unclear.
         answer = await asyncio.to_thread(
             state.answerer.answer, question, history, default_language=lang
@@ -171,15 +173,42 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         exchange_id = state.memory.remember(
             chat_id, asked, answer.text, answer.language, answer.citations, parts[-1]
         )
-        for part in parts[:-1]:
-            await message.reply_html(part)
+        # An answer to an edited message quotes it, even in a private chat: it may be far up.
+        quote = True if update.edited_message else None
+        sent = [await message.reply_html(part, do_quote=quote) for part in parts[:-1]]
         button = None
         if answer.citations:
             label = text(answer.language, "show_quotes")
             button = InlineKeyboardMarkup.from_button(
                 InlineKeyboardButton(label, callback_data=f"{QUOTES}{exchange_id}")
             )
-        await message.reply_html(parts[-1], reply_markup=button)
+        sent.append(await message.reply_html(parts[-1], reply_markup=button, do_quote=quote))
+        state.memory.link(
+            chat_id, exchange_id, [m.message_id for m in sent], (message.message_id, question)
+        )
+
+
+async def ask_again(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited question: answered again, its new wording taking the old one's place in the
+    conversation."""
+    message = _message(update)
+    memory = _state(context).memory
+    exchange_id, asked = memory.asked_in(message.chat_id, message.message_id)
+    if exchange_id is not None:
+        if _question(message, context.bot) == asked:
+            return  # the same words: Telegram also reports a link preview added as an edit
+        memory.drop(message.chat_id, exchange_id)
+    await ask(update, context)
+
+
+def _thread(memory: ChatMemory, message: Message, bot: Bot) -> list[Turn]:
+    """The turns a question follows: up to the answer it replies to, else the latest ones."""
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != bot.id:
+        return memory.history(message.chat_id)
+    exchange_id = memory.answered_by(message.chat_id, replied.message_id)
+    # A reply to a message the bot no longer remembers (or to /help) starts afresh.
+    return memory.history(message.chat_id, until=exchange_id) if exchange_id else []
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

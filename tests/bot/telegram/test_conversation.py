@@ -24,6 +24,7 @@ from tests.fakes.botapi import (
     button_press,
     chat_group,
     check_html,
+    edited,
     message,
     photo,
 )
@@ -127,6 +128,51 @@ def test_follow_up_uses_the_history_which_survives_a_restart(
     assert not _first_link(fresh.text).startswith(EBOLA_URL)
     turns = ChatMemory.from_settings(settings).history(PRIVATE_USER["id"])
     assert len(turns) == 2 and turns[0].question == EBOLA
+
+
+BOWIE = "De quoi est mort David Bowie ?"
+
+
+def test_a_reply_to_an_older_answer_follows_that_answer(
+    botapi: FakeBotApi, start_bot: StartBot
+) -> None:
+    with start_bot():
+        botapi.push(message(BOWIE))
+        bowie = botapi.wait_for()[0]
+        botapi.push(message(EBOLA))
+        ebola = botapi.wait_for(count=2)[1]
+        botapi.push(message(FOLLOW_UP, reply_to=bowie.result))
+        under_bowie = botapi.wait_for(count=3)[2]
+
+    assert "David_Bowie" in _first_link(bowie.text)
+    assert _first_link(ebola.text).startswith(EBOLA_URL)
+    # Asked under the Bowie answer, after the Ebola one: the Ebola exchange is not its thread.
+    assert not _first_link(under_bowie.text).startswith(EBOLA_URL)
+
+
+def test_an_edited_question_is_answered_again_in_its_new_words(
+    botapi: FakeBotApi, start_bot: StartBot, bot_settings: BotSettings
+) -> None:
+    settings = bot_settings()
+    with start_bot(settings):
+        first = botapi.push(message(BOWIE))
+        bowie = botapi.wait_for()[0]
+        botapi.push(edited(first, EBOLA))
+        again = botapi.wait_for(count=2)[1]
+        # Telegram also reports an edit when only a link preview was added: same words.
+        botapi.push(edited(first, EBOLA))
+        botapi.push(message(FOLLOW_UP))
+        follow_up = botapi.wait_for(count=3)[2]
+
+    assert "David_Bowie" in _first_link(bowie.text)
+    assert again.params["reply_parameters"]["message_id"] == first["message"]["message_id"]
+    assert _first_link(again.text).startswith(EBOLA_URL)
+    assert len(botapi.sent("sendMessage")) == 3  # the unchanged edit got no second answer
+    # The new wording replaced the old one in the conversation.
+    assert _first_link(follow_up.text).startswith(EBOLA_URL)
+    turns = ChatMemory.from_settings(settings).history(PRIVATE_USER["id"])
+    assert turns[0].question == EBOLA
+    assert all(t.question != BOWIE for t in turns)
 
 
 def _first_link(html: str) -> str:

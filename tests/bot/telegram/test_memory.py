@@ -45,3 +45,21 @@ def test_conversations_survive_reopening_the_file(tmp_path: Path) -> None:
     last = reopened.last(7)
     assert last is not None and last.citations == CITATIONS[:1]
     reopened.close()
+
+
+def test_messages_lead_back_to_their_exchange_while_it_is_remembered(tmp_path: Path) -> None:
+    memory = ChatMemory(tmp_path / FILE_NAME, max_turns=2)
+    ids = []
+    for n in range(3):
+        ids.append(memory.remember(1, f"question {n}", f"answer {n}", "fr", (), "x"))
+        memory.link(1, ids[-1], [100 + n], (10 + n, f"question {n}"))
+    assert memory.answered_by(1, 101) == ids[1] and memory.answered_by(1, 11) is None
+    assert memory.asked_in(1, 12) == (ids[2], "question 2")
+    assert memory.answered_by(1, 100) is None  # beyond the bound: forgotten with its exchange
+    assert memory.answered_by(2, 101) is None  # another chat's message of the same id
+    # A reply to the older answer follows the turns up to it, not the latest.
+    assert [t.question for t in memory.history(1, until=ids[1])] == ["question 1"]
+    memory.drop(1, ids[2])  # its question was edited
+    assert memory.asked_in(1, 12) == (None, "")
+    assert [t.question for t in memory.history(1)] == ["question 1"]
+    memory.close()

@@ -65,7 +65,7 @@ def test_webhook_mode_answers_what_telegram_posts_and_refuses_forgeries(
 
     webhook = botapi.wait_for("setWebhook")[0].params
     assert webhook["url"] == hook
-    assert webhook["allowed_updates"] == ["message", "callback_query"]
+    assert webhook["allowed_updates"] == ["message", "edited_message", "callback_query"]
     secret = webhook["secret_token"]
     assert re.fullmatch(r"[A-Za-z0-9_-]{32,256}", secret)  # what Telegram accepts
     assert statuses == {"forged": 403, "genuine": 200}

@@ -8,6 +8,7 @@ from tests.fakes.botapi.updates import (
     button_press,
     chat_group,
     chat_private,
+    edited,
     message,
     photo,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "chat_group",
     "chat_private",
     "check_html",
+    "edited",
     "message",
     "photo",
     "plain_text",

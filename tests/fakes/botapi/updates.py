@@ -50,6 +50,13 @@ def message(
     return {"message": body}
 
 
+def edited(update: dict[str, Any], text: str) -> dict[str, Any]:
+    """An `edited_message` update: the user changed the text of a message sent before."""
+    body = dict(update["message"]) | {"text": text, "edit_date": int(time.time())}
+    body.pop("entities", None)
+    return {"edited_message": body}
+
+
 def photo(
     caption: str = "", chat: dict[str, Any] | None = None, user: dict[str, Any] = PRIVATE_USER
 ) -> dict[str, Any]:
