@@ -8,6 +8,7 @@ from typing import Any
 
 from index.records import Article
 from ingest.identity import article_id, canonical_url
+from ingest.markup import html_text
 from ingest.records import BadRecord
 
 _FEED_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|rdf:RDF)\b", re.S)
@@ -51,11 +52,7 @@ def _entry_text(entry: Any) -> str:
     candidates = [c.get("value", "") for c in entry.get("content", [])]
     candidates.append(entry.get("summary", ""))
     best = max(candidates, key=len).strip()
-    if not best:
-        return ""
-    import lxml.html
-
-    return " ".join(lxml.html.fragment_fromstring(best, create_parent="div").text_content().split())
+    return html_text(best) if best else ""
 
 
 def _entry_date(entry: Any) -> date | None:

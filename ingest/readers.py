@@ -20,6 +20,7 @@ from ingest.feeds import entries_from_feed, looks_like_feed
 from ingest.fetch import Fetched, FetchError, fetch
 from ingest.html import article_from_html
 from ingest.identity import article_id
+from ingest.markup import markdown_text, without_html
 from ingest.records import BadRecord, article_from_record, note_date
 
 TEXT_SUFFIXES = {".txt", ".md"}
@@ -189,12 +190,13 @@ def _parse_bytes(
         return [article_from_html(text, origin, source=source)]
     if suffix == ".json":
         return _json_document(text, origin, source)
-    return [_plain_text(text, origin, source)]
+    return [_plain_text(text, origin, source, markdown=suffix == ".md")]
 
 
-def _plain_text(text: str, origin: str, source: str) -> Article:
+def _plain_text(text: str, origin: str, source: str, markdown: bool = False) -> Article:
     """First non-empty line is the title (unless the front matter has one), the rest the body;
-    the date comes from the front matter or a leading date line, else the article is undated."""
+    the date comes from the front matter or a leading date line, else the article is undated.
+    Markdown ("**", "[text](url)") and HTML tags are read, not stored."""
     plain = split_front_matter(text)
     lines = plain.text.strip().splitlines()
     given_title = str(plain.fields.get("title") or "").strip()
@@ -212,8 +214,11 @@ def _plain_text(text: str, origin: str, source: str) -> Article:
     if not body:
         body, title = title, title[:120]
     src = source or str(plain.fields.get("source") or "") or "local"
+    key = article_id("", "", src, title, body)  # of the text as written, as before markup was read
+    read = markdown_text if markdown else without_html
+    title, body = read(title) or title, read(body) or body
     return Article(
-        id=article_id("", "", src, title, body),
+        id=key,
         title=title,
         text=body,
         source=src,

@@ -14,6 +14,7 @@ from index.records import Article, Scalar
 from index.storage import reserved_key
 from index.text import repaired, without_controls
 from ingest.identity import article_id, canonical_url
+from ingest.markup import without_html
 
 log = logging.getLogger(__name__)
 KNOWN_FIELDS = {"id", "title", "text", "url", "source", "published_at", "lang"}
@@ -67,13 +68,22 @@ def article_from_record(record: Any, origin: str, source: str = "") -> Article:
     """Map a JSON news record; unknown fields with flat values are kept as metadata."""
     if not isinstance(record, dict):
         raise BadRecord("not a JSON object")
-    text = _field(record, "text")
+    written = _field(record, "text")
+    text = without_html(written)  # a CMS export's HTML body
     if not text.strip():
         raise BadRecord("no 'text'")
-    title = _field(record, "title").strip() or text.strip().split("\n", 1)[0][:120]
     url = canonical_url(_field(record, "url"))
     record_source = source or _field(record, "source")
-    key = article_id(_field(record, "id"), url, record_source, title, text)
+    # The id is of the title and text as written, as it was before markup was read.
+    first_line = written.strip().split("\n", 1)[0][:120]
+    key = article_id(
+        _field(record, "id"),
+        url,
+        record_source,
+        _field(record, "title").strip() or first_line,
+        written,
+    )
+    title = without_html(_field(record, "title")).strip() or text.strip().split("\n", 1)[0][:120]
     return Article(
         id=key,
         title=title,

@@ -67,6 +67,31 @@ def test_json_lines_keeps_fields_and_flat_extras(tmp_path: Path) -> None:
     assert article.extra == {"author": "Ana", "words": 3}  # lists are not flat: dropped
 
 
+def test_html_in_a_json_body_and_markdown_are_read_not_stored(tmp_path: Path) -> None:
+    record = {
+        "title": "Élection : <i>Jean Dupont</i> l&#8217;emporte",
+        "text": "<p>Jean <i>Dupont</i> a gagné l&#8217;élection &amp; la mairie.</p>"
+        "<p>Il succède à <a href='https://x.example/m'>Marie Martin</a>.<br>Fin.</p>"
+        "<script>track()</script>",
+    }
+    (tmp_path / "cms.jsonl").write_text(json.dumps(record) + "\n")
+    (tmp_path / "note.md").write_text(
+        "# Le **Tour** de France\n\nUn *sprint* gagné par [Mark Cavendish](https://x.example/c)."
+        "\n\n- 1<sup>re</sup> étape\n- `Rouen`\n"
+    )
+    (tmp_path / "maths.txt").write_text("Inégalités\nSi a < b et b > c, <rien> ne suit.\n")
+    articles, failures = _read([str(tmp_path)])
+    assert not failures
+    by_title = {a.title: a.text for a in articles}
+    assert by_title["Élection : Jean Dupont l’emporte"] == (
+        "Jean Dupont a gagné l’élection & la mairie.\n\nIl succède à Marie Martin.\nFin."
+    )
+    assert by_title["Le Tour de France"] == (
+        "Un sprint gagné par Mark Cavendish.\n\n1re étape\n\nRouen"
+    )
+    assert by_title["Inégalités"] == "Si a < b et b > c, <rien> ne suit."  # prose, not tags
+
+
 def test_json_array_and_identity_without_id(tmp_path: Path) -> None:
     path = tmp_path / "news.json"
     path.write_text(
