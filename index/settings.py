@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     chunk_overlap_tokens: int = Field(32, ge=0)
 
     max_file_mb: float = Field(20.0, gt=0)
+    max_article_mb: float = Field(2.0, gt=0)
     fetch_timeout_s: float = Field(20.0, gt=0)
     fetch_max_mb: float = Field(10.0, gt=0)
 

@@ -179,6 +179,13 @@ class Ingestor:
                     run.failed_files.add(repaired(unit.origin))
                     continue
                 article = tidy(item)
+                too_big = self._oversized(article)
+                if too_big:
+                    run.report.failures.append(
+                        Failure(f"{article.origin} (id {article.id})", too_big)
+                    )
+                    run.failed_files.add(repaired(unit.origin))
+                    continue
                 if not article.lang:
                     article = replace(article, lang=detect_language(article.text))
                 waiting.append(article)
@@ -194,6 +201,18 @@ class Ingestor:
             run.report.pruned = self._prune(run.stored, set(run.seen), run.failed_files)
         run.report.seconds = time.perf_counter() - started
         return run.report
+
+    def _oversized(self, article: Article) -> str:
+        """Why an article is too long to store ('' when it is not): a 12 MB "article" (a dump,
+        a book) would become some 13,000 passages and minutes of embedding."""
+        cap = self.settings.max_article_mb
+        size_mb = len(article.text.encode("utf-8", "replace")) / 1024 / 1024
+        if size_mb <= cap:
+            return ""
+        return (
+            f"article text is {size_mb:.3g} MB, over the {cap:g} MB cap for one article:"
+            " split it, or raise NEWSQA_MAX_ARTICLE_MB"
+        )
 
     def _take_all(self, articles: list[Article], run: _Run, everything_known: bool) -> None:
         if articles and self.store.still_loading():

@@ -100,9 +100,8 @@ def format_passages(passages: list[Passage]) -> str:
         return "No passages: the index is empty. Run `newsqa ingest PATH` first."
     blocks = []
     for rank, p in enumerate(passages, 1):
-        day = p.published_at.isoformat() if p.published_at else "undated"
-        source = f"{p.source}, " if p.source else ""
-        lines = [f"[{rank}] {p.score:.3f}  {p.title}  ({source}{day})"]
+        # Dates the way `ask` writes them, in the passage's own language.
+        lines = [f"[{rank}] {p.score:.3f}  {_byline(p, 'fr' if p.lang == 'fr' else 'en')}"]
         if p.url:
             lines.append(f"    {p.url}")
         lines.append(f"    {p.text}\n")

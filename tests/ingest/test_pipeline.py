@@ -12,7 +12,7 @@ from pathlib import Path
 from index.engine import NewsIndex
 from ingest.pipeline import Ingestor, IngestReport
 from tests.conftest import make_settings, sample_records, write_jsonl
-from tests.fakes.encoder import BagOfWordsEncoder
+from tests.fakes.encoder import BagOfWordsEncoder, fake_embedder
 
 
 def ingest(index: NewsIndex, *paths: Path, prune: bool = False) -> IngestReport:
@@ -125,6 +125,23 @@ def test_prune_keeps_the_articles_of_a_file_that_failed(
     report = ingest(fake_index, tmp_path / "one.jsonl", other, prune=True)
     assert (report.unchanged, report.failed, report.pruned) == (1, 1, 0)
     assert set(chunks_by_article(fake_index)) == {r["id"] for r in records}
+
+
+def test_an_article_over_the_size_cap_is_refused_and_its_stored_version_kept(
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(tmp_path / "data", max_article_mb=0.01)  # 10 KB
+    index = NewsIndex.open(settings, embedder=fake_embedder())
+    small, other = sample_records(2)
+    ingest(index, write_jsonl(tmp_path / "a.jsonl", [small, other]))
+    dump = small | {"text": "Une phrase de remplissage pour grossir le texte. " * 400}
+    report = ingest(index, write_jsonl(tmp_path / "a.jsonl", [dump, other]), prune=True)
+    assert (report.failed, report.unchanged, report.pruned) == (1, 1, 0)
+    (failure,) = report.failures
+    assert failure.origin.endswith(f"a.jsonl (id {small['id']})")
+    assert "article text is 0.0187 MB, over the 0.01 MB cap for one article" in failure.reason
+    assert "raise NEWSQA_MAX_ARTICLE_MB" in failure.reason
+    assert set(chunks_by_article(index)) == {small["id"], other["id"]}  # as it was stored
 
 
 def test_an_interrupted_article_is_written_again_whole(

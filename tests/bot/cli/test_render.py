@@ -118,11 +118,11 @@ def test_answer_json_carries_citations_with_their_offsets() -> None:
 def test_search_output_ranks_passages_with_their_cosine() -> None:
     shown = format_passages([BUDGET, UNDATED])
     assert shown.startswith(
-        "[1] 0.812  Lyon vote son budget  (Le Progrès, 2017-03-14)\n"
+        "[1] 0.812  Lyon vote son budget (Le Progrès, 14 mars 2017)\n"
         "    https://progres.example/lyon-budget\n"
         f"    {BUDGET.text}\n"
     )
-    assert "[2] 0.500  Article note  (undated)\n    Un texte sans date ni source." in shown
+    assert "[2] 0.500  Article note (sans date)\n    Un texte sans date ni source." in shown
     assert format_passages([]).startswith("No passages: the index is empty.")
     data = passage_json(BUDGET)
     assert data["score"] == 0.8123 and data["published_at"] == "2017-03-14"
