@@ -7,7 +7,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, AnyStr
@@ -32,6 +32,7 @@ COMPRESSED_SUFFIXES = {".gz", ".bz2", ".xz", ".zip", ".zst", ".7z", ".tgz"}
 TOO_DEEP = "JSON nested too deeply to be a news record"
 READ_BLOCK = 1 << 20  # bytes read at a time when skipping the rest of an over-long line
 THIN_FEED_WORDS = 80  # a feed entry shorter than this is a teaser: read the linked page
+TEASER_FAILED = "the page of a feed teaser did not load"
 MIN_SUMMARY_WORDS = 8  # words, beside the title's, that make a teaser worth keeping alone
 
 
@@ -167,14 +168,23 @@ def read_url(url: str, settings: Settings, source: str = "") -> list[Item]:
         return [Failure(url, str(exc))]
 
 
-def read_page(page: Fetched, url: str, settings: Settings, source: str = "") -> list[Item]:
-    """The articles of a fetched page: a feed's entries, or the page's own article."""
+def read_page(
+    page: Fetched,
+    url: str,
+    settings: Settings,
+    source: str = "",
+    pages_done: Container[str] = (),
+) -> list[Item]:
+    """The articles of a fetched page: a feed's entries, or the page's own article.
+
+    A teaser entry whose linked page is in `pages_done` (read in an earlier round, or given up
+    on) is left out rather than fetched again."""
     try:
         if looks_like_feed(page.data) or (
             "xml" in page.content_type and "html" not in page.content_type
         ):
             entries = _feed_items(page.data, url, source)
-            return [found for item in entries for found in _thicken(item, settings)]
+            return [found for item in entries for found in _thicken(item, settings, pages_done)]
         return [article_from_html(decode(page.data), url, page.url, source)]
     except (FetchError, ValueError) as exc:  # NotText, BadRecord, a parser's odd input
         return [Failure(url, str(exc))]
@@ -304,7 +314,7 @@ def _feed_items(data: bytes, origin: str, source: str) -> list[Item]:
     return [Failure(origin, str(e)) if isinstance(e, BadRecord) else e for e in entries]
 
 
-def _thicken(item: Item, settings: Settings) -> list[Item]:
+def _thicken(item: Item, settings: Settings, pages_done: Container[str] = ()) -> list[Item]:
     """A teaser entry from a fetched feed, replaced by its linked article page.
 
     When the page does not load, that is a failure (so the watcher reads the feed again next
@@ -312,10 +322,12 @@ def _thicken(item: Item, settings: Settings) -> list[Item]:
     is no article."""
     if isinstance(item, Failure) or not item.url or len(item.text.split()) >= THIN_FEED_WORDS:
         return [item]
+    if item.url in pages_done:
+        return []
     found = read_url(item.url, settings, item.source)
     page = found[0] if found else None
     if isinstance(page, Failure):
-        failed = Failure(item.url, f"the page of a feed teaser did not load: {page.reason}")
+        failed = Failure(item.url, f"{TEASER_FAILED}: {page.reason}")
         said = set(item.text.lower().split()) - set(item.title.lower().split())
         return [item, failed] if len(said) >= MIN_SUMMARY_WORDS else [failed]
     if isinstance(page, Article):

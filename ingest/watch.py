@@ -30,8 +30,10 @@ from index.text import counted
 from ingest.fetch import FetchError, Validators, fetch
 from ingest.pipeline import Ingestor, IngestReport
 from ingest.readers import (
+    TEASER_FAILED,
     WEB_SCHEMES,
     Failure,
+    Item,
     Source,
     list_folder,
     read_file,
@@ -42,6 +44,8 @@ from ingest.readers import (
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF_S = 6 * 3600.0
+TEASER_TRIES = 5  # rounds in a row a teaser's page may fail before it is no longer fetched
+MAX_PAGES = 2000  # teaser pages remembered per feed, the latest kept
 
 
 @dataclass
@@ -56,6 +60,9 @@ class SourceState:
     failures: int = 0  # in a row
     retry_at: float = 0.0  # epoch seconds; before it, the source is left alone
     error: str = ""
+    # A feed's teasers: pages read and stored (not fetched again), pages failing (rounds in a row).
+    pages: list[str] = field(default_factory=list)
+    page_failures: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -227,16 +234,20 @@ class Watcher:
         if page.not_modified:
             report.unchanged_sources += 1
             return
-        items = read_page(page, url, self.settings, self.source_name)
+        given_up = {u for u, tries in state.page_failures.items() if tries >= TEASER_TRIES}
+        items = read_page(page, url, self.settings, self.source_name, {*state.pages, *given_up})
         reasons = [item.reason for item in items if isinstance(item, Failure)]
         if items and len(reasons) == len(items):
             raise _SourceFailed("; ".join(reasons))
+        items, retry = _count_teaser_failures(items, state)
         done = self._ingest([Source(url, items)], report)
         if not (done.added or done.updated or reasons or done.failures):
             report.unchanged_sources += 1
+        _note_pages_read(items, done, state)
         # Remembered only once everything is in: after an interrupted round, or an entry that
-        # failed (a teaser whose page did not load), the next round reads the feed again.
-        if not reasons and not done.failures:
+        # failed (a teaser whose page did not load, until it is given up), the next round reads
+        # the feed again.
+        if not retry and not done.failures:
             state.etag, state.last_modified = page.validators.etag, page.validators.last_modified
 
     def _poll_path(self, path: Path, state: SourceState, report: RoundReport) -> None:
@@ -304,6 +315,40 @@ class Watcher:
         # With retry_waiting (--once), the next run tries again whatever the back-off says.
         after = "" if self.retry_waiting else f" (next try in {wait:.0f} s)"
         report.failed.append(Failure(source, reason + after))
+
+
+def _count_teaser_failures(items: list[Item], state: SourceState) -> tuple[list[Item], bool]:
+    """Count each teaser page that failed again; past TEASER_TRIES rounds in a row it is given up
+    (said once, then left out of the feed's reading). Returns the items, the give-up said in its
+    failure, and whether something should bring the feed back next round."""
+    failing: dict[str, int] = {}
+    counted_items: list[Item] = []
+    retry = False
+    for item in items:
+        if isinstance(item, Failure) and item.reason.startswith(TEASER_FAILED):
+            tries = failing[item.origin] = state.page_failures.get(item.origin, 0) + 1
+            if tries >= TEASER_TRIES:
+                item = Failure(item.origin, f"{item.reason} ({tries} rounds in a row: given up)")
+            else:
+                retry = True
+        elif isinstance(item, Failure):
+            retry = True
+        counted_items.append(item)
+    given_up = {u: n for u, n in state.page_failures.items() if n >= TEASER_TRIES}
+    state.page_failures = dict(list({**given_up, **failing}.items())[-MAX_PAGES:])
+    return counted_items, retry
+
+
+def _note_pages_read(items: list[Item], done: IngestReport, state: SourceState) -> None:
+    """Remember the feed's articles now stored, so that a teaser's page is fetched only once."""
+    unwritten = {f.origin.rsplit(" (id ", 1)[-1].rstrip(")") for f in done.failures}
+    failing = {i.origin for i in items if isinstance(i, Failure)}
+    stored = [
+        i.url
+        for i in items
+        if isinstance(i, Article) and i.url and i.id not in unwritten and i.url not in failing
+    ]
+    state.pages = list(dict.fromkeys([*state.pages, *stored]))[-MAX_PAGES:]
 
 
 class _SourceFailed(RuntimeError):

@@ -25,6 +25,7 @@ class LiveFeed:
     broken_url: str = ""
     items: list[tuple[str, str, str]] = field(default_factory=list)  # title, date, text
     answers: list[int] = field(default_factory=list)  # status codes sent for /feed
+    pages_asked: list[int] = field(default_factory=list)  # N of each /feed/N asked
     missing_pages: set[int] = field(default_factory=set)
     teasers: set[int] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -68,6 +69,7 @@ def _handler(feed: LiveFeed) -> type[BaseHTTPRequestHandler]:
                 return
             if self.path.startswith("/feed/"):  # an item's own page, for teaser items
                 n = int(self.path.rsplit("/", 1)[1])
+                feed.pages_asked.append(n)
                 if n in feed.missing_pages:
                     self._send(404, b"not found", {})
                 else:
