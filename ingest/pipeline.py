@@ -181,9 +181,8 @@ class Ingestor:
                 article = tidy(item)
                 too_big = self._oversized(article)
                 if too_big:
-                    run.report.failures.append(
-                        Failure(f"{article.origin} (id {article.id})", too_big)
-                    )
+                    # Named by its file, like what cannot be read: a watcher waits until it changes.
+                    run.report.failures.append(Failure(article.origin, too_big))
                     run.failed_files.add(repaired(unit.origin))
                     continue
                 if not article.lang:
@@ -210,8 +209,8 @@ class Ingestor:
         if size_mb <= cap:
             return ""
         return (
-            f"article text is {size_mb:.3g} MB, over the {cap:g} MB cap for one article:"
-            " split it, or raise NEWSQA_MAX_ARTICLE_MB"
+            f"article {article.id!r}: its text is {size_mb:.3g} MB, over the {cap:g} MB cap for"
+            " one article: split it, or raise NEWSQA_MAX_ARTICLE_MB"
         )
 
     def _take_all(self, articles: list[Article], run: _Run, everything_known: bool) -> None:

@@ -225,8 +225,10 @@ def _plain_text(text: str, origin: str, source: str, markdown: bool = False) -> 
         body, title = title, title[:120]
     src = source or str(plain.fields.get("source") or "") or "local"
     key = article_id("", "", src, title, body)  # of the text as written, as before markup was read
-    read = markdown_text if markdown else without_html
-    title, body = read(title) or title, read(body) or body
+    if markdown:
+        title, body = markdown_text(title, inline=True) or title, markdown_text(body) or body
+    else:
+        title, body = without_html(title) or title, without_html(body) or body
     return Article(
         id=key,
         title=title,

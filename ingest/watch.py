@@ -45,6 +45,7 @@ from ingest.readers import (
 log = logging.getLogger(__name__)
 MAX_BACKOFF_S = 6 * 3600.0
 TEASER_TRIES = 5  # rounds in a row a teaser's page may fail before it is no longer fetched
+TEASER_GIVE_UP_S = 24 * 3600.0  # ... and for at least this long
 MAX_PAGES = 2000  # teaser pages remembered per feed, the latest kept
 
 
@@ -62,7 +63,7 @@ class SourceState:
     error: str = ""
     # A feed's teasers: pages read and stored (not fetched again), pages failing (rounds in a row).
     pages: list[str] = field(default_factory=list)
-    page_failures: dict[str, int] = field(default_factory=dict)
+    page_failures: dict[str, list[float]] = field(default_factory=dict)  # [tries, first at]
 
 
 @dataclass
@@ -234,12 +235,15 @@ class Watcher:
         if page.not_modified:
             report.unchanged_sources += 1
             return
-        given_up = {u for u, tries in state.page_failures.items() if tries >= TEASER_TRIES}
+        now = self.clock()
+        given_up = {u for u, failed in state.page_failures.items() if _given_up(failed, now)}
         items = read_page(page, url, self.settings, self.source_name, {*state.pages, *given_up})
         reasons = [item.reason for item in items if isinstance(item, Failure)]
-        if items and len(reasons) == len(items):
+        # A teaser's page that fails is that entry's trouble, not the feed's (whose other
+        # entries may all be stored already, and so not read again).
+        if items and len(reasons) == len(items) and not any(_teaser(r) for r in reasons):
             raise _SourceFailed("; ".join(reasons))
-        items, retry = _count_teaser_failures(items, state)
+        items, retry = _count_teaser_failures(items, state, now)
         done = self._ingest([Source(url, items)], report)
         if not (done.added or done.updated or reasons or done.failures):
             report.unchanged_sources += 1
@@ -317,24 +321,40 @@ class Watcher:
         report.failed.append(Failure(source, reason + after))
 
 
-def _count_teaser_failures(items: list[Item], state: SourceState) -> tuple[list[Item], bool]:
-    """Count each teaser page that failed again; past TEASER_TRIES rounds in a row it is given up
-    (said once, then left out of the feed's reading). Returns the items, the give-up said in its
-    failure, and whether something should bring the feed back next round."""
-    failing: dict[str, int] = {}
+def _teaser(reason: str) -> bool:
+    return reason.startswith(TEASER_FAILED)
+
+
+def _given_up(failed: list[float], now: float) -> bool:
+    """[rounds in a row, when the first failed]: given up after TEASER_TRIES rounds and a day,
+    so that a site down for an afternoon loses none of its pages."""
+    tries, since = failed
+    return tries >= TEASER_TRIES and since <= now - TEASER_GIVE_UP_S
+
+
+def _count_teaser_failures(
+    items: list[Item], state: SourceState, now: float
+) -> tuple[list[Item], bool]:
+    """Count each teaser page that failed again; one that has failed TEASER_TRIES rounds in a
+    row over a day is given up (said once, then left out of the feed's reading). Returns the
+    items, the give-up said in its failure, and whether something should bring the feed back
+    next round."""
+    failing: dict[str, list[float]] = {}
     counted_items: list[Item] = []
     retry = False
     for item in items:
-        if isinstance(item, Failure) and item.reason.startswith(TEASER_FAILED):
-            tries = failing[item.origin] = state.page_failures.get(item.origin, 0) + 1
-            if tries >= TEASER_TRIES:
-                item = Failure(item.origin, f"{item.reason} ({tries} rounds in a row: given up)")
+        if isinstance(item, Failure) and _teaser(item.reason):
+            tries, since = state.page_failures.get(item.origin, [0, now])
+            failing[item.origin] = [tries + 1, since]
+            if _given_up(failing[item.origin], now):
+                reason = f"{item.reason} ({tries + 1:.0f} rounds in a row: given up)"
+                item = Failure(item.origin, reason)
             else:
                 retry = True
         elif isinstance(item, Failure):
             retry = True
         counted_items.append(item)
-    given_up = {u: n for u, n in state.page_failures.items() if n >= TEASER_TRIES}
+    given_up = {u: f for u, f in state.page_failures.items() if _given_up(f, now)}
     state.page_failures = dict(list({**given_up, **failing}.items())[-MAX_PAGES:])
     return counted_items, retry
 

@@ -139,6 +139,23 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a question: any private text, or a group message addressed to the bot."""
+    await _answer(update, context)
+
+
+async def ask_again(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited question: answered again, its new wording taking the old one's place in the
+    conversation."""
+    message, state = _message(update), _state(context)
+    async with state.chat_lock(message.chat_id):  # the answer to its first words may be under way
+        exchange_id, asked = state.memory.asked_in(message.chat_id, message.message_id)
+    if exchange_id is not None and _question(message, context.bot) == asked:
+        return  # the same words: Telegram also reports a link preview added as an edit
+    await _answer(update, context, replacing=exchange_id)
+
+
+async def _answer(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, replacing: int | None = None
+) -> None:
     message = _message(update)
     question = _question(message, context.bot)
     if question is None:
@@ -162,7 +179,7 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_html(sentence(lang, "slow_down", limit=limit, seconds=math.ceil(wait)))
         return
     async with state.chat_lock(chat_id), _typing(context.bot, chat_id):
-        history = _thread(state.memory, message, context.bot)
+        history = _thread(state.memory, message, context.bot, replacing)
         # The user's Telegram language settles a question whose own language is unclear.
         answer = await asyncio.to_thread(
             state.answerer.answer, question, history, default_language=lang
@@ -170,6 +187,8 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         parts = split_html(render_answer(answer))
         # The standalone form of a follow-up keeps the thread for the next one.
         asked = answer.question or question
+        if replacing is not None:  # dropped only now that the new wording has its answer
+            state.memory.drop(chat_id, replacing)
         exchange_id = state.memory.remember(
             chat_id, asked, answer.text, answer.language, answer.citations, parts[-1]
         )
@@ -188,27 +207,17 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
 
 
-async def ask_again(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An edited question: answered again, its new wording taking the old one's place in the
-    conversation."""
-    message = _message(update)
-    memory = _state(context).memory
-    exchange_id, asked = memory.asked_in(message.chat_id, message.message_id)
-    if exchange_id is not None:
-        if _question(message, context.bot) == asked:
-            return  # the same words: Telegram also reports a link preview added as an edit
-        memory.drop(message.chat_id, exchange_id)
-    await ask(update, context)
-
-
-def _thread(memory: ChatMemory, message: Message, bot: Bot) -> list[Turn]:
-    """The turns a question follows: up to the answer it replies to, else the latest ones."""
+def _thread(memory: ChatMemory, message: Message, bot: Bot, replacing: int | None) -> list[Turn]:
+    """The turns a question follows: up to the answer it replies to, else the latest ones (for
+    an edited question, those before its first wording)."""
     replied = message.reply_to_message
-    if replied is None or replied.from_user is None or replied.from_user.id != bot.id:
-        return memory.history(message.chat_id)
-    exchange_id = memory.answered_by(message.chat_id, replied.message_id)
-    # A reply to a message the bot no longer remembers (or to /help) starts afresh.
-    return memory.history(message.chat_id, until=exchange_id) if exchange_id else []
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
+        exchange_id = memory.answered_by(message.chat_id, replied.message_id)
+        if exchange_id is not None:
+            return memory.history(message.chat_id, until=exchange_id)
+    # Not a reply to a remembered answer (one sent before this version, or /help): the latest.
+    before = replacing - 1 if replacing is not None else None
+    return memory.history(message.chat_id, until=before)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

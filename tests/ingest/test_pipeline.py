@@ -138,8 +138,8 @@ def test_an_article_over_the_size_cap_is_refused_and_its_stored_version_kept(
     report = ingest(index, write_jsonl(tmp_path / "a.jsonl", [dump, other]), prune=True)
     assert (report.failed, report.unchanged, report.pruned) == (1, 1, 0)
     (failure,) = report.failures
-    assert failure.origin.endswith(f"a.jsonl (id {small['id']})")
-    assert "article text is 0.0187 MB, over the 0.01 MB cap for one article" in failure.reason
+    assert failure.origin.endswith("a.jsonl")
+    assert f"article '{small['id']}': its text is 0.0187 MB, over the 0.01 MB cap" in failure.reason
     assert "raise NEWSQA_MAX_ARTICLE_MB" in failure.reason
     assert set(chunks_by_article(index)) == {small["id"], other["id"]}  # as it was stored
 

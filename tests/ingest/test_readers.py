@@ -87,9 +87,28 @@ def test_html_in_a_json_body_and_markdown_are_read_not_stored(tmp_path: Path) ->
         "Jean Dupont a gagné l’élection & la mairie.\n\nIl succède à Marie Martin.\nFin."
     )
     assert by_title["Le Tour de France"] == (
-        "Un sprint gagné par Mark Cavendish.\n\n1re étape\n\nRouen"
+        "Un sprint gagné par Mark Cavendish.\n\n- 1re étape\n\n- Rouen"
     )
     assert by_title["Inégalités"] == "Si a < b et b > c, <rien> ne suit."  # prose, not tags
+
+
+def test_markup_reading_keeps_every_word(tmp_path: Path) -> None:
+    (tmp_path / "cac.md").write_text(
+        "- 5 % pour le CAC 40\n\n2024. Une année record, a<b et c>d.\n"
+    )
+    (tmp_path / "table.jsonl").write_text(
+        json.dumps({"title": "Tableau", "text": "<table><tr><td>Lyon</td><td>3</td></tr></table>"})
+        + "\n"
+    )
+    # Past 10 MB in one text node, lxml's default parser would drop it without a word.
+    long_record = {"title": "Long", "text": "<p>Intro.</p><p>" + "mot " * 3_000_000 + "</p>"}
+    (tmp_path / "long.jsonl").write_text(json.dumps(long_record) + "\n")
+    articles, failures = _read([str(tmp_path)])
+    assert not failures
+    by_title = {a.title: a.text for a in articles}
+    assert by_title["- 5 % pour le CAC 40"] == "2024. Une année record, a<b et c>d."
+    assert by_title["Tableau"] == "Lyon\n\n3"
+    assert len(by_title["Long"]) > 12_000_000
 
 
 def test_json_array_and_identity_without_id(tmp_path: Path) -> None:

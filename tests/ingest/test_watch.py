@@ -79,33 +79,52 @@ def test_a_teaser_whose_page_fails_is_not_stored_and_is_tried_again(
     assert found[0].title == title and "Lire la suite" not in found[0].text
 
 
-def test_a_teasers_page_is_fetched_once_and_a_failing_one_given_up_after_five_rounds(
+def test_a_teasers_page_is_fetched_once_and_a_failing_one_given_up_after_a_day(
     fake_index: NewsIndex, feed: LiveFeed
 ) -> None:
     for n in range(3):
         feed.add(*story(n))
-    feed.teasers.update({1, 2})
+    feed.teasers.update({0, 1, 2})  # only teasers: the feed's other entries are all stored
     feed.missing_pages.add(2)
-    watcher = Watcher(fake_index.settings, fake_index, [feed.url])
+    now = [1_000_000.0]
+    watcher = Watcher(fake_index.settings, fake_index, [feed.url], clock=lambda: now[0])
     rounds = [watcher.round()]
-    assert rounds[0].new == 2 and sorted(feed.pages_asked) == [1, 2]
-    for _ in range(4):  # the feed is read again for the failing page, not for the good one
+    assert rounds[0].new == 2 and sorted(feed.pages_asked) == [0, 1, 2]
+    for _ in range(4):  # the feed is read again for the failing page, not for the good ones
+        now[0] += 6 * 3600
         rounds.append(watcher.round())
     assert feed.answers == [200] * 5
-    assert sorted(feed.pages_asked) == [1] + [2] * 5
+    assert sorted(feed.pages_asked) == [0, 1, *[2] * 5]
+    assert all(r.sources_failed == 0 for r in rounds)  # the feed itself reads fine
     reasons = [r.failed[0].reason for r in rounds]
     assert all("did not load" in reason for reason in reasons)
+    # Five rounds in a row over a day: given up, said once.
     assert "given up" not in reasons[3] and "(5 rounds in a row: given up)" in reasons[4]
 
     feed.add(*story(3))  # the feed changes: read again, its new teaser's page only
     feed.teasers.add(3)
     later = watcher.round()
     assert (later.new, later.failed) == (1, [])
-    assert sorted(feed.pages_asked) == sorted([1, 3, *[2] * 5])
+    assert sorted(feed.pages_asked) == sorted([0, 1, 3, *[2] * 5])
     assert watcher.round().unchanged_sources == 1 and feed.answers[-1] == 304
-    assert WatchState.load(fake_index.settings).sources[feed.url].page_failures == {
-        f"{feed.url}/2": 5
-    }
+    failures = WatchState.load(fake_index.settings).sources[feed.url].page_failures
+    assert list(failures) == [f"{feed.url}/2"] and failures[f"{feed.url}/2"][0] == 5
+
+
+def test_a_teaser_page_failing_for_an_afternoon_is_not_given_up(
+    fake_index: NewsIndex, feed: LiveFeed
+) -> None:
+    feed.add(*story(0))
+    feed.teasers.add(0)
+    feed.missing_pages.add(0)  # the site's pages are down, its feed is not
+    now = [1_000_000.0]
+    watcher = Watcher(fake_index.settings, fake_index, [feed.url], clock=lambda: now[0])
+    for _ in range(6):
+        assert "given up" not in watcher.round().failed[0].reason
+        now[0] += 3600
+    feed.missing_pages.clear()
+    back = watcher.round()
+    assert (back.new, back.failed) == (1, [])
 
 
 def test_items_added_later_are_ingested_alone_and_found(
