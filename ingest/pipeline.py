@@ -58,6 +58,7 @@ class IngestReport:
     seconds: float = 0.0
     write_seconds: float = 0.0  # embedding and writing, after the model was ready
     failures: list[Failure] = field(default_factory=list)
+    unwritten: dict[str, str] = field(default_factory=dict)  # id -> origin of a refused write
 
     def count(self, verdict: Verdict, by: int = 1) -> None:
         """One more (or, for a write that failed, one less) article under this verdict."""
@@ -353,11 +354,13 @@ class Ingestor:
             report.count(plan.verdict, -1)
             kept = " (its stored version is kept)" if plan.verdict == "updated" else ""
             report.failures.append(Failure(f"{article.origin} (id {article.id})", reason + kept))
+            report.unwritten[article.id] = article.origin
             for copy in plan.also:  # recorded only on the article that was refused
                 report.count("duplicate", -1)
                 report.failures.append(
                     Failure(f"{copy.origin} (id {copy.id})", f"same text as {article.id}: {reason}")
                 )
+                report.unwritten[copy.id] = copy.origin
 
     def _embed_by_length(
         self, texts: list[str], tokens: list[int], progress: Progress

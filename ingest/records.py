@@ -75,15 +75,11 @@ def article_from_record(record: Any, origin: str, source: str = "") -> Article:
     url = canonical_url(_field(record, "url"))
     record_source = source or _field(record, "source")
     # The id is of the title and text as written, as it was before markup was read.
-    first_line = written.strip().split("\n", 1)[0][:120]
+    given_title = _field(record, "title").strip()
     key = article_id(
-        _field(record, "id"),
-        url,
-        record_source,
-        _field(record, "title").strip() or first_line,
-        written,
+        _field(record, "id"), url, record_source, given_title or _first_line(written), written
     )
-    title = without_html(_field(record, "title")).strip() or text.strip().split("\n", 1)[0][:120]
+    title = without_html(given_title).strip() or _first_line(text)
     return Article(
         id=key,
         title=title,
@@ -97,6 +93,11 @@ def article_from_record(record: Any, origin: str, source: str = "") -> Article:
         origin=origin,
         extra=_extra(record),
     )
+
+
+def _first_line(text: str) -> str:
+    """The title of a record that gives none."""
+    return text.strip().split("\n", 1)[0][:120]
 
 
 def _extra(record: dict[str, Any]) -> dict[str, Scalar]:

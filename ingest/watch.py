@@ -236,14 +236,14 @@ class Watcher:
             report.unchanged_sources += 1
             return
         now = self.clock()
-        given_up = {u for u, failed in state.page_failures.items() if _given_up(failed, now)}
+        given_up = {u: f for u, f in state.page_failures.items() if _given_up(f, now)}
         items = read_page(page, url, self.settings, self.source_name, {*state.pages, *given_up})
         reasons = [item.reason for item in items if isinstance(item, Failure)]
         # A teaser's page that fails is that entry's trouble, not the feed's (whose other
         # entries may all be stored already, and so not read again).
         if items and len(reasons) == len(items) and not any(_teaser(r) for r in reasons):
             raise _SourceFailed("; ".join(reasons))
-        items, retry = _count_teaser_failures(items, state, now)
+        items, retry = _count_teaser_failures(items, state, now, given_up)
         done = self._ingest([Source(url, items)], report)
         if not (done.added or done.updated or reasons or done.failures):
             report.unchanged_sources += 1
@@ -278,7 +278,7 @@ class Watcher:
         done = self._ingest(units, report) if units else IngestReport()
         # A file that could not be read waits until it changes; one whose write failed (the
         # store's trouble, not the file's) is tried again next round.
-        write_failed = {f.origin.split(" (id ", 1)[0] for f in done.failures if " (id " in f.origin}
+        write_failed = set(done.unwritten.values())
         self._replace_old_versions(units, write_failed, state, report)
         if not (done.added or done.updated or done.failures or unlistable):
             report.unchanged_sources += 1
@@ -333,12 +333,12 @@ def _given_up(failed: list[float], now: float) -> bool:
 
 
 def _count_teaser_failures(
-    items: list[Item], state: SourceState, now: float
+    items: list[Item], state: SourceState, now: float, given_up: dict[str, list[float]]
 ) -> tuple[list[Item], bool]:
     """Count each teaser page that failed again; one that has failed TEASER_TRIES rounds in a
-    row over a day is given up (said once, then left out of the feed's reading). Returns the
-    items, the give-up said in its failure, and whether something should bring the feed back
-    next round."""
+    row over a day is given up (said once, then left out of the feed's reading, and kept in
+    `given_up` beside the pages still failing). Returns the items, the give-up said in its
+    failure, and whether something should bring the feed back next round."""
     failing: dict[str, list[float]] = {}
     counted_items: list[Item] = []
     retry = False
@@ -354,19 +354,17 @@ def _count_teaser_failures(
         elif isinstance(item, Failure):
             retry = True
         counted_items.append(item)
-    given_up = {u: f for u, f in state.page_failures.items() if _given_up(f, now)}
     state.page_failures = dict(list({**given_up, **failing}.items())[-MAX_PAGES:])
     return counted_items, retry
 
 
 def _note_pages_read(items: list[Item], done: IngestReport, state: SourceState) -> None:
     """Remember the feed's articles now stored, so that a teaser's page is fetched only once."""
-    unwritten = {f.origin.rsplit(" (id ", 1)[-1].rstrip(")") for f in done.failures}
     failing = {i.origin for i in items if isinstance(i, Failure)}
     stored = [
         i.url
         for i in items
-        if isinstance(i, Article) and i.url and i.id not in unwritten and i.url not in failing
+        if isinstance(i, Article) and i.url and i.id not in done.unwritten and i.url not in failing
     ]
     state.pages = list(dict.fromkeys([*state.pages, *stored]))[-MAX_PAGES:]
 
