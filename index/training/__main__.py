@@ -11,7 +11,7 @@ from index.embedding.e5_bundle import ensure_derived
 from index.reading.network import WEIGHTS
 from index.settings import Settings
 from index.training.examples import write_split
-from index.training.reader import Recipe, train
+from index.training.reader import NewsFiles, Recipe, train
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,12 +52,22 @@ def main(argv: list[str] | None = None) -> int:
         default=Recipe.tail_average,
         help="average the weights over this share of the last steps (0: the last weights)",
     )
+    parser.add_argument(
+        "--news-questions",
+        type=Path,
+        help="questions written over the news corpus, trained on beside the PIAF part",
+    )
+    parser.add_argument(
+        "--news-validation", type=Path, help="news questions on other articles, only measured"
+    )
+    parser.add_argument("--news-corpus", type=Path, default=Path("data/frwikinews/corpus.jsonl"))
     parser.add_argument("--limit", type=int, help="questions per part (a quick run)")
     parser.add_argument(
         "--split-dir", type=Path, help="also write qa.train.jsonl and qa.validation.jsonl here"
     )
     args = parser.parse_args(argv)
-    for path in (args.qa, args.corpus):
+    news_files = (args.news_questions, args.news_validation)
+    for path in (args.qa, args.corpus, *(p for p in news_files if p)):
         if not path.is_file():
             print(f"error: {path} not found (run from the project root)", file=sys.stderr)
             return 2
@@ -77,7 +87,10 @@ def main(argv: list[str] | None = None) -> int:
         same_article_share=args.same_article_share,
         tail_average=args.tail_average,
     )
-    train(args.qa, args.corpus, model_dir, args.out, recipe, args.limit)
+    news = None
+    if args.news_questions or args.news_validation:
+        news = NewsFiles(args.news_corpus, args.news_questions, args.news_validation)
+    train(args.qa, args.corpus, model_dir, args.out, recipe, args.limit, news)
     print(f"weights written to {args.out}")
     return 0
 

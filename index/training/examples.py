@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,14 +112,41 @@ def build(
 ) -> Split:
     """Positives and negatives for both parts of the split (`limit` questions per part)."""
     questions = load_questions(qa_file)
-    articles = load_paragraphs(corpus_file)
     train_ids, validation_ids = split_by_article(questions, seed)
+    parts = examples(
+        questions,
+        load_paragraphs(corpus_file),
+        lambda q: "train" if q.article in train_ids else "validation",
+        seed,
+        limit,
+        same_article_share,
+        titles,
+    )
+    return Split(
+        parts.get("train", []),
+        parts.get("validation", []),
+        len(train_ids),
+        len(validation_ids),
+        frozenset(validation_ids),
+    )
+
+
+def examples(
+    questions: Sequence[Question],
+    articles: dict[str, Article],
+    part_of: Callable[[Question], str],
+    seed: int,
+    limit: int | None = None,
+    same_article_share: float = SAME_ARTICLE_SHARE,
+    titles: bool = False,
+) -> dict[str, list[Example]]:
+    """Each question's positive and negatives, in the part `part_of` gives it."""
     negatives = _OtherArticle(articles, titles)
     rng = random.Random(seed)
-    parts: dict[str, list[Example]] = {"train": [], "validation": []}
+    parts: dict[str, list[Example]] = {}
     for q in questions:
-        part = "train" if q.article in train_ids else "validation"
-        if limit is not None and sum(e.answer is not None for e in parts[part]) >= limit:
+        part = parts.setdefault(part_of(q), [])
+        if limit is not None and sum(e.answer is not None for e in part) >= limit:
             continue
         article = articles[q.article]
         a, b = q.paragraph
@@ -128,21 +155,15 @@ def build(
         answer = (q.span[0] - a + head, q.span[1] - a + head)
         if not (0 <= answer[0] < answer[1] <= len(context)):
             continue
-        parts[part].append(Example(q.id, q.text, context, answer, q.answers))
+        part.append(Example(q.id, q.text, context, answer, q.answers))
         other = negatives.best(q.text, q.article)
         if other is not None:
-            parts[part].append(Example(q.id, q.text, other, None, q.answers))
+            part.append(Example(q.id, q.text, other, None, q.answers))
         if rng.random() < same_article_share:
             same = _same_article_negative(article, q, rng, titles)
             if same is not None:
-                parts[part].append(Example(q.id, q.text, same, None, q.answers))
-    return Split(
-        parts["train"],
-        parts["validation"],
-        len(train_ids),
-        len(validation_ids),
-        frozenset(validation_ids),
-    )
+                part.append(Example(q.id, q.text, same, None, q.answers))
+    return parts
 
 
 def _same_article_negative(

@@ -23,8 +23,16 @@ from index.reading.network import load_base, make_upper, save_upper
 from index.reading.spans import best_span
 from index.reading.windows import MAX_TOKENS, Specials
 from index.training import synthetic
-from index.training.examples import SAME_ARTICLE_SHARE, Example, Split, build, load_paragraphs
+from index.training.examples import (
+    SAME_ARTICLE_SHARE,
+    Example,
+    Split,
+    build,
+    examples,
+    load_paragraphs,
+)
 from index.training.features import Feature, cache_lower, featurize
+from index.training.news import in_chunks, load_written, news_questions
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +54,16 @@ class Recipe:
     tail_average: float = 0.0  # share of the last steps whose weights are averaged (0: none)
 
 
+@dataclass(frozen=True)
+class NewsFiles:
+    """Questions written over the news corpus (`index.training.news`): `train` is trained on,
+    `validation` (other articles) only measured."""
+
+    corpus: Path
+    train: Path | None = None
+    validation: Path | None = None
+
+
 def train(
     qa_file: Path,
     corpus_file: Path,
@@ -53,6 +71,7 @@ def train(
     out: Path,
     recipe: Recipe,
     limit: int | None = None,
+    news: NewsFiles | None = None,
 ) -> dict[str, Any]:
     import torch
 
@@ -71,21 +90,25 @@ def train(
     tokenizer = shared_tokenizer(model_dir / "tokenizer.json")
     pad = Specials.of(tokenizer).pad
     base = load_base(model_dir)
-    train_features = featurize(tokenizer, split.train, recipe.window_tokens)
+    news_train, news_validation = _news(news, tokenizer, recipe)
+    trained = split.train + news_train
+    train_features = featurize(tokenizer, trained, recipe.window_tokens)
     validation_features = featurize(tokenizer, split.validation, recipe.window_tokens)
+    news_features = featurize(tokenizer, news_validation, recipe.window_tokens)
     cloze = _cloze(corpus_file, split, recipe)
     cloze_features = featurize(tokenizer, cloze, recipe.window_tokens)
     if cloze:
         print(f"cloze questions: {len(cloze)} ({len(cloze_features)} windows)")
     print(
-        f"examples: train {len(split.train)} ({split.train_articles} articles, "
-        f"{len(train_features)} windows), validation {len(split.validation)} "
-        f"({split.validation_articles} articles, {len(validation_features)} windows)"
+        f"examples: train {len(trained)} ({split.train_articles} articles, "
+        f"{len(train_features)} windows, {len(news_train)} of them from news questions), "
+        f"validation {len(split.validation)} ({split.validation_articles} articles, "
+        f"{len(validation_features)} windows), news validation {len(news_validation)}"
     )
     upper = make_upper(base, recipe.first_trained_layer)
     # The layers being trained are not run while caching: only those below them.
     del base.encoder.layer[recipe.first_trained_layer :]
-    every = train_features + validation_features + cloze_features
+    every = train_features + validation_features + cloze_features + news_features
     cache_lower(base, every, recipe.first_trained_layer, pad)
     print(f"lower layers cached in {time.perf_counter() - started:.0f} s")
     del base
@@ -101,8 +124,15 @@ def train(
         print("validation with the last weights, not averaged: " + _line(last))
         upper.load_state_dict(average)
     figures = evaluate(upper, split.validation, validation_features)
+    if news_validation:
+        news_figures = evaluate(upper, news_validation, news_features)
+        print(
+            "news validation (unseen articles, the chunk around the answer): " + _line(news_figures)
+        )
+        figures["news_validation"] = news_figures
     figures.update(
-        train_examples=len(split.train),
+        train_examples=len(trained),
+        news_train_examples=len(news_train),
         validation_examples=len(split.validation),
         validation_articles=split.validation_articles,
         seconds=round(time.perf_counter() - started),
@@ -118,6 +148,32 @@ def train(
     save_upper(upper, recipe.first_trained_layer, out, figures)
     print("validation (unseen articles, gold paragraph): " + _line(figures))
     return figures
+
+
+def _news(
+    files: NewsFiles | None, tokenizer: Any, recipe: Recipe
+) -> tuple[list[Example], list[Example]]:
+    """Training and validation examples from questions written over the news corpus."""
+    if files is None:
+        return [], []
+
+    def count(text: str) -> int:
+        return len(tokenizer.encode(text, add_special_tokens=False).ids)
+
+    articles = in_chunks(load_paragraphs(files.corpus), count)
+    found: list[list[Example]] = []
+    for path in (files.train, files.validation):
+        questions = news_questions(load_written(path), articles, count, recipe.seed) if path else []
+        parts = examples(
+            questions,
+            articles,
+            lambda q: "all",
+            recipe.seed,
+            same_article_share=recipe.same_article_share,
+            titles=recipe.titles,
+        )
+        found.append(parts.get("all", []))
+    return found[0], found[1]
 
 
 def _cloze(corpus_file: Path, split: Split, recipe: Recipe) -> list[Example]:
