@@ -84,3 +84,19 @@ def test_averaged_weights_and_more_same_article_negatives_train_too(tmp_path: Pa
     figures = weights_figures(out)
     assert figures["tail_average"] == 0.5 and figures["same_article_share"] == 1.0
     _reads(tmp_path, out)
+
+
+@pytest.mark.model
+def test_questions_written_over_the_news_are_trained_on_and_measured(tmp_path: Path) -> None:
+    shipped = (ROOT / "data" / "frwikinews" / "reader-questions.jsonl").read_text().splitlines()
+    measured = (ROOT / "data" / "frwikinews" / "reader-validation.jsonl").read_text().splitlines()
+    news, held = tmp_path / "news.jsonl", tmp_path / "held.jsonl"
+    news.write_text("\n".join(shipped[:5]) + "\n", encoding="utf-8")
+    held.write_text("\n".join(measured[:3]) + "\n", encoding="utf-8")
+    out = _train(
+        tmp_path, "--limit", "2", "--news-questions", str(news), "--news-validation", str(held)
+    )
+    figures = weights_figures(out)
+    assert figures["news_train_examples"] >= 5  # each question's positive, and its negatives
+    assert 0.0 <= figures["news_validation"]["f1"] <= 1.0
+    _reads(tmp_path, out)
