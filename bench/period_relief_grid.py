@@ -38,10 +38,11 @@ NEWS = DATA / "frwikinews" / "corpus.jsonl"
 RELIEFS = (0.0, 2.0, 3.0, 4.0, 5.0, 6.0)
 READ = (
     "temporal/tune", "temporal/validation", "temporal/test", "temporal/test2", "temporal/test3",
-    "temporal/test4", "temporal/test5", "temporal/test6", "refusal/tune", "refusal/validation",
+    "temporal/test4", "temporal/test5", "temporal/test6", "temporal/test7", "refusal/tune",
+    "refusal/validation",
     "refusal/english", "frwikinews/qa",
 )  # fmt: skip
-HELD_OUT = ("temporal/test7",)
+HELD_OUT = ("temporal/test8",)
 
 
 def main() -> None:
