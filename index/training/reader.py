@@ -100,8 +100,8 @@ def train(
     if cloze:
         print(f"cloze questions: {len(cloze)} ({len(cloze_features)} windows)")
     print(
-        f"examples: train {len(trained)} ({split.train_articles} articles, "
-        f"{len(train_features)} windows, {len(news_train)} of them from news questions), "
+        f"examples: train {len(trained)} ({len(news_train)} of them from news questions; "
+        f"{split.train_articles} PIAF articles, {len(train_features)} windows), "
         f"validation {len(split.validation)} ({split.validation_articles} articles, "
         f"{len(validation_features)} windows), news validation {len(news_validation)}"
     )
