@@ -28,6 +28,14 @@ _YEAR = re.compile(
 )
 
 
+# The reader's answer to a fact question: a short span, then its one source number.
+_SPAN_ANSWER = re.compile(r"(?P<span>[^\n\[.?!]{1,80}) \[\d+\]")
+_ASKING = frozenset(
+    "qui quand ou comment pourquoi combien quel quelle quels quelles que quoi lequel laquelle "
+    "who when where how why what which whom whose".split()
+)
+
+
 def recent_turns(history: Sequence[Turn], turns: int) -> list[Turn]:
     """The last `turns` exchanges (none for 0): how much of a conversation a question sees."""
     return list(history)[-turns:] if turns > 0 else []
@@ -59,7 +67,29 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
     if _YEAR.search(fold(question)):
         dropped |= set(_YEAR.findall(fold(previous)))
     carried = [w for w in _content_words(previous) if w not in dropped]
+    subject = _answered_name(history[-1].answer)
+    if subject and not _names(question) and not _YEAR.search(fold(question)):
+        # "Et quand ?", "Où est-il né ?" after "Qui est mort le 14 janvier 2016 ?" answered
+        # "Alan Rickman": a new question about the answer, which is now the subject. "Et en
+        # 2017 ?" or "Et la France ?" ask the same question again of something else.
+        if _asks(question) - _asks(previous) or any(
+            fold(w) in _PRONOUNS for w in _WORD.findall(question)
+        ):
+            carried += [w for w in _WORD.findall(subject) if w not in carried]
     return f"{question.rstrip(' ?')} {' '.join(carried)}".strip() + " ?"
+
+
+def _answered_name(answer: str) -> str:
+    """The previous answer when it was a name the reader gave ("Alan Rickman [1]"), else "".
+    Sums and dates are seldom what the next question is about; sentences and refusals never."""
+    found = _SPAN_ANSWER.fullmatch(answer.strip())
+    span = found["span"].strip() if found else ""
+    return span if span[:1].isupper() else ""
+
+
+def _asks(text: str) -> set[str]:
+    """The question words of a question: what it asks for (a person, a date, a place...)."""
+    return {w for w in (fold(w) for w in _WORD.findall(text)) if w in _ASKING}
 
 
 def _content_words(text: str) -> list[str]:

@@ -68,3 +68,24 @@ def test_recent_turns_keeps_the_last_ones() -> None:
     assert [t.question for t in recent_turns(history, 2)] == ["q3", "q4"]
     assert recent_turns(history, 0) == []
     assert len(recent_turns(history, 10)) == 5
+
+
+def test_a_new_question_about_the_answer_carries_the_answer() -> None:
+    died = Turn("Qui est mort le 14 janvier 2016 ?", "Alan Rickman [1]")
+    standalone = standalone_question("Et quand ?", [died])
+    assert "Alan Rickman" in standalone and "mort" in standalone
+    assert "Alan Rickman" in standalone_question("Où est-il né ?", [died])
+    assert "Alan Rickman" in standalone_question("Where was he born?", [died])
+    # The same question again, of another year or another subject: the answer stays behind.
+    assert "Alan Rickman" not in standalone_question("Et en 2017 ?", [died])
+    assert "Alan Rickman" not in standalone_question("Et David Bowie ?", [died])
+    assert "Alan Rickman" not in standalone_question("Et qui d'autre ?", [died])
+    # A sum, a sentence or a refusal is no subject.
+    for answer in (
+        "126 milliards [1]",
+        "Le film est sorti en 2016 après un long tournage. [1]",
+        "Je ne sais pas : les articles de l'archive ne répondent pas à cette question.",
+    ):
+        assert standalone_question("Et quand ?", [Turn(died.question, answer)]) == (
+            "Et quand mort 14 janvier 2016 ?"
+        )
