@@ -30,10 +30,11 @@ _YEAR = re.compile(
 
 # The reader's answer to a fact question: a short span, then its one source number.
 _SPAN_ANSWER = re.compile(r"(?P<span>[^\n\[.?!]{1,80}) \[\d+\]")
-_ASKING = frozenset(
+_ASKING_LIST = (
     "qui quand ou comment pourquoi combien quel quelle quels quelles que quoi lequel laquelle "
-    "who when where how why what which whom whose".split()
+    "who when where how why what which whom whose"
 )
+_ASKING = frozenset(_ASKING_LIST.split())
 
 
 def recent_turns(history: Sequence[Turn], turns: int) -> list[Turn]:
@@ -68,14 +69,14 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
         dropped |= set(_YEAR.findall(fold(previous)))
     carried = [w for w in _content_words(previous) if w not in dropped]
     subject = _answered_name(history[-1].answer)
-    if subject and not _names(question) and not _YEAR.search(fold(question)):
-        # "Et quand ?", "Où est-il né ?" after "Qui est mort le 14 janvier 2016 ?" answered
-        # "Alan Rickman": a new question about the answer, which is now the subject. "Et en
-        # 2017 ?" or "Et la France ?" ask the same question again of something else.
-        if _asks(question) - _asks(previous) or any(
-            fold(w) in _PRONOUNS for w in _WORD.findall(question)
-        ):
-            carried += [w for w in _WORD.findall(subject) if w not in carried]
+    # "Et quand ?", "Où est-il né ?" after "Qui est mort le 14 janvier 2016 ?" answered "Alan
+    # Rickman": a new question about the answer, which is now the subject. "Et en 2017 ?" or
+    # "Et la France ?" ask the same question again of something else.
+    asks_anew = bool(_asks(question) - _asks(previous)) or any(
+        fold(w) in _PRONOUNS for w in _WORD.findall(question)
+    )
+    if subject and asks_anew and not _names(question) and not _YEAR.search(fold(question)):
+        carried += [w for w in _WORD.findall(subject) if w not in carried]
     return f"{question.rstrip(' ?')} {' '.join(carried)}".strip() + " ?"
 
 
