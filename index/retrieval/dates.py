@@ -284,8 +284,6 @@ def _rule(
     return _Rule(re.compile(rf"\b(?:{body})"), resolve, needs_prep)
 
 
-_POINTS = (_on_point, _on_between)  # the rules whose dates may lack a year
-
 _RULES = (
     _rule(
         rf"(?:entre|between|de|du|from)\s+{_point('a', bare_day=True)}\s+"
@@ -349,9 +347,7 @@ def _with_prep(
     return start, end
 
 
-def find_date_range(
-    question: str, today: date, archive_end: date | None = None
-) -> DateRange | None:
+def find_date_range(question: str, today: date) -> DateRange | None:
     """The first time expression in the question, as dates relative to `today`, or None.
 
     "This week/month/year" runs from its start to today; "last week/month/year" and "il y a 3
@@ -360,10 +356,6 @@ def find_date_range(
     ("dernier"/"last": strictly before). "Depuis/since" ends today, "avant/before" and
     "après/after" leave the other end open. A lone month or year needs a preposition ("en",
     "in", "depuis"...): "prix Nobel de la paix 2016" and "sur Mars" give None.
-
-    `archive_end`, given for an archive that ended long before `today`: a month or day without
-    a year that would fall after it is the latest one not after it ("le 14 janvier" asked in
-    2026 of a 2016-2018 archive is 14 January 2018).
     """
     folded, origin = fold_keeping_offsets(question)
     best: tuple[int, int, date | None, date | None] | None = None  # start, end, range
@@ -375,9 +367,6 @@ def find_date_range(
             if rule.needs_prep(m) and (prep is None or prep["on"]):
                 continue
             span = rule.resolve(m, today)
-            if span is not None and archive_end is not None and span[0] > archive_end:
-                # Only a point without a year moves: a named year gives the same days again.
-                span = rule.resolve(m, archive_end) if rule.resolve in _POINTS else span
             dates = _with_prep(prep, span, today) if span is not None else None
             if dates is None:
                 continue

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
 import numpy as np
 
@@ -23,9 +23,6 @@ from index.storage import ChunkStore, LexicalIndex, published_range
 
 # Fused candidates fetched from Chroma per result wanted, before diversity filtering.
 POOL_FACTOR = 4
-# An archive whose newest article is older than this is read as a past archive (see
-# _past_archive_end); a live one that missed a few rounds is not.
-PAST_ARCHIVE_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -86,13 +83,12 @@ class HybridRetriever:
             return Retrieval(question, language, [], filters=filters)
         given = filters.as_of or self.settings.as_of
         today = given or date.today()
-        newest = self.lexical.latest_published()
-        date_range = find_date_range(question, today, _past_archive_end(newest, today))
+        date_range = find_date_range(question, today)
         # Articles from after the question's "today" are never evidence; the filter is only
         # set when the archive holds some, since a filtered search costs more. Feeds date in
         # UTC: without a given date, one day of grace keeps this evening's news west of UTC.
         allowed = not_after(today, 0 if given else 1)
-        limit = allowed if newest > allowed[1] else None
+        limit = allowed if self.lexical.latest_published() > allowed[1] else None
         if vector is None:
             vector = self._embedder().embed_query(question)
         rankings = self._rankings(question, language, vector, filters.sources, date_range, limit)
@@ -161,16 +157,6 @@ class HybridRetriever:
         ordered = by_article_support(fused, s.article_support)
         pool = self.store.passages(ordered[: k * POOL_FACTOR], vector)
         return diversify(pool, k, s.max_passages_per_article, s.near_duplicate_jaccard)
-
-
-def _past_archive_end(newest: int, today: date) -> date | None:
-    """The newest article's day when the archive ended over a year before `today` (a past
-    archive, such as the bundled sample read in 2026), else None: then "le 14 janvier" means
-    the latest 14 January the archive holds, not this year's, of which it cannot hold news."""
-    if newest < 0:
-        return None
-    end = datetime.fromtimestamp(newest, UTC).date()
-    return end if (today - end).days > PAST_ARCHIVE_DAYS else None
 
 
 def _topic_words(question: str, date_range: DateRange | None) -> str:

@@ -184,23 +184,3 @@ def test_decomposed_accents_and_typographic_punctuation() -> None:
     assert (found.start, found.end) == (d("2017-03-06"), d("2017-03-12"))
     found = find_date_range("Et avant‑hier ?", TODAY)  # U+2011 non-breaking hyphen
     assert found == DateRange(d("2017-03-13"), d("2017-03-13"), "avant‑hier")
-
-
-@pytest.mark.parametrize(
-    ("question", "start", "end"),
-    [
-        ("Qui est mort le 14 janvier ?", "2018-01-14", "2018-01-14"),
-        ("Qui est mort le 14 janvier dernier ?", "2018-01-14", "2018-01-14"),
-        ("Que s'est-il passé en décembre ?", "2017-12-01", "2017-12-31"),  # not after the end
-        ("Qui a gagné du 3 au 5 mars ?", "2018-03-03", "2018-03-05"),
-        # A named year or a day counted from today does not move.
-        ("Qui est mort le 14 janvier 2026 ?", "2026-01-14", "2026-01-14"),
-        ("Qui est mort hier ?", "2026-12-05", "2026-12-05"),
-        ("Qui est mort en 2016 ?", "2016-01-01", "2016-12-31"),
-    ],
-)
-def test_a_date_without_a_year_is_read_within_a_past_archive(
-    question: str, start: str, end: str
-) -> None:
-    found = find_date_range(question, d("2026-12-06"), archive_end=d("2018-11-30"))
-    assert found is not None and (found.start, found.end) == (d(start), d(end))

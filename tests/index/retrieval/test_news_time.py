@@ -110,19 +110,6 @@ def test_a_period_after_the_newest_article_gets_an_honest_refusal(dated: NewsInd
     assert now.text != no_news_then("fr")
 
 
-def test_a_day_without_a_year_is_read_within_a_past_archive(dated: NewsIndex) -> None:
-    # The archive's newest article is of 2016-09-10. Asked over a year later, "le 10 mai" is
-    # the archive's 10 May; asked within the year, it is this year's, of which it has no news.
-    settings = dated.settings.model_copy(
-        update={"answer_backend": "extractive", "refusal_threshold": 0.0}
-    )
-    answerer = Answerer(settings, dated)
-    question = "Qui a été élu maire de Vernon le 10 mai ?"
-    later = answerer.answer(question, as_of=date(2026, 12, 6))
-    assert not later.refused and later.citations[0].passage.article_id == "vernon-2016-05-10"
-    assert answerer.answer(question, as_of=date(2017, 6, 1)).text == no_news_then("fr")
-
-
 @pytest.mark.parametrize(
     ("question", "refused"),
     [("Who was elected president of Burundi in May 2020?", True),
