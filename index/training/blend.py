@@ -1,0 +1,107 @@
+"""`python -m index.training.blend`: one reader from the weights of several trained readers.
+
+Readers fine-tuned from the same e5 layers with different data land close enough that their
+weighted mean is a reader too, and a better one than either (a "model soup"; README, Training):
+the one trained on PIAF alone and the one trained with the news questions as well make the
+shipped reader. Every file must hold the same tensors, trained from the same first layer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from safetensors import safe_open
+from safetensors.torch import load_file, save_file
+
+from index.reading.network import WEIGHTS
+
+
+@dataclass(frozen=True)
+class Part:
+    path: Path
+    share: float  # its weight in the mean, once all shares are scaled to sum to 1
+
+
+class BlendError(ValueError):
+    """The files cannot be blended: the message says which and why."""
+
+
+def blend(parts: Sequence[Part], out: Path) -> None:
+    """Write the share-weighted mean of the parts' tensors to `out`, with its recipe."""
+    if not parts or any(p.share <= 0 for p in parts):
+        raise BlendError("give at least one weights file, each with a share above 0")
+    total = sum(p.share for p in parts)
+    first_layers = {_metadata(p.path).get("first_trained_layer") for p in parts}
+    if len(first_layers) != 1 or None in first_layers:
+        raise BlendError("the readers were not all trained from the same first layer")
+    mixed: dict[str, torch.Tensor] = {}
+    names: set[str] | None = None
+    for part in parts:
+        tensors = load_file(part.path)
+        if names is not None and set(tensors) != names:
+            raise BlendError(f"{part.path} does not hold the same tensors as the first file")
+        names = set(tensors)
+        for name, tensor in tensors.items():
+            share = tensor.float() * (part.share / total)
+            mixed[name] = share if name not in mixed else mixed[name] + share
+    dtypes = {name: tensor.dtype for name, tensor in load_file(parts[0].path).items()}
+    figures = {
+        "blend": [
+            {"file": p.path.name, "share": round(p.share / total, 4), **_figures(p.path)}
+            for p in parts
+        ]
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    save_file(
+        {name: t.to(dtypes[name]).contiguous() for name, t in mixed.items()},
+        out,
+        metadata={"first_trained_layer": str(first_layers.pop()), "figures": json.dumps(figures)},
+    )
+
+
+def _metadata(path: Path) -> dict[str, str]:
+    with safe_open(path, "pt") as f:
+        return dict(f.metadata() or {})
+
+
+def _figures(path: Path) -> dict[str, object]:
+    found: dict[str, object] = json.loads(_metadata(path).get("figures", "{}"))
+    return found
+
+
+def _part(text: str) -> Part:
+    path, _, share = text.rpartition(":")
+    if not path:
+        return Part(Path(text), 1.0)
+    try:
+        return Part(Path(path), float(share))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text}: write FILE or FILE:SHARE") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m index.training.blend", description=__doc__)
+    parser.add_argument("parts", nargs="+", type=_part, help="FILE or FILE:SHARE (default 1)")
+    parser.add_argument("--out", type=Path, default=WEIGHTS, help="where the blend goes")
+    args = parser.parse_args(argv)
+    for part in args.parts:
+        if not part.path.is_file():
+            print(f"error: {part.path} not found", file=sys.stderr)
+            return 2
+    try:
+        blend(args.parts, args.out)
+    except BlendError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(f"blend of {len(args.parts)} readers written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
