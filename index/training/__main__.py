@@ -23,6 +23,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first-trained-layer", type=int, default=Recipe.first_trained_layer)
     parser.add_argument("--seed", type=int, default=Recipe.seed)
     parser.add_argument(
+        "--split-seed",
+        type=int,
+        default=Recipe.split_seed,
+        help="draws the PIAF articles held back for validation (keep it to compare runs)",
+    )
+    parser.add_argument(
         "--titles",
         action=argparse.BooleanOptionalAction,
         default=Recipe.titles,
@@ -74,13 +80,14 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     if args.split_dir is not None:
-        for path in write_split(args.qa, args.seed, args.split_dir):
+        for path in write_split(args.qa, args.split_seed, args.split_dir):
             print(f"wrote {path}")
     model_dir = ensure_derived(Settings().cache_dir)
     recipe = Recipe(
         first_trained_layer=args.first_trained_layer,
         epochs=args.epochs,
         seed=args.seed,
+        split_seed=args.split_seed,
         titles=args.titles,
         window_tokens=args.window_tokens,
         synthetic=args.synthetic,

@@ -109,10 +109,14 @@ def build(
     limit: int | None = None,
     same_article_share: float = SAME_ARTICLE_SHARE,
     titles: bool = False,
+    split_seed: int | None = None,
 ) -> Split:
-    """Positives and negatives for both parts of the split (`limit` questions per part)."""
+    """Positives and negatives for both parts of the split (`limit` questions per part); the
+    split is drawn with `split_seed` (`seed` when None), the rest with `seed`."""
     questions = load_questions(qa_file)
-    train_ids, validation_ids = split_by_article(questions, seed)
+    train_ids, validation_ids = split_by_article(
+        questions, seed if split_seed is None else split_seed
+    )
     parts = examples(
         questions,
         load_paragraphs(corpus_file),

@@ -47,6 +47,9 @@ class Recipe:
     warmup_share: float = 0.1
     weight_decay: float = 0.01
     seed: int = 13
+    # The PIAF articles held back for validation: another `seed` must not move them, or a
+    # second run would train on the first one's validation articles (and a blend on both).
+    split_seed: int = 13
     titles: bool = True  # contexts start with their article's title, as `ask` reads them
     window_tokens: int = MAX_TOKENS  # tokens a training window holds (question included)
     synthetic: int = 0  # cloze questions read in a first epoch, before the annotated ones
@@ -86,6 +89,7 @@ def train(
         limit,
         same_article_share=recipe.same_article_share,
         titles=recipe.titles,
+        split_seed=recipe.split_seed,
     )
     tokenizer = shared_tokenizer(model_dir / "tokenizer.json")
     pad = Specials.of(tokenizer).pad
@@ -137,6 +141,7 @@ def train(
         validation_articles=split.validation_articles,
         seconds=round(time.perf_counter() - started),
         seed=recipe.seed,
+        split_seed=recipe.split_seed,
         epochs=recipe.epochs,
         first_trained_layer=recipe.first_trained_layer,
         titles=recipe.titles,

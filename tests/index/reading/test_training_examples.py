@@ -26,3 +26,12 @@ def test_titles_go_in_front_and_answers_stay_on_their_words() -> None:
         words = read.context[read.answer[0] : read.answer[1]]
         assert words == bare.context[bare.answer[0] : bare.answer[1]]
         assert words.strip() and not head.endswith(words)
+
+
+def test_another_seed_trains_on_the_same_articles_and_holds_back_the_same_ones() -> None:
+    # A second run for a blend changes its seed; the validation articles must not move, or
+    # the blend would have been trained on some of them.
+    first = build(PIAF / "qa.jsonl", PIAF / "corpus.jsonl", seed=13, limit=20)
+    second = build(PIAF / "qa.jsonl", PIAF / "corpus.jsonl", seed=14, limit=20, split_seed=13)
+    moved = build(PIAF / "qa.jsonl", PIAF / "corpus.jsonl", seed=14, limit=20)
+    assert second.validation_ids == first.validation_ids != moved.validation_ids
