@@ -29,7 +29,8 @@ _YEAR = re.compile(
 
 
 # The reader's answer to a fact question: a short span, then its one source number.
-_SPAN_ANSWER = re.compile(r"(?P<span>[^\n\[.?!]{1,80}) \[\d+\]")
+_SPAN_ANSWER = re.compile(r"(?P<span>[^\n\[?!]{1,80}) \[\d+\]")
+NAME_WORDS = 8  # a longer span is a phrase or a sentence, not a name to carry
 _ASKING_LIST = (
     "qui quand ou comment pourquoi combien quel quelle quels quelles que quoi lequel laquelle "
     "who when where how why what which whom whose"
@@ -85,7 +86,8 @@ def _answered_name(answer: str) -> str:
     Sums and dates are seldom what the next question is about; sentences and refusals never."""
     found = _SPAN_ANSWER.fullmatch(answer.strip())
     span = found["span"].strip() if found else ""
-    return span if span[:1].isupper() else ""
+    named = span[:1].isupper() and not span.endswith(".") and len(span.split()) <= NAME_WORDS
+    return span if named else ""
 
 
 def _asks(text: str) -> set[str]:

@@ -41,16 +41,15 @@ def blend(parts: Sequence[Part], out: Path) -> None:
     if len(first_layers) != 1 or None in first_layers:
         raise BlendError("the readers were not all trained from the same first layer")
     mixed: dict[str, torch.Tensor] = {}
-    names: set[str] | None = None
+    dtypes: dict[str, torch.dtype] = {}
     for part in parts:
         tensors = load_file(part.path)
-        if names is not None and set(tensors) != names:
+        if dtypes and set(tensors) != set(dtypes):
             raise BlendError(f"{part.path} does not hold the same tensors as the first file")
-        names = set(tensors)
         for name, tensor in tensors.items():
+            dtypes.setdefault(name, tensor.dtype)
             share = tensor.float() * (part.share / total)
             mixed[name] = share if name not in mixed else mixed[name] + share
-    dtypes = {name: tensor.dtype for name, tensor in load_file(parts[0].path).items()}
     figures = {
         "blend": [
             {"file": p.path.name, "share": round(p.share / total, 4), **_figures(p.path)}

@@ -76,6 +76,8 @@ def test_a_new_question_about_the_answer_carries_the_answer() -> None:
     assert "Alan Rickman" in standalone and "mort" in standalone
     assert "Alan Rickman" in standalone_question("Où est-il né ?", [died])
     assert "Alan Rickman" in standalone_question("Where was he born?", [died])
+    sartre = Turn("Qui a refusé le prix Nobel de littérature en 1964 ?", "J.-P. Sartre [1]")
+    assert "Sartre" in standalone_question("Où est-il né ?", [sartre])
     # The same question again, of another year or another subject: the answer stays behind.
     assert "Alan Rickman" not in standalone_question("Et en 2017 ?", [died])
     assert "Alan Rickman" not in standalone_question("Et David Bowie ?", [died])
