@@ -63,10 +63,11 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
         return question
     previous = history[-1].question
     dropped: set[str] = set()
-    old_names = _names(previous)
-    if _names(question) and old_names:
+    old_names, new_names = _names(previous), _names(question)
+    new_year = _YEAR.search(fold(question))
+    if new_names and old_names:
         dropped = set(old_names[0].split())
-    if _YEAR.search(fold(question)):
+    if new_year:
         dropped |= set(_YEAR.findall(fold(previous)))
     carried = [w for w in _content_words(previous) if w not in dropped]
     subject = _answered_name(history[-1].answer)
@@ -76,7 +77,7 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
     asks_anew = bool(_asks(question) - _asks(previous)) or any(
         fold(w) in _PRONOUNS for w in _WORD.findall(question)
     )
-    if subject and asks_anew and not _names(question) and not _YEAR.search(fold(question)):
+    if subject and asks_anew and not new_names and not new_year:
         carried += [w for w in _WORD.findall(subject) if w not in carried]
     return f"{question.rstrip(' ?')} {' '.join(carried)}".strip() + " ?"
 

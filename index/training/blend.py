@@ -37,7 +37,8 @@ def blend(parts: Sequence[Part], out: Path) -> None:
     if not parts or any(p.share <= 0 for p in parts):
         raise BlendError("give at least one weights file, each with a share above 0")
     total = sum(p.share for p in parts)
-    first_layers = {_metadata(p.path).get("first_trained_layer") for p in parts}
+    metadata = [_metadata(p.path) for p in parts]
+    first_layers = {m.get("first_trained_layer") for m in metadata}
     if len(first_layers) != 1 or None in first_layers:
         raise BlendError("the readers were not all trained from the same first layer")
     mixed: dict[str, torch.Tensor] = {}
@@ -52,8 +53,12 @@ def blend(parts: Sequence[Part], out: Path) -> None:
             mixed[name] = share if name not in mixed else mixed[name] + share
     figures = {
         "blend": [
-            {"file": p.path.name, "share": round(p.share / total, 4), **_figures(p.path)}
-            for p in parts
+            {
+                "file": p.path.name,
+                "share": round(p.share / total, 4),
+                **json.loads(m.get("figures", "{}")),
+            }
+            for p, m in zip(parts, metadata, strict=True)
         ]
     }
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -67,11 +72,6 @@ def blend(parts: Sequence[Part], out: Path) -> None:
 def _metadata(path: Path) -> dict[str, str]:
     with safe_open(path, "pt") as f:
         return dict(f.metadata() or {})
-
-
-def _figures(path: Path) -> dict[str, object]:
-    found: dict[str, object] = json.loads(_metadata(path).get("figures", "{}"))
-    return found
 
 
 def _part(text: str) -> Part:
