@@ -72,8 +72,16 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "backend": answer.backend,
         "span": answer.span or None,
         "citations": [citation_json(c) for c in answer.citations],
+        # One entry per article, as the text output lists them.
         "closest": [
-            {"article_id": p.article_id, "title": p.title, "url": p.url} for p in answer.closest
+            {
+                "article_id": p.article_id,
+                "title": p.title,
+                "source": p.source,
+                "published_at": p.published_at.isoformat() if p.published_at else None,
+                "url": p.url,
+            }
+            for p in one_per_article(answer.closest)
         ],
     }
 

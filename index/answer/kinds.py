@@ -109,10 +109,28 @@ _EXPLANATION = re.compile(
     r"big|tall))|resum\w*|explique\w*|summar\w*|explain\w*|que s'est-il passe|"
     r"qu'est[- ]ce (qui|qu'il) s'est passe|qu'est[- ]ce qui se passe|que se passe-t-il|"
     r"qu'est-il arrive|what (has )?happened|what's happened|what is happening|what's happening|"
-    r"decri\w*|describe\w*|en quoi)\b"
+    r"decri\w*|describe\w*|en quoi|(quel(le)?s?|what) (est|etait|sont|etaient|is|was|were|are) "
+    r"(la |les |the )?(raison|reason|motif)s?|for what reason|tell me about|"
+    r"parle[sz]?[- ]moi (de|d'|du|des)|que sai[st][- ](tu|vous) (de|d'|sur)|"
+    r"what do you know about)\b"
+)
+# A question asked yes or no ("Paul Bocuse est-il mort ?", "Est-ce que…", "Is he dead?"):
+# the sentence that says it answers, not a span.
+_YES_NO = re.compile(
+    r"^(est[- ]ce qu|(is|are|was|were|am|do|does|did|has|have|had|can|could|will|would|should)"
+    r"\b)|\w-(t-)?(il|elle|ils|elles|on)\b"
+)
+_ASKS_WHAT = re.compile(
+    r"\b(qui|que|qu'|quoi|quel(le)?s?|lequel|laquelle|ou|quand|comment|pourquoi|combien|who|"
+    r"whom|whose|what|which|when|where|why|how)\b"
 )
 
 
 def wants_explanation(question: str) -> bool:
-    """True when the question asks why, how or for a summary rather than for a fact."""
-    return _EXPLANATION.search(fold(question)) is not None
+    """True when the question asks why, how, for a summary or yes or no rather than for a
+    fact."""
+    folded = fold(question)
+    if _EXPLANATION.search(folded) is not None:
+        return True
+    asked = re.sub(r"^est[- ]ce qu(e|')", "", folded)
+    return _YES_NO.search(folded) is not None and _ASKS_WHAT.search(asked) is None

@@ -19,6 +19,11 @@ _ASKING = (
     r"do you know|can you tell me|could you tell me|peux tu me dire|pouvez vous me dire|"
     r"je voudrais savoir|i'd like to know)\s+)*"
 )
+_HOW = r"((tres|trop|assez|encore) )?(beau|chaud|froid|mauvais|doux|frais|gris|humide|lourd|bon)"
+_HOW_EN = (
+    r"((very|too|still) )?(cold|hot|warm|sunny|cloudy|windy|chilly|freezing|nice|rainy|snowy)"
+    r"( out)?"
+)
 _MOMENT = (
     # the time
     r"(quelle heure( est il| il est)?|il est quelle heure|what time is it|what time it is|"
@@ -38,7 +43,10 @@ _MOMENT = (
     r"pleut il|neige t il|"
     r"(what'?s|what is|how'?s|how is) the (weather|temperature)( like)?|"
     r"(the )?weather( forecast)?|will it (rain|snow)|(meteo|weather)( (?!france\b)[a-z']+){1,3}|"
-    r"is it (going to )?(rain|raining|snow|snowing))"
+    r"is it (going to )?(rain|raining|snow|snowing)|"
+    # asked yes or no: "Il fait beau à Paris ?", "Fait-il froid à Montréal ?", "Is it cold?"
+    rf"((est ce qu')?il (fait|fera|va faire)|(fait|fera) t? ?il|va t il faire) {_HOW}|"
+    rf"(is|will) it (be |going to be )?{_HOW_EN})"
 )
 # Where and when it is asked for: "à Tokyo", "in New York", "demain", "right now".
 _WHEN = (
@@ -48,9 +56,10 @@ _WHEN = (
 )
 # "à Tokyo"; typed without its accent, "a" is also the verb ("Quel temps a fait le
 # vainqueur ?", "a-t-il"): an "a" before a word shaped like a participle is no place.
+_PLACE_WORD = r"(?!(pourquoi|comment|why|how)\b)[a-z']+"  # "…, pourquoi ?" asks the news
 _PLACE = (
-    r"(au|aux|en|dans|sur|pour|vers|in|at|for|near|around|pres de"
-    r"|a(?! t\b| \w*(e|i|u|is|it|t)\b)) [a-z']+( [a-z']+){0,3}"
+    rf"(au|aux|en|dans|sur|pour|vers|in|at|for|near|around|pres de"
+    rf"|a(?! t\b| \w*(e|i|u|is|it|t)\b)) {_PLACE_WORD}( {_PLACE_WORD}){{0,3}}"
 )
 _LIVE = re.compile(rf"{_ASKING}{_MOMENT}(\s+({_WHEN}|{_PLACE}))*(\s+please)?")
 

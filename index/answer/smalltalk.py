@@ -7,6 +7,7 @@ starts with a greeting ("Bonjour, qui a gagné ?") is a question.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from index.text import WORD, fold, tokenize
 
@@ -16,7 +17,14 @@ _PHRASES = (
     r"quoi de neuf|(comment )?ca va|ca roule|tu vas bien|vous allez bien|how are you|"
     r"what'?s up|sup|au revoir|a bientot|bye|goodbye|see you|bonne (journee|soiree|nuit)|"
     r"ok|okay|d'accord|super|genial|cool|parfait|top|great|nice|test|ping|"
-    r"qui es[- ]tu|tu es qui|who are you|what are you|t'es qui"
+    r"qui es[- ]tu|tu es qui|who are you|what are you|t'es qui|"
+    # what the bot can do: the greeting's reply says it
+    r"(que|qu'est[- ]ce que) (sais|peux)[- ]tu faire|(que|qu'est[- ]ce que) (savez|pouvez)[- ]vous "
+    r"faire|tu sers a quoi|a quoi (sers[- ]tu|servez[- ]vous)|what can you do|what do you do|"
+    r"how does (it|this) work|comment (ca|tu) (marche|fonctionne)s?|aide|help|"
+    # thanks said at length: "Merci, c'est super", "Thank you, that was helpful"
+    r"(c'est|c'etait|that'?s|that is|that was|it was|very|tres|vraiment|really) (super|parfait|"
+    r"genial|top|gentil|utile|tres utile|great|helpful|very helpful|useful|perfect|kind|nice)"
 )
 _ADDRESSEE = r"(\s+(le |the )?(bot|robot|newsqa|toi|vous|tout le monde|everyone|there|a tous))?"
 _SMALL_TALK = re.compile(rf"^(({_PHRASES}){_ADDRESSEE}[\s,]*)+$")
@@ -72,6 +80,9 @@ def small_talk_reply(message: str, language: str) -> str:
     words = _words(message)
     thanks, bye = _THANKS.search(words) is not None, _GOODBYE.search(words) is not None
     kind = "both" if thanks and bye else "thanks" if thanks else "bye" if bye else "hello"
+    if kind == "hello" and re.match(r"bonsoir|good evening", words):
+        # Greeted back as greeted.
+        return replies[kind].replace("Bonjour !", "Bonsoir !").replace("Hello!", "Good evening!")
     return replies[kind]
 
 
@@ -94,9 +105,22 @@ FULLER = {
 }
 
 
+# Words that add nothing to a bare question word: "Où ça ?", "Pourquoi donc ?", "Who is he?".
+_FILLERS = (
+    "ça cela ceci donc alors exactement précisément encore là-bas il elle ils elles lui eux "
+    "he she it they him her them this that then so exactly again there"
+)
+
+
+@cache
+def _fillers(language: str) -> frozenset[str]:
+    return frozenset(tokenize(_FILLERS, language))
+
+
 def is_bare_question(message: str, language: str) -> bool:
-    """True when the message holds no word to search for, only question and function words; a
-    capitalized word after the first is a name ("Who are The Who?", "Qui est M ?")."""
+    """True when the message holds no word to search for, only question and function words
+    and fillers; a capitalized word after the first is a name ("Who are The Who?", "Qui est M
+    ?")."""
     if any(word[0].isupper() for word in WORD.findall(message)[1:]):
         return False
-    return not tokenize(message, language)
+    return all(word in _fillers(language) for word in tokenize(message, language))

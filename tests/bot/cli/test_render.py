@@ -111,8 +111,21 @@ def test_answer_json_carries_citations_with_their_offsets() -> None:
         "start": 75,
         "end": 75 + len(quote),
     }
-    refusal = answer_json(Answer("?", "fr", refused=True, closest=(UNDATED,)))
-    assert refusal["closest"] == [{"article_id": "note", "title": "Article note", "url": ""}]
+    # A refusal's closest articles, once each (two chunks of one article are one entry), with
+    # what the text output shows of them.
+    second_chunk = make_passage("Suite.", "lyon-budget", chunk_index=1, title=BUDGET.title)
+    refusal = answer_json(Answer("?", "fr", refused=True, closest=(BUDGET, second_chunk, UNDATED)))
+    assert refusal["closest"] == [
+        {
+            "article_id": "lyon-budget",
+            "title": "Lyon vote son budget",
+            "source": "Le Progrès",
+            "published_at": "2017-03-14",
+            "url": "https://progres.example/lyon-budget",
+        },
+        {"article_id": "note", "title": "Article note", "source": "", "published_at": None,
+         "url": ""},
+    ]  # fmt: skip
 
 
 def test_search_output_ranks_passages_with_their_cosine() -> None:

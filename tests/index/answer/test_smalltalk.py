@@ -22,7 +22,9 @@ from tests.fakes.encoder import fake_embedder
 @pytest.mark.parametrize(
     "message",
     ["Bonjour", "bonjour !", "Salut le bot", "Merci beaucoup !", "Quoi de neuf ?", "Ça va ?",
-     "Hello", "thanks a lot!", "ok merci", "Who are you?"],
+     "Hello", "thanks a lot!", "ok merci", "Who are you?", "What can you do?",
+     "Que sais-tu faire ?", "Good morning, what can you do?", "Thank you, that was helpful",
+     "Merci, c'est super !", "Aide"],
 )  # fmt: skip
 def test_small_talk_is_recognised(message: str) -> None:
     assert is_small_talk(message)
@@ -31,7 +33,8 @@ def test_small_talk_is_recognised(message: str) -> None:
 @pytest.mark.parametrize(
     "message",
     ["Bonjour, qui a gagné le prix Nobel ?", "Qui remplace Pete Hegseth ?", "Merci de me dire "
-     "qui a gagné", "Quoi de neuf en Syrie ?", "", "Who won the Nobel Prize?"],
+     "qui a gagné", "Quoi de neuf en Syrie ?", "", "Who won the Nobel Prize?",
+     "What can you do about inflation?", "C'est super cher, pourquoi ?"],
 )  # fmt: skip
 def test_questions_are_not_small_talk(message: str) -> None:
     assert not is_small_talk(message)
@@ -65,7 +68,14 @@ def test_a_greeting_gets_no_citation_and_no_search(tmp_path: Path) -> None:
      ("Que se passe-t-il en Syrie ?", True), ("What has happened in Turkey?", True),
      ("Qu'est ce qui s'est passé à Paris ?", True), ("Qu'est-ce qui est arrivé en tête ?",
      False),
-     ("Qui remplace Pete Hegseth ?", False), ("Combien coûte le projet ?", False)],
+     ("Qui remplace Pete Hegseth ?", False), ("Combien coûte le projet ?", False),
+     # a reason asked otherwise, or yes or no: the sentence says it
+     ("Quelle est la raison de la démission de Nicolas Hulot ?", True), ("For what reason "
+     "did the US strike?", True), ("Tell me about Nicolas Hulot", True), ("Parle-moi de "
+     "Hulot", True), ("Paul Bocuse est-il mort ?", True), ("Is Paul Bocuse dead?", True),
+     ("Est-ce que Macron a gagné ?", True), ("Did France win the Euro?", True),
+     ("Où est-il né ?", False), ("Quand a-t-il été élu ?", False), ("Qui a-t-il battu ?",
+     False), ("Est-ce que tu sais qui a gagné ?", False), ("Is it true who won?", False)],
 )  # fmt: skip
 def test_why_how_and_summaries_want_sentences(question: str, explains: bool) -> None:
     assert wants_explanation(question) is explains
@@ -88,7 +98,13 @@ def test_why_how_and_summaries_want_sentences(question: str, explains: bool) -> 
      "vainqueur ?", False), ("Quelle est la météo du 14 juillet 2023 ?", False),
      ("Qui présente la météo du jour sur TF1 ?", False), ("La météo a-t-elle prévu la tempête "
      "?", False), ("What's the time limit for the Brexit extension?", False),
-     ("Quelles sont les prévisions pour la croissance ?", False)],
+     ("Quelles sont les prévisions pour la croissance ?", False),
+     # the weather asked yes or no
+     ("Il fait beau à Paris aujourd'hui ?", True), ("Fait-il froid à Montréal ?", True),
+     ("Est-ce qu'il fait chaud à Nice ?", True), ("Va-t-il faire beau demain ?", True),
+     ("Is it cold in London?", True), ("Will it be sunny tomorrow?", True),
+     ("Il fait froid en Sibérie, pourquoi ?", False), ("Fait-il partie du gouvernement ?",
+     False), ("Is it true that the cold killed ten?", False)],
 )  # fmt: skip
 def test_the_time_and_the_weather_are_told_from_questions_about_news(
     question: str, live: bool
@@ -110,7 +126,9 @@ def test_the_time_gets_an_honest_refusal_and_no_search(tmp_path: Path) -> None:
     ("message", "language", "opening"),
     [("Bonjour", "fr", "Bonjour !"), ("merci !", "fr", "Avec plaisir !"),
      ("Merci beaucoup, au revoir", "fr", "Avec plaisir, au revoir !"), ("bye", "en", "Goodbye!"),
-     ("Thanks a lot", "en", "You're welcome!"), ("Quoi de neuf ?", "fr", "Bonjour !")],
+     ("Thanks a lot", "en", "You're welcome!"), ("Quoi de neuf ?", "fr", "Bonjour !"),
+     ("Bonsoir !", "fr", "Bonsoir !"), ("Thank you, that was helpful", "en", "You're welcome!"),
+     ("Que sais-tu faire ?", "fr", "Bonjour !"), ("What can you do?", "en", "Hello!")],
 )  # fmt: skip
 def test_small_talk_is_answered_in_kind(message: str, language: str, opening: str) -> None:
     reply = small_talk_reply(message, language)
@@ -118,12 +136,19 @@ def test_small_talk_is_answered_in_kind(message: str, language: str, opening: st
     assert "archive" in reply  # then what the bot does
     # After thanks or a goodbye, no "ask a question" again.
     asks = "Posez une question" in reply or "Ask a question" in reply
-    assert asks is (opening in ("Bonjour !", "Hello!"))
+    assert asks is (opening in ("Bonjour !", "Bonsoir !", "Hello!"))
 
 
 def test_a_bare_question_word_asks_for_more_but_a_follow_up_is_searched(tmp_path: Path) -> None:
     answerer = answerer_over(tmp_path, "Paul Martin élu", "Paul Martin a été élu maire de Laval.")
-    for alone, language in (("Qui ?", "fr"), ("Pourquoi ?", "fr"), ("Who?", "en")):
+    for alone, language in (
+        ("Qui ?", "fr"),
+        ("Pourquoi ?", "fr"),
+        ("Who?", "en"),
+        ("Où ça ?", "fr"),
+        ("Pourquoi donc ?", "fr"),
+        ("Who is he?", "en"),
+    ):
         timed = answerer.answer_timed(alone)
         assert timed.answer.refused and timed.answer.citations == ()
         assert "Paul Martin" not in timed.answer.text and timed.retrieval.passages == []
@@ -142,3 +167,5 @@ def test_a_bare_question_word_asks_for_more_but_a_follow_up_is_searched(tmp_path
     asked = Turn("Qui a été élu maire de Laval ?", "Paul Martin [1]")
     later = sentences.answer_timed("Pourquoi ?", [asked])
     assert later.retrieval.passages and "Laval" in later.answer.text
+    later = sentences.answer_timed("Pourquoi donc ?", [asked])
+    assert "Laval" in later.retrieval.question and later.retrieval.passages
