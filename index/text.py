@@ -185,15 +185,35 @@ def load_sentence_splitter(lang: str = "fr") -> None:
     _punkt(lang)
 
 
+_OPENERS = ("«", "“")
+
+
 def sentence_spans(text: str, lang: str = "") -> list[Span]:
     """Sentences as (start, end) offsets into `text`; paragraphs never share a sentence."""
     punkt = _punkt(lang)
-    spans = []
+    spans: list[Span] = []
     for para in _PARAGRAPH.finditer(text):
         base = para.start()
         for start, end in punkt.span_tokenize(para.group()):
             spans.append((base + start, base + end))
-    return spans
+    return _openers_moved(text, spans)
+
+
+def _openers_moved(text: str, spans: list[Span]) -> list[Span]:
+    """Punkt ends a sentence after the « that opens the next one ("…Philippe. « C'est la
+    décision…"): the « goes back to the sentence it opens."""
+    moved = list(spans)
+    for i in range(len(moved) - 1):
+        start, end = moved[i]
+        inside = text[start:end].rstrip()
+        if not inside.endswith(_OPENERS) or len(inside) < 2:
+            continue
+        opener = start + len(inside) - 1
+        if "\n" in text[opener + 1 : moved[i + 1][0]]:
+            continue  # the next sentence is another paragraph's
+        moved[i] = (start, start + len(text[start:opener].rstrip()))
+        moved[i + 1] = (opener, moved[i + 1][1])
+    return moved
 
 
 def sentences_holding(text: str, start: int, end: int, lang: str = "") -> Span:

@@ -80,6 +80,22 @@ def test_sentences_keep_abbreviations_and_paragraphs_apart() -> None:
     ]
 
 
+def test_a_quotation_mark_belongs_to_the_sentence_it_opens() -> None:
+    # Punkt ends "… Philippe. «" and starts the next sentence mid-quote; quotes and answers
+    # would show a dangling « and an unpaired ».
+    text = (
+        "Il quittait le gouvernement d'Édouard Philippe. « C'est la décision la plus "
+        "douloureuse » de sa vie. He said: “I quit.” Fin. «\n\nAutre paragraphe."
+    )
+    assert [text[a:b] for a, b in sentence_spans(text, "fr")] == [
+        "Il quittait le gouvernement d'Édouard Philippe.",
+        "« C'est la décision la plus douloureuse » de sa vie.",
+        "He said: “I quit.”",
+        "Fin. «",  # nothing after it in its paragraph to open
+        "Autre paragraphe.",
+    ]
+
+
 def test_sentence_offsets_survive_blank_lines_and_indentation() -> None:
     text = "  Premier paragraphe.\n\n\tSecond, après une ligne vide. Et un autre."
     spans = sentence_spans(text, "fr")
