@@ -37,7 +37,9 @@ from index.retrieval import (
     asks_a_toll,
     asks_current_state,
     before_the_period,
+    outcome_after,
     question_language,
+    years_named,
 )
 from index.settings import Settings
 from index.text import load_sentence_splitter, plain_apostrophes, repaired
@@ -175,8 +177,11 @@ class Answerer:
         self, question: str, language: str, retrieval: Retrieval, focus: str = ""
     ) -> Answer:
         period, today = retrieval.date_range, self._today(retrieval.filters)
-        newest = self._newest(today) if period is not None else None
-        if before_the_period(newest, period, focus or question, today):
+        asked = focus or question
+        newest = self._newest(today) if period is not None or years_named(asked) else None
+        if before_the_period(newest, period, asked, today) or (
+            period is None and outcome_after(newest, asked)
+        ):
             return Answer(
                 no_news_then(language),
                 language,

@@ -7,6 +7,7 @@ from index.retrieval.recency import (
     asks_a_toll,
     asks_current_state,
     before_the_period,
+    outcome_after,
     years_named,
 )
 
@@ -21,6 +22,7 @@ __all__ = [
     "before_the_period",
     "detect_language",
     "find_date_range",
+    "outcome_after",
     "question_language",
     "years_named",
 ]

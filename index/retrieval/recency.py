@@ -128,6 +128,32 @@ def boosted(
     return sorted(out, key=lambda pair: -pair[1])
 
 
+# Who won: an outcome, which only an article written after the event can tell. ("Élu" is
+# left out: a city "élue pour les JO 2024" was chosen years before.)
+_OUTCOME = re.compile(
+    r"\b(?:gagne|gagnee|gagnes|gagnees|gagna|remporte|remportee|remportes|remportees|remporta|"
+    r"vainqueurs?|gagnante?s?|won|winners?)\b"
+)
+
+
+def outcome_after(newest: date | None, question: str) -> bool:
+    """Whether the question asks who won an event of a year that began after the newest
+    article it may read ("Qui a gagné l'Eurovision 2019 ?" of an archive that ends in 2018):
+    an article written before could only look ahead ("…dont le gagnant
+    représentera la France l'année prochaine"). Asked ahead ("Qui va gagner…", "Who will
+    win…"), it is answered from what was expected."""
+    if newest is None or not any(int(year) > newest.year for year in years_named(question)):
+        return False
+    words = _lower_words(question)
+    return _OUTCOME.search(words) is not None and _AHEAD.search(words) is None
+
+
+def _lower_words(question: str) -> str:
+    """Its words in lower case, the first one included ("Qu'a dit…"), folded: names are no
+    tenses."""
+    return fold(" ".join(w for w in (question[:1].lower() + question[1:]).split() if w.islower()))
+
+
 def before_the_period(
     newest: date | None, period: DateRange | None, question: str, today: date
 ) -> bool:
@@ -140,8 +166,7 @@ def before_the_period(
     if newest is None or period is None or period.start is None or newest >= period.start:
         return False
     asked = question.replace(period.text, " ")
-    # Its words in lower case, the first one included ("Qu'a dit…"): names are no tenses.
-    words = fold(" ".join(w for w in (asked[:1].lower() + asked[1:]).split() if w.islower()))
+    words = _lower_words(asked)
     now = period.end is None or period.end >= today
     state = _STATE.search(fold(asked)) is not None
     looks_back = _BACK.search(words) is not None and not _AHEAD.search(words)

@@ -24,6 +24,7 @@ from index.retrieval import (
     asks_current_state,
     before_the_period,
     find_date_range,
+    outcome_after,
 )
 from ingest.pipeline import Ingestor
 from tests.conftest import write_jsonl
@@ -108,6 +109,13 @@ def test_a_period_after_the_newest_article_gets_an_honest_refusal(dated: NewsInd
     # How things stand today is asked of the latest news, however old.
     now = answerer.answer("Qui est le maire de Vernon aujourd'hui ?", as_of=later)
     assert now.text != no_news_then("fr")
+    # Who won an event of a year after the archive: no period for the date parser ("Vernon
+    # 2017"), yet no article of the archive can tell; asked ahead, the archive may speak of it.
+    won = answerer.answer("Qui a gagné le débat public de Vernon 2017 ?", as_of=later)
+    assert won.refused and won.text == no_news_then("fr")
+    assert not answerer.answer("Qui a gagné le débat public de Vernon 2016 ?", as_of=later).refused
+    ahead = answerer.answer("Qui va gagner le débat public de Vernon 2017 ?", as_of=later)
+    assert ahead.text != no_news_then("fr")
 
 
 @pytest.mark.parametrize(
@@ -129,6 +137,21 @@ def test_only_a_past_question_about_a_period_after_the_archive_is_refused(
     today = date(2026, 12, 6)
     period = find_date_range(question, today)
     assert before_the_period(date(2018, 12, 31), period, question, today) is refused
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [("Qui a gagné l'Eurovision 2019 ?", True), ("Who won Eurovision 2019?", True),
+     ("Who is the winner of Eurovision 2019?", True), ("Qui remporte la Coupe du monde 2022 ?",
+     True),
+     # an event the archive saw, a question asked ahead, another verb than winning
+     ("Qui a gagné l'Eurovision 2018 ?", False), ("Qui va gagner l'Eurovision 2019 ?", False),
+     ("Who will win Eurovision 2019?", False), ("Quelle ville a été élue pour les JO 2024 ?",
+     False), ("Quel pays a obtenu la Coupe du monde 2026 ?", False)],
+)  # fmt: skip
+def test_who_won_an_event_after_the_archive_is_refused(question: str, refused: bool) -> None:
+    assert outcome_after(date(2018, 12, 31), question) is refused
+    assert not outcome_after(None, question)  # an archive with no dated article
 
 
 def test_state_questions_are_told_apart() -> None:
