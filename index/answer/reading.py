@@ -17,7 +17,7 @@ from typing import Protocol
 from index.answer.citations import is_date_alone, quote_bounds
 from index.answer.kinds import answer_kind
 from index.answer.refusal import dont_know
-from index.reading import Span, title_head
+from index.reading import Span, tidy, title_head
 from index.records import Answer, Citation, Passage
 from index.retrieval import DateRange, Retrieval, years_named
 from index.settings import Settings
@@ -176,8 +176,10 @@ def reader_answer(
             a, b = _next_sentence(passage, b) or (a, b)  # after Wikinews' opening date line
         keep = None
     else:
-        a, b = sentence_around(passage, span.start, span.end)
-        keep = span.start  # the quote must still show the answer
+        start, end = _in_one_sentence(passage, span.start, span.end)
+        text = strip_markers(passage.text[start:end]).strip()
+        a, b = sentence_around(passage, start, end)
+        keep = start  # the quote must still show the answer
     a, b = quote_bounds(passage.text, a, b, keep)
     quote = passage.text[a:b]
     citation = Citation(1, passage, quote, passage.start + a, passage.start + b)
@@ -192,6 +194,30 @@ def reader_answer(
         evidence=best.score,
         span="" if as_sentence else text,
     )
+
+
+def _in_one_sentence(passage: Passage, start: int, end: int) -> tuple[int, int]:
+    """The span cut to the sentence it starts in ("Christopher Froome a gagné … le Tour de
+    France. Le Britannique" ends at "France"), with a quotation mark it opens closed within
+    that sentence or left out ("où elle se trouvait « pour une courte session" is no answer
+    to print)."""
+    text, first, last = passage.text, start, end
+    sentence = next(
+        (b for a, b in sentence_spans(text, passage.lang or "fr") if a <= start < b), end
+    )
+    if end > sentence:
+        start, end = tidy(text, start, sentence)
+    opened = text.rfind("«", start, end)
+    if opened >= 0 and text.find("»", opened, end) < 0:
+        closing = text.find("»", end, min(sentence, end + _QUOTE_REACH))
+        end = closing + 1 if closing >= 0 else tidy(text, start, opened)[1]
+    closed = text.find("»", start, end)
+    if closed >= 0 and text.find("«", start, closed) < 0:
+        start = tidy(text, closed + 1, end)[0]
+    return (start, end) if start < end else (first, last)
+
+
+_QUOTE_REACH = 40  # characters a span may grow by to close the quotation it opens
 
 
 def _naming(passage: Passage, text: str, retrieved: Sequence[Passage]) -> tuple[Passage, int]:

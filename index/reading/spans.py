@@ -63,7 +63,7 @@ def best_span(
         if found is None:
             continue
         i, j, score = found
-        start, end = _tidy(text, window.offsets[i][0], window.offsets[j][1])
+        start, end = tidy(text, window.offsets[i][0], window.offsets[j][1])
         if start >= end:
             continue
         null = float(starts[row][0] + ends[row][0])
@@ -92,7 +92,7 @@ def _window_best(
     return i, j, float(pair[i, j])
 
 
-def _tidy(text: str, start: int, end: int) -> tuple[int, int]:
+def tidy(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop blanks and stray punctuation at the span's edges; keep balanced brackets."""
     while start < end and text[start] in _TRIM and not _opens_kept(text, start, end):
         start += 1

@@ -53,6 +53,31 @@ def test_the_answer_is_the_span_cited_with_its_sentence(tmp_path: Path) -> None:
     assert not answer.refused and answer.backend == "reader"
 
 
+@pytest.mark.parametrize(
+    ("text", "read", "answered"),
+    [("Christopher Froome a gagné le Tour de France. Le Britannique est ravi.",
+      "Christopher Froome a gagné le Tour de France. Le Britannique",
+      "Christopher Froome a gagné le Tour de France"),  # cut where its sentence ends
+     ("Elle se trouvait « pour une courte session » à Londres.", "trouvait « pour une courte",
+      "trouvait « pour une courte session »"),  # the quotation it opens, closed
+     ("Elle se trouvait à Londres « pour une session d'enregistrement prévue depuis des mois, "
+      "selon son agent ».", "à Londres « pour une session", "à Londres"),  # too far: left out
+     ("« C'est la décision la plus douloureuse » qu'il a dû prendre.",
+      "douloureuse » qu'il a dû prendre", "qu'il a dû prendre")],
+)  # fmt: skip
+def test_an_answer_keeps_within_its_sentence_and_its_quotation_marks(
+    tmp_path: Path, text: str, read: str, answered: str
+) -> None:
+    s = make_settings(tmp_path, reader_refusal_threshold=0.0)
+    passage = make_passage(text, "a", start=40, score=0.85)
+    r = retrieval(passage)
+    answer = reader_answer("q", "fr", r, candidates("q", r, Finder({read: 5.0}), s), s)
+    assert answer.span == answered and answer.text == f"{answered} [1]"
+    (citation,) = answer.citations
+    assert answered in citation.quote
+    assert (" " * 40 + text)[citation.start : citation.end] == citation.quote
+
+
 def test_retrieval_evidence_can_outweigh_a_slightly_surer_span(tmp_path: Path) -> None:
     s = make_settings(tmp_path, reader_retrieval_weight=10.0, reader_refusal_threshold=0.0)
     on_topic = make_passage(NOBEL, "nobel", score=0.88)
