@@ -179,6 +179,10 @@ def reader_answer(
         start, end = _in_one_sentence(passage, span.start, span.end)
         text = strip_markers(passage.text[start:end]).strip()
         a, b = sentence_around(passage, start, end)
+        if is_date_alone(passage.text[a:b]):
+            # Read in Wikinews' date line ("28 août 2018."), which supports nothing alone:
+            # the quote goes on with the sentence after it.
+            b = (_next_sentence(passage, b) or (a, b))[1]
         keep = start  # the quote must still show the answer
     a, b = quote_bounds(passage.text, a, b, keep)
     quote = passage.text[a:b]

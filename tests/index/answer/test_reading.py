@@ -78,6 +78,20 @@ def test_an_answer_keeps_within_its_sentence_and_its_quotation_marks(
     assert (" " * 40 + text)[citation.start : citation.end] == citation.quote
 
 
+def test_a_span_read_in_the_date_line_is_quoted_with_the_sentence_after_it(
+    tmp_path: Path,
+) -> None:
+    s = make_settings(tmp_path, reader_refusal_threshold=0.0)
+    text = "28 août 2018.\n\nNicolas Hulot a annoncé sa démission ce matin. Il part."
+    passage = make_passage(text, "hulot", score=0.85)
+    r = retrieval(passage)
+    answer = reader_answer("q", "fr", r, candidates("q", r, Finder({"28 août 2018": 5.0}), s), s)
+    assert answer.span == "28 août 2018"
+    (citation,) = answer.citations
+    assert citation.quote.startswith("28 août 2018") and "démission" in citation.quote
+    assert "Il part" not in citation.quote and text[citation.start : citation.end] == citation.quote
+
+
 def test_retrieval_evidence_can_outweigh_a_slightly_surer_span(tmp_path: Path) -> None:
     s = make_settings(tmp_path, reader_retrieval_weight=10.0, reader_refusal_threshold=0.0)
     on_topic = make_passage(NOBEL, "nobel", score=0.88)
