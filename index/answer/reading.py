@@ -202,9 +202,10 @@ def reader_answer(
 
 def _in_one_sentence(passage: Passage, start: int, end: int) -> tuple[int, int]:
     """The span cut to the sentence it starts in ("Christopher Froome a gagné … le Tour de
-    France. Le Britannique" ends at "France"), with a quotation mark it opens closed within
-    that sentence or left out ("où elle se trouvait « pour une courte session" is no answer
-    to print)."""
+    France. Le Britannique" ends at "France"), with a quotation it opens or ends made whole
+    when the other mark is near, else left out ("où elle se trouvait « pour une courte
+    session" is no answer to print); the words a span starts quoting stay alone ("WannaCry
+    » qui bloque…" is "WannaCry")."""
     text, first, last = passage.text, start, end
     sentence = next(
         (b for a, b in sentence_spans(text, passage.lang or "fr") if a <= start < b), end
@@ -217,7 +218,13 @@ def _in_one_sentence(passage: Passage, start: int, end: int) -> tuple[int, int]:
         end = closing + 1 if closing >= 0 else tidy(text, start, opened)[1]
     closed = text.find("»", start, end)
     if closed >= 0 and text.find("«", start, closed) < 0:
-        start = tidy(text, closed + 1, end)[0]
+        opening = text.rfind("«", max(0, start - _QUOTE_REACH), start)
+        if opening < 0:
+            start = tidy(text, closed + 1, end)[0]
+        elif text[opening + 1 : start].strip():
+            start = opening  # the whole quotation it ends
+        else:
+            end = tidy(text, start, closed)[1]  # "WannaCry » qui bloque…": the words quoted
     return (start, end) if start < end else (first, last)
 
 

@@ -93,6 +93,9 @@ def _point(p: str, *, bare_day: bool = False) -> str:
     """A calendar day, month or year; group names carry the prefix `p` so two can share a regex."""
     branches = [
         rf"(?P<{p}iso>(?:1[89]|20)\d\d-[01]\d-[0-3]\d)(?![\w-])",
+        # "20/01/2018", "20.01.2018" (day first, as French writes it)
+        rf"(?:(?:le|the)\s+)?(?P<{p}num>[0-3]?\d(?P<{p}sep>[/.])[0-3]?\d(?P={p}sep)(?:1[89]|20)\d\d)"
+        r"(?![\w-]|[.,:/]\d)",
         rf"(?:(?:le|the)\s+)?(?:{_WEEKDAY},?\s+)?(?P<{p}d1>{_DAY_NUM}){_DAY_SUFFIX}\s+(?:of\s+)?"
         rf"(?P<{p}m1>{_MONTH})(?:,?\s+(?P<{p}y1>{_YEAR})|\s+(?P<{p}l1>{_LAST}))?",
         rf"(?:{_WEEKDAY},?\s+)?(?P<{p}m2>{_EN_MONTH})\s+(?:the\s+)?(?P<{p}d2>{_DAY_NUM}){_DAY_SUFFIX}"
@@ -125,6 +128,11 @@ def _read_point(m: re.Match[str], p: str) -> _Point:
     if iso:
         y, mo, d = (int(part) for part in iso.split("-"))
         return _Point(y, mo, d)
+    numeric = _pick(m, p + "num")
+    if numeric:
+        d, mo, y = (int(part) for part in re.split(r"[/.]", numeric))
+        # "01/20/2018" can only be month first, as American English writes it.
+        return _Point(y, d, mo) if mo > 12 >= d else _Point(y, mo, d)
     day = _pick(m, p + "d1", p + "d2", p + "d6")
     month = _pick(m, p + "m1", p + "m2", p + "m3")
     year = _pick(m, p + "y1", p + "y2", p + "y3", p + "y5")

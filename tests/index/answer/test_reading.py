@@ -63,7 +63,11 @@ def test_the_answer_is_the_span_cited_with_its_sentence(tmp_path: Path) -> None:
      ("Elle se trouvait à Londres « pour une session d'enregistrement prévue depuis des mois, "
       "selon son agent ».", "à Londres « pour une session", "à Londres"),  # too far: left out
      ("« C'est la décision la plus douloureuse » qu'il a dû prendre.",
-      "douloureuse » qu'il a dû prendre", "qu'il a dû prendre")],
+      "la plus douloureuse » qu'il a dû", "« C'est la décision la plus douloureuse » qu'il a dû"),
+     ("Le rançongiciel « WannaCry » qui bloque les données a frappé.",
+      "WannaCry » qui bloque les données", "WannaCry"),  # the name quoted
+     ("Il a dit que c'était, selon lui, une décision qui lui a coûté » et il est parti.",
+      "coûté » et il est parti", "et il est parti")],  # no « near: after the »
 )  # fmt: skip
 def test_an_answer_keeps_within_its_sentence_and_its_quotation_marks(
     tmp_path: Path, text: str, read: str, answered: str

@@ -38,6 +38,9 @@ FRENCH = [
     ("Qui a été élu en 2016 ?", "2016-01-01", "2016-12-31", "en 2016"),
     ("Combien de morts depuis 2016 ?", "2016-01-01", "2017-03-15", "depuis 2016"),
     ("Combien de morts depuis mars 2017 ?", "2017-03-01", "2017-03-15", "depuis mars 2017"),
+    ("Qui est mort le 20/01/2017 ?", "2017-01-20", "2017-01-20", "le 20/01/2017"),
+    ("Que s'est-il passé le 5.3.2017 ?", "2017-03-05", "2017-03-05", "le 5.3.2017"),
+    ("Qui est mort avant le 20/01/2017 ?", None, "2017-01-19", "avant le 20/01/2017"),
     ("Qui gouvernait avant 2017 ?", None, "2016-12-31", "avant 2017"),
     ("Qui gouverne après 2016 ?", "2017-01-01", None, "après 2016"),
     ("Les élections entre 2016 et 2017", "2016-01-01", "2017-12-31", "entre 2016 et 2017"),
@@ -98,6 +101,7 @@ ENGLISH = [
     ("News in the past 7 days", "2017-03-08", "2017-03-15", "in the past 7 days"),
     ("What did she say last Monday?", "2017-03-13", "2017-03-13", "last Monday"),
     ("News over the past week", "2017-03-08", "2017-03-15", "over the past week"),
+    ("Who died on 01/20/2017?", "2017-01-20", "2017-01-20", "on 01/20/2017"),  # month first
     ("Monday, March 13, 2017", "2017-03-13", "2017-03-13", "Monday, March 13, 2017"),
     ("on the 12th of March", "2017-03-12", "2017-03-12", "on the 12th of March"),
     ("since last year", "2016-01-01", "2017-03-15", "since last year"),
@@ -139,6 +143,8 @@ def test_expression(question: str, start: str | None, end: str | None, text: str
         "Et en 2016-1087 ?",
         "Que s'est-il passé le 31 février 2017 ?",
         "Quelle est la capitale de la France ?",
+        "Que s'est-il passé le 31/02/2017 ?",
+        "Le score final : 12/10/20172",
     ],
 )
 def test_numbers_and_names_that_are_not_dates(question: str) -> None:
