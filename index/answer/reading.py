@@ -212,23 +212,39 @@ def _in_one_sentence(passage: Passage, start: int, end: int) -> tuple[int, int]:
     )
     if end > sentence:
         start, end = tidy(text, start, sentence)
-    opened = text.rfind("«", start, end)
-    if opened >= 0 and text.find("»", opened, end) < 0:
-        closing = text.find("»", end, min(sentence, end + _QUOTE_REACH))
-        end = closing + 1 if closing >= 0 else tidy(text, start, opened)[1]
-    closed = text.find("»", start, end)
-    if closed >= 0 and text.find("«", start, closed) < 0:
+    lone_closer, lone_opener = _unpaired(text, start, end)
+    closing = text.find("»", end, min(sentence, end + _QUOTE_REACH)) if lone_opener >= 0 else -1
+    if closing >= 0:
+        end = closing + 1
+    elif lone_opener >= 0:
+        end = tidy(text, start, lone_opener)[1]
+    if 0 <= lone_closer < end:
         opening = text.rfind("«", max(0, start - _QUOTE_REACH), start)
         if opening < 0:
-            start = tidy(text, closed + 1, end)[0]
-        elif text[opening + 1 : start].strip():
-            start = opening  # the whole quotation it ends
+            start = tidy(text, lone_closer + 1, end)[0]
+        elif text[opening + 1 : start].strip() or closing >= 0:
+            start = opening  # the whole quotation: "« A » ou « B »" for "A » ou « B"
         else:
-            end = tidy(text, start, closed)[1]  # "WannaCry » qui bloque…": the words quoted
+            end = tidy(text, start, lone_closer)[1]  # the words quoted: "WannaCry"
     return (start, end) if start < end else (first, last)
 
 
 _QUOTE_REACH = 40  # characters a span may grow by to close the quotation it opens
+
+
+def _unpaired(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the span's first » that closes nothing in it is, and its last « that nothing in it
+    closes (-1 for none)."""
+    closer, openers = -1, []
+    for at in range(start, end):
+        if text[at] == "«":
+            openers.append(at)
+        elif text[at] == "»":
+            if openers:
+                openers.pop()
+            elif closer < 0:
+                closer = at
+    return closer, openers[-1] if openers else -1
 
 
 def _naming(passage: Passage, text: str, retrieved: Sequence[Passage]) -> tuple[Passage, int]:

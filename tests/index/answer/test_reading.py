@@ -66,6 +66,8 @@ def test_the_answer_is_the_span_cited_with_its_sentence(tmp_path: Path) -> None:
       "la plus douloureuse » qu'il a dû", "« C'est la décision la plus douloureuse » qu'il a dû"),
      ("Le rançongiciel « WannaCry » qui bloque les données a frappé.",
       "WannaCry » qui bloque les données", "WannaCry"),  # the name quoted
+     ("Les journaux « L'Ami du roi » ou « Les Actes des apôtres » prêchent.",
+      "L'Ami du roi » ou « Les Actes", "« L'Ami du roi » ou « Les Actes des apôtres »"),
      ("Il a dit que c'était, selon lui, une décision qui lui a coûté » et il est parti.",
       "coûté » et il est parti", "et il est parti")],  # no « near: after the »
 )  # fmt: skip
