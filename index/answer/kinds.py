@@ -110,8 +110,8 @@ _EXPLANATION = re.compile(
     r"qu'est[- ]ce (qui|qu'il) s'est passe|qu'est[- ]ce qui se passe|que se passe-t-il|"
     r"qu'est-il arrive|what (has )?happened|what's happened|what is happening|what's happening|"
     r"decri\w*|describe\w*|en quoi|(quel(le)?s?|what) (est|etait|sont|etaient|is|was|were|are) "
-    r"(la |les |the )?(raison|reason|motif)s?|for what reason|tell me about|"
-    r"parle[sz]?[- ]moi (de|d'|du|des)|que sai[st][- ](tu|vous) (de|d'|sur)|"
+    r"(le |la |les |the )?(raison|reason|motif|motive)s?|for what reason|tell me about|"
+    r"parle[sz]?[- ]moi (de|d'|du|des)|que (sais[- ]tu|savez[- ]vous) (de|d'|sur)|"
     r"what do you know about)\b"
 )
 # A question asked yes or no ("Paul Bocuse est-il mort ?", "Est-ce que…", "Is he dead?"):
@@ -119,6 +119,11 @@ _EXPLANATION = re.compile(
 _YES_NO = re.compile(
     r"^(est[- ]ce qu|(is|are|was|were|am|do|does|did|has|have|had|can|could|will|would|should)"
     r"\b)|\w-(t-)?(il|elle|ils|elles|on)\b"
+)
+_POLITE = re.compile(
+    r"((can|could|would) you (tell|give|show|find)|do you know|does anyone know|"
+    r"(sais|peux|pourrais)[- ]tu|(savez|pouvez|pourriez)[- ]vous|sait[- ]on|connait[- ]on|"
+    r"est[- ]ce qu'on (sait|connait))\b"
 )
 _ASKS_WHAT = re.compile(
     r"\b(qui|que|qu'|quoi|quel(le)?s?|lequel|laquelle|ou|quand|comment|pourquoi|combien|who|"
@@ -133,4 +138,6 @@ def wants_explanation(question: str) -> bool:
     if _EXPLANATION.search(folded) is not None:
         return True
     asked = re.sub(r"^est[- ]ce qu(e|')", "", folded)
+    if _POLITE.match(folded):
+        return False  # "Do you know the capital…", "Sait-on le nombre…": a fact, asked politely
     return _YES_NO.search(folded) is not None and _ASKS_WHAT.search(asked) is None

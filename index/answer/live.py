@@ -41,12 +41,16 @@ _MOMENT = (
     r"(quelle est |quelles sont )?(la |les )?(meteo|previsions meteo)|"
     r"(va t il|il va|est ce qu'il va) (pleuvoir|neiger)|(est ce qu')?il (pleut|neige)|"
     r"pleut il|neige t il|"
-    r"(what'?s|what is|how'?s|how is) the (weather|temperature)( like)?|"
+    r"(what'?s|what is|how'?s|how is) the (weather|temperature)( forecast)?( like)?|"
     r"(the )?weather( forecast)?|will it (rain|snow)|(meteo|weather)( (?!france\b)[a-z']+){1,3}|"
-    r"is it (going to )?(rain|raining|snow|snowing)|"
-    # asked yes or no: "Il fait beau à Paris ?", "Fait-il froid à Montréal ?", "Is it cold?"
+    r"is it (going to )?(rain|raining|snow|snowing))"
+)
+# Asked yes or no ("Il fait beau à Paris ?", "Fait-il froid à Montréal ?", "Is it cold?"): the
+# same words also open news questions ("Il fait froid en Europe : combien de morts ?", "Will it
+# be too hot in Qatar for the World Cup?"), so one place and one time word at most.
+_YES_NO = (
     rf"((est ce qu')?il (fait|fera|va faire)|(fait|fera) t? ?il|va t il faire) {_HOW}|"
-    rf"(is|will) it (be |going to be )?{_HOW_EN})"
+    rf"(is|will) it (be |going to be )?{_HOW_EN}"
 )
 # Where and when it is asked for: "à Tokyo", "in New York", "demain", "right now".
 _WHEN = (
@@ -56,12 +60,21 @@ _WHEN = (
 )
 # "à Tokyo"; typed without its accent, "a" is also the verb ("Quel temps a fait le
 # vainqueur ?", "a-t-il"): an "a" before a word shaped like a participle is no place.
-_PLACE_WORD = r"(?!(pourquoi|comment|why|how)\b)[a-z']+"  # "…, pourquoi ?" asks the news
+# A place's words are no question or linking words: "…, pourquoi ?", "… pendant les incendies"
+# ask the news.
+_PLACE_WORD = (
+    r"(?!(pourquoi|comment|combien|quel|quelle|quels|quelles|qui|que|quoi|why|how|what|which|"
+    r"who|when|where|pendant|during|apres|after|avant|before|depuis|since|lors|malgre|despite|"
+    r"avec|with|sans|without|car|because|mais|but|this|ce|cette|cet)\b)[a-z']+"
+)
 _PLACE = (
     rf"(au|aux|en|dans|sur|pour|vers|in|at|for|near|around|pres de"
     rf"|a(?! t\b| \w*(e|i|u|is|it|t)\b)) {_PLACE_WORD}( {_PLACE_WORD}){{0,3}}"
 )
-_LIVE = re.compile(rf"{_ASKING}{_MOMENT}(\s+({_WHEN}|{_PLACE}))*(\s+please)?")
+_LIVE = re.compile(
+    rf"{_ASKING}(({_MOMENT})(\s+({_WHEN}|{_PLACE}))*|({_YES_NO})(\s+{_PLACE})?(\s+({_WHEN}))?)"
+    r"(\s+please)?"
+)
 
 
 def asks_the_moment(question: str) -> bool:

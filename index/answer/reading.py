@@ -210,7 +210,7 @@ def _in_one_sentence(passage: Passage, start: int, end: int) -> tuple[int, int]:
     sentence = next(
         (b for a, b in sentence_spans(text, passage.lang or "fr") if a <= start < b), end
     )
-    if end > sentence:
+    if end > sentence and _ends_a_sentence(text, sentence):
         start, end = tidy(text, start, sentence)
     lone_closer, lone_opener = _unpaired(text, start, end)
     closing = text.find("»", end, min(sentence, end + _QUOTE_REACH)) if lone_opener >= 0 else -1
@@ -219,7 +219,7 @@ def _in_one_sentence(passage: Passage, start: int, end: int) -> tuple[int, int]:
     elif lone_opener >= 0:
         end = tidy(text, start, lone_opener)[1]
     if 0 <= lone_closer < end:
-        opening = text.rfind("«", max(0, start - _QUOTE_REACH), start)
+        opening = _open_before(text, start)
         if opening < 0:
             start = tidy(text, lone_closer + 1, end)[0]
         elif text[opening + 1 : start].strip() or closing >= 0:
@@ -230,6 +230,36 @@ def _in_one_sentence(passage: Passage, start: int, end: int) -> tuple[int, int]:
 
 
 _QUOTE_REACH = 40  # characters a span may grow by to close the quotation it opens
+
+
+# Abbreviations punkt takes for a sentence's end: "44 av. J.-C.", "Pr. Raoult", "env. 300".
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-ZÀ-Ý][\w-]{0,3}|\b(?:av|apr|env|art|janv|févr|avr|juil|sept|oct|nov|déc|etc|cf|"
+    r"vol|min|max|cie|hab|coll|éd|op|ibid)|[!?])[.!?]?$"
+)
+
+
+def _ends_a_sentence(text: str, at: int) -> bool:
+    """Whether punkt's break at `at` ends a sentence: not before a digit or a lower-case word,
+    nor after an abbreviation."""
+    after = text[at:].lstrip()[:1]
+    if after.isdigit() or after.islower():
+        return False
+    return _ABBREVIATION.search(text[max(0, at - 12) : at].rstrip()) is None
+
+
+def _open_before(text: str, start: int) -> int:
+    """The « still open where the span starts, within reach (-1 for none): "« Nous avons lu « Le
+    Monde » hier…" is open at its first «, not at the closed one."""
+    depth = 0
+    for at in range(start - 1, max(0, start - _QUOTE_REACH) - 1, -1):
+        if text[at] == "»":
+            depth += 1
+        elif text[at] == "«":
+            if depth == 0:
+                return at
+            depth -= 1
+    return -1
 
 
 def _unpaired(text: str, start: int, end: int) -> tuple[int, int]:

@@ -21,7 +21,7 @@ _PHRASES = (
     # what the bot can do: the greeting's reply says it
     r"(que|qu'est[- ]ce que) (sais|peux)[- ]tu faire|(que|qu'est[- ]ce que) (savez|pouvez)[- ]vous "
     r"faire|tu sers a quoi|a quoi (sers[- ]tu|servez[- ]vous)|what can you do|what do you do|"
-    r"how does (it|this) work|comment (ca|tu) (marche|fonctionne)s?|aide|help|"
+    r"how do you work|comment (tu|vous) (marches?|fonctionnes?|fonctionnez)|aide|help|"
     # thanks said at length: "Merci, c'est super", "Thank you, that was helpful"
     r"(c'est|c'etait|that'?s|that is|that was|it was|very|tres|vraiment|really) (super|parfait|"
     r"genial|top|gentil|utile|tres utile|great|helpful|very helpful|useful|perfect|kind|nice)"
@@ -107,7 +107,7 @@ FULLER = {
 
 # Words that add nothing to a bare question word: "Où ça ?", "Pourquoi donc ?", "Who is he?".
 _FILLERS = (
-    "ça cela ceci donc alors exactement précisément encore là-bas il elle ils elles lui eux "
+    "ça cela ceci donc alors encore il elle ils elles lui eux "
     "he she it they him her them this that then so exactly again there"
 )
 

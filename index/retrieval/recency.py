@@ -132,7 +132,13 @@ def boosted(
 # left out: a city "élue pour les JO 2024" was chosen years before.)
 _OUTCOME = re.compile(
     r"\b(?:gagne|gagnee|gagnes|gagnees|gagna|remporte|remportee|remportes|remportees|remporta|"
-    r"vainqueurs?|gagnante?s?|won|winners?)\b"
+    r"vainqueur|gagnante?|won|winner)\b"
+)
+# A host, a bid, a contract or a budget is won long before its year: "Quelle ville a remporté
+# les JO 2024 ?" was told in 2017.
+_WON_AHEAD = re.compile(
+    r"\b(?:villes?|city|cities|droit|organis\w*|accueil\w*|candidatures?|bids?|host\w*|"
+    r"contrats?|contracts?|budgets?|marches?|appels? d'offres|tenders?|attribution)\b"
 )
 
 
@@ -145,6 +151,8 @@ def outcome_after(newest: date | None, question: str) -> bool:
     if newest is None or not any(int(year) > newest.year for year in years_named(question)):
         return False
     words = _lower_words(question)
+    if _WON_AHEAD.search(words):
+        return False
     return _OUTCOME.search(words) is not None and _AHEAD.search(words) is None
 
 

@@ -68,6 +68,12 @@ def test_the_answer_is_the_span_cited_with_its_sentence(tmp_path: Path) -> None:
       "WannaCry » qui bloque les données", "WannaCry"),  # the name quoted
      ("Les journaux « L'Ami du roi » ou « Les Actes des apôtres » prêchent.",
       "L'Ami du roi » ou « Les Actes", "« L'Ami du roi » ou « Les Actes des apôtres »"),
+     ("« Nous avons lu « Le Monde » hier et c'est tout » a-t-il dit.", "hier et c'est tout » a",
+      "« Nous avons lu « Le Monde » hier et c'est tout » a"),  # the « still open
+     # no sentence ends at an abbreviation, nor before a digit or a lower-case word
+     ("César est mort en 44 av. J.-C. à Rome.", "44 av. J.-C.", "44 av. J.-C."),
+     ("Selon le Pr. Didier Raoult, non.", "Pr. Didier Raoult", "Pr. Didier Raoult"),
+     ("Le 3 janv. 2018, il part.", "3 janv. 2018", "3 janv. 2018"),
      ("Il a dit que c'était, selon lui, une décision qui lui a coûté » et il est parti.",
       "coûté » et il est parti", "et il est parti")],  # no « near: after the »
 )  # fmt: skip

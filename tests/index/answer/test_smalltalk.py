@@ -34,7 +34,8 @@ def test_small_talk_is_recognised(message: str) -> None:
     "message",
     ["Bonjour, qui a gagné le prix Nobel ?", "Qui remplace Pete Hegseth ?", "Merci de me dire "
      "qui a gagné", "Quoi de neuf en Syrie ?", "", "Who won the Nobel Prize?",
-     "What can you do about inflation?", "C'est super cher, pourquoi ?"],
+     "What can you do about inflation?", "C'est super cher, pourquoi ?",
+     "Comment ça marche ?", "How does it work?"],  # after a question, they ask about it
 )  # fmt: skip
 def test_questions_are_not_small_talk(message: str) -> None:
     assert not is_small_talk(message)
@@ -74,8 +75,14 @@ def test_a_greeting_gets_no_citation_and_no_search(tmp_path: Path) -> None:
      "did the US strike?", True), ("Tell me about Nicolas Hulot", True), ("Parle-moi de "
      "Hulot", True), ("Paul Bocuse est-il mort ?", True), ("Is Paul Bocuse dead?", True),
      ("Est-ce que Macron a gagné ?", True), ("Did France win the Euro?", True),
+     ("Quel est le motif de l'attaque ?", True), ("What was the motive for the attack?", True),
+     ("Que savez-vous de Nicolas Hulot ?", True),
      ("Où est-il né ?", False), ("Quand a-t-il été élu ?", False), ("Qui a-t-il battu ?",
-     False), ("Est-ce que tu sais qui a gagné ?", False), ("Is it true who won?", False)],
+     False), ("Est-ce que tu sais qui a gagné ?", False), ("Is it true who won?", False),
+     # a fact asked politely is no yes or no
+     ("Can you tell me the name of the new prime minister?", False), ("Do you know the "
+     "capital of Catalonia?", False), ("Sait-on le nombre de victimes ?", False),
+     ("Connaît-on le nom du tireur ?", False)],
 )  # fmt: skip
 def test_why_how_and_summaries_want_sentences(question: str, explains: bool) -> None:
     assert wants_explanation(question) is explains
@@ -103,8 +110,13 @@ def test_why_how_and_summaries_want_sentences(question: str, explains: bool) -> 
      ("Il fait beau à Paris aujourd'hui ?", True), ("Fait-il froid à Montréal ?", True),
      ("Est-ce qu'il fait chaud à Nice ?", True), ("Va-t-il faire beau demain ?", True),
      ("Is it cold in London?", True), ("Will it be sunny tomorrow?", True),
+     ("What's the weather forecast for London?", True),
+     # news asked after a word on the weather
      ("Il fait froid en Sibérie, pourquoi ?", False), ("Fait-il partie du gouvernement ?",
-     False), ("Is it true that the cold killed ten?", False)],
+     False), ("Il fait froid en Europe : combien de morts ?", False), ("Il fait chaud en "
+     "Australie pendant les incendies ?", False), ("Is it warm in the Arctic this winter?",
+     False), ("Will it be too hot in Qatar for the World Cup?", False),
+     ("Is it still cold in Texas after the storm?", False)],
 )  # fmt: skip
 def test_the_time_and_the_weather_are_told_from_questions_about_news(
     question: str, live: bool
@@ -159,6 +171,9 @@ def test_a_bare_question_word_asks_for_more_but_a_follow_up_is_searched(tmp_path
     assert again.answer.text == FULLER["fr"] and again.retrieval.passages == []
     assert not is_bare_question("Who are The Who?", "en")  # a name of small words
     assert not is_bare_question("Qui est M ?", "fr")
+    # Fillers are told before stemming: "précisé", "exact", "en bas" are words to search.
+    for words in ("Qui a précisé ?", "C'est exact ?", "Qui est en bas ?"):
+        assert not is_bare_question(words, "fr")
     # After a question, "Pourquoi ?" is completed by the conversation, then searched (the
     # sentence backend: this tier loads no reader).
     sentences = Answerer(

@@ -145,6 +145,7 @@ def test_expression(question: str, start: str | None, end: str | None, text: str
         "Quelle est la capitale de la France ?",
         "Que s'est-il passé le 31/02/2017 ?",
         "Le score final : 12/10/20172",
+        "Version 3.20.01.2018",
     ],
 )
 def test_numbers_and_names_that_are_not_dates(question: str) -> None:

@@ -147,7 +147,11 @@ def test_only_a_past_question_about_a_period_after_the_archive_is_refused(
      # an event the archive saw, a question asked ahead, another verb than winning
      ("Qui a gagné l'Eurovision 2018 ?", False), ("Qui va gagner l'Eurovision 2019 ?", False),
      ("Who will win Eurovision 2019?", False), ("Quelle ville a été élue pour les JO 2024 ?",
-     False), ("Quel pays a obtenu la Coupe du monde 2026 ?", False)],
+     False), ("Quel pays a obtenu la Coupe du monde 2026 ?", False),
+     # a host, a bid, a contract or a budget is won before its year
+     ("Quelle ville a remporté les JO 2024 ?", False), ("Qui a gagné le droit d'organiser "
+     "l'Euro 2020 ?", False), ("Who won the contract to build the 2022 World Cup stadiums?",
+     False), ("Quels sont les gagnants du budget 2019 ?", False)],
 )  # fmt: skip
 def test_who_won_an_event_after_the_archive_is_refused(question: str, refused: bool) -> None:
     assert outcome_after(date(2018, 12, 31), question) is refused
