@@ -94,8 +94,8 @@ def _point(p: str, *, bare_day: bool = False) -> str:
     branches = [
         rf"(?P<{p}iso>(?:1[89]|20)\d\d-[01]\d-[0-3]\d)(?![\w-])",
         # "20/01/2018", "20.01.2018" (day first, as French writes it)
-        rf"(?:(?:le|the)\s+)?(?P<{p}num>(?<![\d.])[0-3]?\d(?P<{p}sep>[/.])[0-3]?\d(?P={p}sep)(?:1[89]|20)\d\d)"
-        r"(?![\w-]|[.,:/]\d)",
+        rf"(?:(?:le|the)\s+)?(?P<{p}num>(?<![\d.])[0-3]?\d(?P<{p}sep>[/.])[0-3]?\d"
+        rf"(?P={p}sep)(?:1[89]|20)\d\d)(?![\w-]|[.,:/]\d)",
         rf"(?:(?:le|the)\s+)?(?:{_WEEKDAY},?\s+)?(?P<{p}d1>{_DAY_NUM}){_DAY_SUFFIX}\s+(?:of\s+)?"
         rf"(?P<{p}m1>{_MONTH})(?:,?\s+(?P<{p}y1>{_YEAR})|\s+(?P<{p}l1>{_LAST}))?",
         rf"(?:{_WEEKDAY},?\s+)?(?P<{p}m2>{_EN_MONTH})\s+(?:the\s+)?(?P<{p}d2>{_DAY_NUM}){_DAY_SUFFIX}"
