@@ -5,10 +5,10 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING, Any
 
-from bot.dates import human_date
 from bot.sources import grouped, one_per_article
 from index.records import Answer, Citation, CorpusStats, Passage
 from index.text import without_controls
+from index.written_dates import human_date
 
 if TYPE_CHECKING:
     from ingest.pipeline import IngestReport

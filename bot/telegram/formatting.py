@@ -11,10 +11,10 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from urllib.parse import urlsplit
 
-from bot.dates import human_date, human_time
 from bot.sources import grouped, one_per_article
 from index.records import Answer, Citation, CorpusStats, Freshness, Passage
 from index.text import MARKER
+from index.written_dates import human_date, human_time
 
 # Longer URLs are shown as text only: a 5,000-character link cannot be split across messages.
 MAX_LINK_CHARS = 2048

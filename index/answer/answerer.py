@@ -29,6 +29,7 @@ from index.answer.refusal import dont_know, no_news_then
 from index.answer.respelling import respell
 from index.answer.roles import Role, asked_role, latest_holder
 from index.answer.smalltalk import FULLER, is_bare_question, is_small_talk, small_talk_reply
+from index.answer.timeless import timeless
 from index.records import Answer, Turn
 from index.retrieval import (
     Filters,
@@ -209,8 +210,10 @@ class Answerer:
         """The reader decides whether the archive answers; facts get its span, while why,
         how and summaries get the sentence the span sits in."""
         s = self.settings
-        found = candidates(question, retrieval, self.reader, s)
         period, today = retrieval.date_range, self._today(retrieval.filters)
+        # The reader reads the question without the words of time retrieval has used.
+        read = timeless(question, period, today, language)
+        found = candidates(read, retrieval, self.reader, s)
         state = period is None and asks_current_state(focus)
         holder = self._holder(question, retrieval, focus) if state or period else None
         threshold = s.reader_refusal_threshold

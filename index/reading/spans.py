@@ -6,6 +6,7 @@ start score plus its end score, and the null score is the same pair taken at `<s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -14,6 +15,11 @@ import numpy as np
 from index.reading.windows import Window
 
 MAX_ANSWER_TOKENS = 30
+# French words that lose their vowel before an apostrophe: "l'Australie" is two words.
+_ELIDED = frozenset(
+    ["c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"]
+)
+_WORD_BEFORE = re.compile(r"\w+$")
 _TRIM = " \t\n\u00a0\u202f,;:«»\"'“”()[]–—-"
 
 
@@ -63,7 +69,7 @@ def best_span(
         if found is None:
             continue
         i, j, score = found
-        start, end = tidy(text, window.offsets[i][0], window.offsets[j][1])
+        start, end = tidy(text, *whole_words(text, window.offsets[i][0], window.offsets[j][1]))
         if start >= end:
             continue
         null = float(starts[row][0] + ends[row][0])
@@ -90,6 +96,31 @@ def _window_best(
     flat = int(np.argmax(pair))
     i, j = divmod(flat, n)
     return i, j, float(pair[i, j])
+
+
+def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span widened to the words it starts and ends inside: a span read in sub-word tokens
+    may stop within one ("Armel Le Cléac" of "Armel Le Cléac'h")."""
+    if start >= end:
+        return start, end
+    while start > 0 and text[start].isalnum() and text[start - 1].isalnum():
+        start -= 1
+    if text[end - 1].isalnum():
+        while end < len(text) and _word_goes_on(text, end):
+            end += 1
+    return start, end
+
+
+def _word_goes_on(text: str, at: int) -> bool:
+    """Whether the word before `at` goes on: a letter or digit, or an apostrophe inside a name
+    ("Cléac'h", "O'Brien"), not an English possessive ("Trump's")."""
+    if text[at].isalnum():
+        return True
+    if text[at] not in "'’" or at + 1 >= len(text) or not text[at + 1].isalnum():
+        return False
+    possessive = text[at + 1] == "s" and (at + 2 == len(text) or not text[at + 2].isalnum())
+    word = _WORD_BEFORE.search(text, 0, at)
+    return not possessive and word is not None and word[0].lower() not in _ELIDED
 
 
 def tidy(text: str, start: int, end: int) -> tuple[int, int]:

@@ -209,7 +209,17 @@ def _on_between(m: re.Match[str], today: date) -> _Span | None:
 
 
 def _on_day(m: re.Match[str], today: date) -> _Span:
-    back = 2 if m["before2"] else 1 if m["before1"] else 0
+    back = (
+        2
+        if m["before2"]
+        else 1
+        if m["before1"]
+        else -2
+        if m["after2"]
+        else -1
+        if m["after1"]
+        else 0
+    )
     day = today - timedelta(days=back)
     return day, day
 
@@ -246,6 +256,17 @@ def _on_this(m: re.Match[str], today: date) -> _Span:
 def _on_previous(m: re.Match[str], today: date) -> _Span:
     unit = _unit(_pick(m, "prev_fr", "prev_fr2", "prev_en") or "y")
     return _calendar_unit(_shift(today, 1, unit), unit)
+
+
+def _on_next(m: re.Match[str], today: date) -> _Span:
+    unit = _unit(_pick(m, "next_fr", "next_fr2", "next_en") or "y")
+    return _calendar_unit(_shift(today, -1, unit), unit)
+
+
+def _on_next_weekday(m: re.Match[str], today: date) -> _Span:
+    wanted = _WEEKDAYS[_pick(m, "nwd1", "nwd2") or "lundi"]
+    day = today + timedelta(days=(wanted - today.weekday()) % 7 or 7)
+    return day, day
 
 
 def _on_weekday(m: re.Match[str], today: date) -> _Span:
@@ -304,6 +325,8 @@ _RULES = (
     _rule(
         r"(?P<before2>avant[\s-]+hier|the\s+day\s+before\s+yesterday)\b"
         r"|(?P<before1>hier|yesterday|last\s+night)\b"
+        r"|(?P<after2>apres[\s-]+demain|the\s+day\s+after\s+tomorrow)\b"
+        r"|(?P<after1>demain|tomorrow)\b"
         r"|(?:aujourd'hui|today|tonight|this\s+morning)\b",
         _on_day,
     ),
@@ -319,7 +342,15 @@ _RULES = (
         r"|last\s+(?P<prev_en>week|month|year)\b",
         _on_previous,
     ),
+    _rule(
+        # What is still to come: a past tense asked of it gets no answer from older news.
+        r"(?:la\s+|le\s+|l')(?P<next_fr>semaine|mois|annee|an)\s+prochaine?\b"
+        r"|(?P<next_fr2>semaine|mois|annee)\s+prochaine?\b"
+        r"|next\s+(?P<next_en>week|month|year)\b",
+        _on_next,
+    ),
     _rule(rf"(?P<wd1>{_WEEKDAY})\s+{_LAST}|last\s+(?P<wd2>{_WEEKDAY})", _on_weekday),
+    _rule(rf"(?P<nwd1>{_WEEKDAY})\s+prochain\b|next\s+(?P<nwd2>{_WEEKDAY})", _on_next_weekday),
     _rule(
         rf"(?:il\s+y\s+a|voici|ca\s+fait)\s+(?P<ago_n1>{_COUNT})\s+(?P<ago_u1>{_UNIT})"
         rf"|(?P<ago_n2>{_COUNT})\s+(?P<ago_u2>{_UNIT})\s+ago\b",

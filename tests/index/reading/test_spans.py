@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from index.reading.spans import MAX_ANSWER_TOKENS, Span, best_span, title_head
+from index.reading.spans import MAX_ANSWER_TOKENS, Span, best_span, title_head, whole_words
 from index.reading.windows import Window
 
 TEXT = "Le prix revient à Yoshinori Ohsumi, biologiste japonais."
@@ -100,3 +100,22 @@ def test_a_span_read_after_a_title_is_placed_in_the_text_or_the_title() -> None:
     assert across is not None and across.in_title and across.end == len(head) - 2  # title's end
     assert placed(len(head) - 2, len(head) + 1) is None  # nothing but the title's full stop
     assert Span(2, 5, 1.0, 0.0).without_head(0) == Span(2, 5, 1.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "read", "answer"),
+    [
+        # Sub-word tokens may stop inside a word: the answer is the whole word.
+        ("Armel Le Cléac'h remporte la course.", "Armel Le Cléac", "Armel Le Cléac'h"),
+        ("La Britannique O’Brien gagne.", "O", "O’Brien"),
+        ("Elle est Allemande.", "Allemand", "Allemande"),
+        ("Il a gagné en 2016.", "201", "2016"),
+        # Not past a possessive, nor into the word after an elided one.
+        ("Donald Trump's plan", "Donald Trump", "Donald Trump"),
+        ("Il part vers l'Australie.", "Il part vers l", "Il part vers l"),
+    ],
+)
+def test_a_span_read_inside_a_word_takes_the_whole_word(text: str, read: str, answer: str) -> None:
+    start = text.index(read)
+    widened = whole_words(text, start, start + len(read))
+    assert text[widened[0] : widened[1]] == answer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.dates import human_date
+from index.written_dates import human_date
 
 
 def test_dates_read_naturally_in_french_and_english() -> None:

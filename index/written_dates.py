@@ -36,6 +36,11 @@ _MONTHS = {
 }
 
 
+def month_name(month: int, language: str) -> str:
+    """ "octobre" in French, "October" in any other language."""
+    return _MONTHS["fr" if language == "fr" else "en"][month - 1]
+
+
 def human_date(day: date, language: str) -> str:
     if language == "fr":
         first = "1er" if day.day == 1 else str(day.day)
