@@ -42,6 +42,7 @@ def month_name(month: int, language: str) -> str:
 
 
 def human_date(day: date, language: str) -> str:
+    """The day as a reader writes it: "1er février 2017", "February 1, 2017"."""
     if language == "fr":
         first = "1er" if day.day == 1 else str(day.day)
         return f"{first} {_MONTHS['fr'][day.month - 1]} {day.year}"

@@ -100,27 +100,41 @@ def _window_best(
 
 def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     """The span widened to the words it starts and ends inside: a span read in sub-word tokens
-    may stop within one ("Armel Le Cléac" of "Armel Le Cléac'h")."""
+    may stop within one ("Armel Le Cléac" of "Armel Le Cléac'h", "3" of "3,5")."""
     if start >= end:
         return start, end
-    while start > 0 and text[start].isalnum() and text[start - 1].isalnum():
-        start -= 1
-    if text[end - 1].isalnum():
-        while end < len(text) and _word_goes_on(text, end):
+    while start > 0 and text[start].isalnum():
+        if text[start - 1].isalnum():
+            start -= 1
+        elif start > 1 and _joins(text, start - 1):
+            start -= 2
+        else:
+            break
+    while end < len(text) and text[end - 1].isalnum():
+        if text[end].isalnum():
             end += 1
+        elif end + 1 < len(text) and _joins(text, end):
+            end += 2
+        else:
+            break
     return start, end
 
 
-def _word_goes_on(text: str, at: int) -> bool:
-    """Whether the word before `at` goes on: a letter or digit, or an apostrophe inside a name
-    ("Cléac'h", "O'Brien"), not an English possessive ("Trump's")."""
-    if text[at].isalnum():
-        return True
-    if text[at] not in "'’" or at + 1 >= len(text) or not text[at + 1].isalnum():
+def _joins(text: str, at: int) -> bool:
+    """Whether the character at `at` joins the letters or digits on either side into one word:
+    an apostrophe inside a name ("Cléac'h", "O'Neill"; not an English possessive, "Trump's",
+    nor after an elided French word, "l'Australie"), a decimal comma or point or a thin space
+    inside a number ("3,5", "1 000"), a hyphen inside a name ("Jae-in")."""
+    before, joint, after = text[at - 1], text[at], text[at + 1]
+    if not (before.isalnum() and after.isalnum()):
         return False
-    possessive = text[at + 1] == "s" and (at + 2 == len(text) or not text[at + 2].isalnum())
-    word = _WORD_BEFORE.search(text, 0, at)
-    return not possessive and word is not None and word[0].lower() not in _ELIDED
+    if joint in "'’":
+        possessive = after == "s" and (at + 2 == len(text) or not text[at + 2].isalnum())
+        word = _WORD_BEFORE.search(text, 0, at)
+        return not possessive and word is not None and word[0].lower() not in _ELIDED
+    if joint in ",.\u00a0\u202f":
+        return before.isdigit() and after.isdigit()
+    return joint == "-" and before.isalpha() and after.isalpha()
 
 
 def tidy(text: str, start: int, end: int) -> tuple[int, int]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from index.text import fold_keeping_offsets, original_span
@@ -26,6 +26,10 @@ class DateRange:
     start: date | None  # None = open
     end: date | None  # None = open
     text: str
+    # "day", "week", "month" or "year" for a whole calendar unit said relative to today with
+    # no preposition ("hier", "le mois dernier", "cette année"); None for the rest.
+    unit: str | None = field(default=None, compare=False)
+    at: int = field(default=0, compare=False)  # where `text` starts in the question
 
     def holds(self, day: date) -> bool:
         return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
@@ -209,17 +213,7 @@ def _on_between(m: re.Match[str], today: date) -> _Span | None:
 
 
 def _on_day(m: re.Match[str], today: date) -> _Span:
-    back = (
-        2
-        if m["before2"]
-        else 1
-        if m["before1"]
-        else -2
-        if m["after2"]
-        else -1
-        if m["after1"]
-        else 0
-    )
+    back = 2 if m["before2"] else 1 if m["before1"] else 0
     day = today - timedelta(days=back)
     return day, day
 
@@ -258,17 +252,6 @@ def _on_previous(m: re.Match[str], today: date) -> _Span:
     return _calendar_unit(_shift(today, 1, unit), unit)
 
 
-def _on_next(m: re.Match[str], today: date) -> _Span:
-    unit = _unit(_pick(m, "next_fr", "next_fr2", "next_en") or "y")
-    return _calendar_unit(_shift(today, -1, unit), unit)
-
-
-def _on_next_weekday(m: re.Match[str], today: date) -> _Span:
-    wanted = _WEEKDAYS[_pick(m, "nwd1", "nwd2") or "lundi"]
-    day = today + timedelta(days=(wanted - today.weekday()) % 7 or 7)
-    return day, day
-
-
 def _on_weekday(m: re.Match[str], today: date) -> _Span:
     wanted = _WEEKDAYS[_pick(m, "wd1", "wd2") or "lundi"]
     day = today - timedelta(days=(today.weekday() - wanted) % 7 or 7)
@@ -303,14 +286,24 @@ class _Rule:
     pattern: re.Pattern[str]
     resolve: Callable[[re.Match[str], date], _Span | None]
     needs_prep: Callable[[re.Match[str]], bool]  # then "on" is not enough
+    unit: Callable[[re.Match[str]], str | None]  # the calendar unit of a relative expression
 
 
 def _rule(
     body: str,
     resolve: Callable[[re.Match[str], date], _Span | None],
     needs_prep: Callable[[re.Match[str]], bool] = lambda m: False,
+    unit: Callable[[re.Match[str]], str | None] = lambda m: None,
 ) -> _Rule:
-    return _Rule(re.compile(rf"\b(?:{body})"), resolve, needs_prep)
+    return _Rule(re.compile(rf"\b(?:{body})"), resolve, needs_prep, unit)
+
+
+def _unit_of(*groups: str) -> Callable[[re.Match[str]], str | None]:
+    return lambda m: _unit(_pick(m, *groups) or "y")
+
+
+def _a_day(m: re.Match[str]) -> str:
+    return "day"
 
 
 _RULES = (
@@ -325,15 +318,15 @@ _RULES = (
     _rule(
         r"(?P<before2>avant[\s-]+hier|the\s+day\s+before\s+yesterday)\b"
         r"|(?P<before1>hier|yesterday|last\s+night)\b"
-        r"|(?P<after2>apres[\s-]+demain|the\s+day\s+after\s+tomorrow)\b"
-        r"|(?P<after1>demain|tomorrow)\b"
         r"|(?:aujourd'hui|today|tonight|this\s+morning)\b",
         _on_day,
+        unit=_a_day,
     ),
     _rule(
         r"(?:cette\s+(?P<this_fr>semaine|annee)|ce\s+(?P<this_fr2>mois))(?:-ci)?\b"
         r"|this\s+(?P<this_en>week|month|year)\b",
         _on_this,
+        unit=_unit_of("this_fr", "this_fr2", "this_en"),
     ),
     _rule(
         # "semaine dernière" may drop its article; "deux semaines passées en mer" is no date.
@@ -341,20 +334,14 @@ _RULES = (
         r"|(?P<prev_fr2>semaine|mois|annee)\s+derniere?\b"
         r"|last\s+(?P<prev_en>week|month|year)\b",
         _on_previous,
+        unit=_unit_of("prev_fr", "prev_fr2", "prev_en"),
     ),
-    _rule(
-        # What is still to come: a past tense asked of it gets no answer from older news.
-        r"(?:la\s+|le\s+|l')(?P<next_fr>semaine|mois|annee|an)\s+prochaine?\b"
-        r"|(?P<next_fr2>semaine|mois|annee)\s+prochaine?\b"
-        r"|next\s+(?P<next_en>week|month|year)\b",
-        _on_next,
-    ),
-    _rule(rf"(?P<wd1>{_WEEKDAY})\s+{_LAST}|last\s+(?P<wd2>{_WEEKDAY})", _on_weekday),
-    _rule(rf"(?P<nwd1>{_WEEKDAY})\s+prochain\b|next\s+(?P<nwd2>{_WEEKDAY})", _on_next_weekday),
+    _rule(rf"(?P<wd1>{_WEEKDAY})\s+{_LAST}|last\s+(?P<wd2>{_WEEKDAY})", _on_weekday, unit=_a_day),
     _rule(
         rf"(?:il\s+y\s+a|voici|ca\s+fait)\s+(?P<ago_n1>{_COUNT})\s+(?P<ago_u1>{_UNIT})"
         rf"|(?P<ago_n2>{_COUNT})\s+(?P<ago_u2>{_UNIT})\s+ago\b",
         _on_ago,
+        unit=_unit_of("ago_u1", "ago_u2"),
     ),
     _rule(
         r"(?:(?:sur|over|for|within)\s+)?"
@@ -397,7 +384,7 @@ def find_date_range(question: str, today: date) -> DateRange | None:
     "in", "depuis"...): "prix Nobel de la paix 2016" and "sur Mars" give None.
     """
     folded, origin = fold_keeping_offsets(question)
-    best: tuple[int, int, date | None, date | None] | None = None  # start, end, range
+    best: tuple[int, int, date | None, date | None, str | None] | None = None
     for rule in _RULES:
         for m in rule.pattern.finditer(folded):
             if best is not None and m.start() > best[0]:
@@ -411,9 +398,9 @@ def find_date_range(question: str, today: date) -> DateRange | None:
                 continue
             start = prep.start() if prep else m.start()
             if best is None or (start, -m.end()) < (best[0], -best[1]):
-                best = (start, m.end(), *dates)
+                best = (start, m.end(), *dates, None if prep else rule.unit(m))
             break
     if best is None:
         return None
     start, stop = original_span(question, origin, best[0], best[1])
-    return DateRange(best[2], best[3], question[start:stop])
+    return DateRange(best[2], best[3], question[start:stop], best[4], start)

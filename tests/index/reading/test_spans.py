@@ -110,6 +110,11 @@ def test_a_span_read_after_a_title_is_placed_in_the_text_or_the_title() -> None:
         ("La Britannique O’Brien gagne.", "O", "O’Brien"),
         ("Elle est Allemande.", "Allemand", "Allemande"),
         ("Il a gagné en 2016.", "201", "2016"),
+        ("Le Britannique O'Neill gagne.", "Neill", "O'Neill"),
+        ("Le taux atteint 3,5 %.", "3", "3,5"),
+        ("Moon Jae-in est élu.", "Moon Jae", "Moon Jae-in"),
+        ("Jean-Marie Le Pen parle.", "Marie Le Pen", "Jean-Marie Le Pen"),
+        ("Il part vers l'Australie.", "Australie", "Australie"),
         # Not past a possessive, nor into the word after an elided one.
         ("Donald Trump's plan", "Donald Trump", "Donald Trump"),
         ("Il part vers l'Australie.", "Il part vers l", "Il part vers l"),
