@@ -16,6 +16,8 @@ _PHRASES = (
     r"merci( beaucoup| bien)?|thanks?( you)?( so much| a lot)?|thx|"
     r"quoi de neuf|(comment )?ca va|ca roule|tu vas bien|vous allez bien|how are you|"
     r"what'?s up|sup|au revoir|a bientot|bye|goodbye|see you|bonne (journee|soiree|nuit)|"
+    r"a (demain|plus( tard)?|la prochaine)|see you (tomorrow|later|soon)|good ?night|"
+    r"bonne (fin de journee|semaine|soiree)|"
     r"ok|okay|d'accord|super|genial|cool|parfait|top|great|nice|test|ping|"
     r"qui es[- ]tu|tu es qui|who are you|what are you|t'es qui|"
     # what the bot can do: the greeting's reply says it
@@ -30,7 +32,10 @@ _ADDRESSEE = r"(\s+(le |the )?(bot|robot|newsqa|toi|vous|tout le monde|everyone|
 _SMALL_TALK = re.compile(rf"^(({_PHRASES}){_ADDRESSEE}[\s,]*)+$")
 
 _THANKS = re.compile(r"\b(merci|thanks?|thank you|thx)\b")
-_GOODBYE = re.compile(r"\b(au revoir|a bientot|bye|goodbye|see you|bonne (journee|soiree|nuit))\b")
+_GOODBYE = re.compile(
+    r"\b(au revoir|a bientot|a demain|a plus|a la prochaine|bye|goodbye|see you|good ?night|"
+    r"bonne (journee|soiree|nuit|fin de journee|semaine))\b"
+)
 
 # Each reply answers what was said and says what the bot does: after thanks or a goodbye, not
 # "ask a question" again.

@@ -35,7 +35,8 @@ def test_small_talk_is_recognised(message: str) -> None:
     ["Bonjour, qui a gagné le prix Nobel ?", "Qui remplace Pete Hegseth ?", "Merci de me dire "
      "qui a gagné", "Quoi de neuf en Syrie ?", "", "Who won the Nobel Prize?",
      "What can you do about inflation?", "C'est super cher, pourquoi ?",
-     "Comment ça marche ?", "How does it work?"],  # after a question, they ask about it
+     "Comment ça marche ?", "How does it work?",  # after a question, they ask about it
+     "À demain, qui joue ?", "Qui sera à Paris demain ?"],
 )  # fmt: skip
 def test_questions_are_not_small_talk(message: str) -> None:
     assert not is_small_talk(message)
@@ -140,7 +141,9 @@ def test_the_time_gets_an_honest_refusal_and_no_search(tmp_path: Path) -> None:
      ("Merci beaucoup, au revoir", "fr", "Avec plaisir, au revoir !"), ("bye", "en", "Goodbye!"),
      ("Thanks a lot", "en", "You're welcome!"), ("Quoi de neuf ?", "fr", "Bonjour !"),
      ("Bonsoir !", "fr", "Bonsoir !"), ("Thank you, that was helpful", "en", "You're welcome!"),
-     ("Que sais-tu faire ?", "fr", "Bonjour !"), ("What can you do?", "en", "Hello!")],
+     ("Que sais-tu faire ?", "fr", "Bonjour !"), ("What can you do?", "en", "Hello!"),
+     ("À demain !", "fr", "Au revoir !"), ("Merci, à plus tard", "fr", "Avec plaisir, au revoir !"),
+     ("See you tomorrow!", "en", "Goodbye!"), ("Good night", "en", "Goodbye!")],
 )  # fmt: skip
 def test_small_talk_is_answered_in_kind(message: str, language: str, opening: str) -> None:
     reply = small_talk_reply(message, language)
