@@ -39,6 +39,7 @@ from index.retrieval import (
     asks_current_state,
     before_the_period,
     outcome_after,
+    past_of_what_is_to_come,
     question_language,
     years_named,
 )
@@ -180,8 +181,10 @@ class Answerer:
         period, today = retrieval.date_range, self._today(retrieval.filters)
         asked = focus or question
         newest = self._newest(today) if period is not None or years_named(asked) else None
-        if before_the_period(newest, period, asked, today) or (
-            period is None and outcome_after(newest, asked)
+        if (
+            before_the_period(newest, period, asked, today)
+            or (period is None and outcome_after(newest, asked))
+            or past_of_what_is_to_come(asked)
         ):
             return Answer(
                 no_news_then(language),

@@ -8,6 +8,7 @@ from index.retrieval.recency import (
     asks_current_state,
     before_the_period,
     outcome_after,
+    past_of_what_is_to_come,
     years_named,
 )
 
@@ -23,6 +24,7 @@ __all__ = [
     "detect_language",
     "find_date_range",
     "outcome_after",
+    "past_of_what_is_to_come",
     "question_language",
     "years_named",
 ]

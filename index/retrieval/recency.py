@@ -162,6 +162,34 @@ def _lower_words(question: str) -> str:
     return fold(" ".join(w for w in (question[:1].lower() + question[1:]).split() if w.islower()))
 
 
+# What is still to come, said as the time of the event ("Qui est mort demain ?"), not as what
+# a thing is for or of ("annoncé pour l'an prochain", "l'école de demain", "the next week" of
+# a story, "next year's budget", "à demain"). Read on the lower-case words: "le film Demain",
+# "Tomorrow Never Dies" are names.
+_TO_COME = re.compile(
+    r"\b(?:apres-demain|demain|tomorrow|(?:(?:la|le) |l')?(?:semaine|mois|annee|an) prochaine?"
+    r"|next (?:week|month|year))\b(?!'s)"
+)
+# Words before such a period that make it what a thing is for or of.
+_FOR_OR_OF = re.compile(r"\b(?:de|d'|du|des|pour|a|d'ici|the|for|of|until|by)\s*$")
+
+
+def past_of_what_is_to_come(question: str) -> bool:
+    """Whether the question asks in a past tense what happened at a time still to come ("Qui
+    est mort demain ?", "Who won the election next month?"): no article can tell it. Asked
+    ahead ("Qui jouera demain ?", "Qu'est-ce qui est prévu la semaine prochaine ?") it is
+    answered from what was announced."""
+    # Names held as "_": "élu maire de Vernon demain" is no "de demain".
+    lowered = question[:1].lower() + question[1:]
+    words = fold(" ".join(w if w.islower() else "_" for w in lowered.split()))
+    for found in _TO_COME.finditer(words, 1):  # opening on "Demain": a title, or a future
+        if _FOR_OR_OF.search(words, 0, found.start()):
+            continue
+        rest = words[: found.start()] + " " + words[found.end() :]
+        return _BACK.search(rest) is not None and _AHEAD.search(rest) is None
+    return False
+
+
 def before_the_period(
     newest: date | None, period: DateRange | None, question: str, today: date
 ) -> bool:

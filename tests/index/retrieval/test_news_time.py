@@ -25,6 +25,7 @@ from index.retrieval import (
     before_the_period,
     find_date_range,
     outcome_after,
+    past_of_what_is_to_come,
 )
 from ingest.pipeline import Ingestor
 from tests.conftest import write_jsonl
@@ -116,6 +117,27 @@ def test_a_period_after_the_newest_article_gets_an_honest_refusal(dated: NewsInd
     assert not answerer.answer("Qui a gagné le débat public de Vernon 2016 ?", as_of=later).refused
     ahead = answerer.answer("Qui va gagner le débat public de Vernon 2017 ?", as_of=later)
     assert ahead.text != no_news_then("fr")
+    # A past tense about what is still to come: no article can tell it, however current.
+    tomorrow = answerer.answer("Qui a été élu maire de Vernon demain ?", as_of=date(2016, 9, 11))
+    assert tomorrow.refused and tomorrow.text == no_news_then("fr")
+    ahead = answerer.answer("Qui sera élu maire de Vernon demain ?", as_of=date(2016, 9, 11))
+    assert ahead.text != no_news_then("fr")
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [("Qui est mort demain ?", True), ("Who won the election next month?", True),
+     ("Qui a été élu le mois prochain ?", True),
+     # asked ahead, or the period is what a thing is for or of, or a name
+     ("Qui jouera demain ?", False), ("Qu'est-ce qui est prévu la semaine prochaine ?", False),
+     ("Qu'a annoncé Macron pour la semaine prochaine ?", False),
+     ("Qu'a dit Macron sur l'école de demain ?", False), ("Qui a réalisé le film Demain ?",
+     False), ("Who directed Tomorrow Never Dies?", False), ("What happened the next week?",
+     False), ("What did Congress pass for next year's budget?", False),
+     ("Demain nous appartient : qui a été choisi ?", False), ("À demain !", False)],
+)  # fmt: skip
+def test_a_past_tense_about_what_is_still_to_come(question: str, refused: bool) -> None:
+    assert past_of_what_is_to_come(question) is refused
 
 
 @pytest.mark.parametrize(
