@@ -226,7 +226,28 @@ def _in_one_sentence(passage: Passage, start: int, end: int) -> tuple[int, int]:
             start = opening  # the whole quotation: "« A » ou « B »" for "A » ou « B"
         else:
             end = tidy(text, start, lone_closer)[1]  # the words quoted: "WannaCry"
+    start, end = _brackets_closed(text, start, end, sentence)
     return (start, end) if start < end else (first, last)
+
+
+def _brackets_closed(text: str, start: int, end: int, sentence: int) -> tuple[int, int]:
+    """A span that runs out of a bracket starts after it ("1962), une victoire…" is "une
+    victoire…"); one that opens a bracket ends where it closes, when that is near ("PUBG
+    (PlayerUnknown's BattleGrounds" gets its ")"), else before it."""
+    depth = 0
+    for at in range(start, end):
+        if text[at] == "(":
+            depth += 1
+        elif text[at] == ")":
+            if depth == 0:
+                start = tidy(text, at + 1, end)[0]
+            else:
+                depth -= 1
+    opener = text.rfind("(", start, end)
+    if opener < 0 or text.find(")", opener, end) >= 0:
+        return start, end
+    closing = text.find(")", end, min(sentence, end + _QUOTE_REACH))
+    return (start, closing + 1) if closing >= 0 else tidy(text, start, opener)
 
 
 _QUOTE_REACH = 40  # characters a span may grow by to close the quotation it opens

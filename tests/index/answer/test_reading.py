@@ -75,7 +75,15 @@ def test_the_answer_is_the_span_cited_with_its_sentence(tmp_path: Path) -> None:
      ("Selon le Pr. Didier Raoult, non.", "Pr. Didier Raoult", "Pr. Didier Raoult"),
      ("Le 3 janv. 2018, il part.", "3 janv. 2018", "3 janv. 2018"),
      ("Il a dit que c'était, selon lui, une décision qui lui a coûté » et il est parti.",
-      "coûté » et il est parti", "et il est parti")],  # no « near: after the »
+      "coûté » et il est parti", "et il est parti"),  # no « near: after the »
+     # brackets: closed when near, else left out; a span out of one starts after it
+     ("Le jeu PUBG (PlayerUnknown's BattleGrounds) est sorti.",
+      "PUBG (PlayerUnknown's BattleGrounds", "PUBG (PlayerUnknown's BattleGrounds)"),
+     ("Il pilote des avions (instructeur qualifié sur plusieurs types d'appareils et plus "
+      "encore) depuis.", "des avions (instructeur", "des avions"),
+     ("Le féminin (remporté par Rika Kihira), le masculin (remporté par Nathan Chen, "
+      "représentant les États-Unis) et les couples.", "Rika Kihira), le masculin (remporté par "
+      "Nathan Chen", "le masculin (remporté par Nathan Chen, représentant les États-Unis)")],
 )  # fmt: skip
 def test_an_answer_keeps_within_its_sentence_and_its_quotation_marks(
     tmp_path: Path, text: str, read: str, answered: str
