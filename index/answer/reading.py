@@ -164,6 +164,9 @@ def reader_answer(
     passage, span = best.passage, best.span
     text = best.span_text
     if span.in_title:
+        title = title_head(passage.title)
+        start, end = _brackets_closed(title, span.start, span.end, len(title))
+        text = strip_markers(title[start:end]).strip()
         if answer_kind(question) in {"person", "place"}:
             text = headline_subject(text)
         # Found in the title ("Turquie : tentative de coup d'État"), which is no part of the

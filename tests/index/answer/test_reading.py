@@ -249,6 +249,14 @@ def test_an_answer_found_in_the_title_quotes_the_opening_sentence(tmp_path: Path
     assert answer.citations[0].quote == "Une partie de l'armée a tenté de prendre le pouvoir."
 
 
+def test_a_title_answer_gets_its_bracket_closed(tmp_path: Path) -> None:
+    text = "Le jeu vidéo a été vendu à plus de 4 millions d'exemplaires en quelques mois."
+    title = "PUBG (PlayerUnknown's BattleGrounds) est le 3e jeu le plus vendu sur Steam"
+    read = "PUBG (PlayerUnknown's BattleGrounds"
+    answer = _read_in_title("Quel jeu ?", text, title, read, tmp_path)
+    assert answer.span == "PUBG (PlayerUnknown's BattleGrounds)"
+
+
 def test_a_title_answer_skips_the_date_line_that_opens_the_article(tmp_path: Path) -> None:
     # Wikinews opens with "19 décembre 2016. – ": that sentence alone would quote no answer.
     text = (
