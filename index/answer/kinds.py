@@ -137,7 +137,7 @@ def wants_explanation(question: str) -> bool:
     folded = fold(question)
     if _EXPLANATION.search(folded) is not None:
         return True
-    asked = re.sub(r"^est[- ]ce qu(e|')", "", folded)
     if _POLITE.match(folded):
         return False  # "Do you know the capital…", "Sait-on le nombre…": a fact, asked politely
+    asked = re.sub(r"^est[- ]ce qu(e|')", "", folded)
     return _YES_NO.search(folded) is not None and _ASKS_WHAT.search(asked) is None

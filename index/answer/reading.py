@@ -162,7 +162,6 @@ def reader_answer(
             evidence=best.score if best else 0.0,
         )
     passage, span = best.passage, best.span
-    text = best.span_text
     if span.in_title:
         title = title_head(passage.title)
         start, end = _brackets_closed(title, span.start, span.end, len(title))
@@ -237,17 +236,11 @@ def _brackets_closed(text: str, start: int, end: int, sentence: int) -> tuple[in
     """A span that runs out of a bracket starts after it ("1962), une victoire…" is "une
     victoire…"); one that opens a bracket ends where it closes, when that is near ("PUBG
     (PlayerUnknown's BattleGrounds" gets its ")"), else before it."""
-    depth = 0
-    for at in range(start, end):
-        if text[at] == "(":
-            depth += 1
-        elif text[at] == ")":
-            if depth == 0:
-                start = tidy(text, at + 1, end)[0]
-            else:
-                depth -= 1
-    opener = text.rfind("(", start, end)
-    if opener < 0 or text.find(")", opener, end) >= 0:
+    closer, opener = _unpaired(text, start, end, "()")
+    while closer >= 0:
+        start = tidy(text, closer + 1, end)[0]
+        closer, opener = _unpaired(text, start, end, "()")
+    if opener < 0:
         return start, end
     closing = text.find(")", end, min(sentence, end + _QUOTE_REACH))
     return (start, closing + 1) if closing >= 0 else tidy(text, start, opener)
@@ -286,14 +279,14 @@ def _open_before(text: str, start: int) -> int:
     return -1
 
 
-def _unpaired(text: str, start: int, end: int) -> tuple[int, int]:
-    """Where the span's first » that closes nothing in it is, and its last « that nothing in it
-    closes (-1 for none)."""
+def _unpaired(text: str, start: int, end: int, marks: str = "«»") -> tuple[int, int]:
+    """Where the span's first closing mark (», or the second of `marks`) that closes nothing in
+    it is, and its last opening mark that nothing in it closes (-1 for none)."""
     closer, openers = -1, []
     for at in range(start, end):
-        if text[at] == "«":
+        if text[at] == marks[0]:
             openers.append(at)
-        elif text[at] == "»":
+        elif text[at] == marks[1]:
             if openers:
                 openers.pop()
             elif closer < 0:

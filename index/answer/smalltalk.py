@@ -11,13 +11,16 @@ from functools import cache
 
 from index.text import WORD, fold, tokenize
 
+_GOODBYES = (
+    r"au revoir|a bientot|a demain|a plus( tard)?|a la prochaine|bye|goodbye|"
+    r"see you( tomorrow| later| soon)?|good ?night|"
+    r"bonne (journee|soiree|nuit|fin de journee|semaine)"
+)
 _PHRASES = (
     r"bonjour|bonsoir|salut|coucou|hello|hi|hey|yo|good (morning|afternoon|evening)|"
     r"merci( beaucoup| bien)?|thanks?( you)?( so much| a lot)?|thx|"
     r"quoi de neuf|(comment )?ca va|ca roule|tu vas bien|vous allez bien|how are you|"
-    r"what'?s up|sup|au revoir|a bientot|bye|goodbye|see you|bonne (journee|soiree|nuit)|"
-    r"a (demain|plus( tard)?|la prochaine)|see you (tomorrow|later|soon)|good ?night|"
-    r"bonne (fin de journee|semaine|soiree)|"
+    rf"what'?s up|sup|{_GOODBYES}|"
     r"ok|okay|d'accord|super|genial|cool|parfait|top|great|nice|test|ping|"
     r"qui es[- ]tu|tu es qui|who are you|what are you|t'es qui|"
     # what the bot can do: the greeting's reply says it
@@ -32,10 +35,7 @@ _ADDRESSEE = r"(\s+(le |the )?(bot|robot|newsqa|toi|vous|tout le monde|everyone|
 _SMALL_TALK = re.compile(rf"^(({_PHRASES}){_ADDRESSEE}[\s,]*)+$")
 
 _THANKS = re.compile(r"\b(merci|thanks?|thank you|thx)\b")
-_GOODBYE = re.compile(
-    r"\b(au revoir|a bientot|a demain|a plus|a la prochaine|bye|goodbye|see you|good ?night|"
-    r"bonne (journee|soiree|nuit|fin de journee|semaine))\b"
-)
+_GOODBYE = re.compile(rf"\b({_GOODBYES})\b")
 
 # Each reply answers what was said and says what the bot does: after thanks or a goodbye, not
 # "ask a question" again.

@@ -156,10 +156,11 @@ def outcome_after(newest: date | None, question: str) -> bool:
     return _OUTCOME.search(words) is not None and _AHEAD.search(words) is None
 
 
-def _lower_words(question: str) -> str:
+def _lower_words(question: str, name: str = "") -> str:
     """Its words in lower case, the first one included ("Qu'a dit…"), folded: names are no
-    tenses."""
-    return fold(" ".join(w for w in (question[:1].lower() + question[1:]).split() if w.islower()))
+    tenses. They are left out, or held as `name` where the words around them matter."""
+    words = (question[:1].lower() + question[1:]).split()
+    return fold(" ".join(w if w.islower() else name for w in words if w.islower() or name))
 
 
 # What is still to come, said as the time of the event ("Qui est mort demain ?"), not as what
@@ -179,9 +180,7 @@ def past_of_what_is_to_come(question: str) -> bool:
     est mort demain ?", "Who won the election next month?"): no article can tell it. Asked
     ahead ("Qui jouera demain ?", "Qu'est-ce qui est prévu la semaine prochaine ?") it is
     answered from what was announced."""
-    # Names held as "_": "élu maire de Vernon demain" is no "de demain".
-    lowered = question[:1].lower() + question[1:]
-    words = fold(" ".join(w if w.islower() else "_" for w in lowered.split()))
+    words = _lower_words(question, name="_")  # "élu maire de Vernon demain" is no "de demain"
     for found in _TO_COME.finditer(words, 1):  # opening on "Demain": a title, or a future
         if _FOR_OR_OF.search(words, 0, found.start()):
             continue
