@@ -10,7 +10,7 @@ from pathlib import Path
 from index.embedding.e5_bundle import ensure_derived
 from index.reading.network import WEIGHTS
 from index.settings import Settings
-from index.training.examples import write_split
+from index.training.examples import OutsideTrainPart, write_split
 from index.training.reader import NewsFiles, Recipe, train
 
 
@@ -64,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
         help="questions written over the news corpus, trained on beside the PIAF part",
     )
     parser.add_argument(
+        "--written-qa",
+        type=Path,
+        help="more questions in the QA file's layout, written over its train part's paragraphs",
+    )
+    parser.add_argument(
         "--news-validation", type=Path, help="news questions on other articles, only measured"
     )
     parser.add_argument("--news-corpus", type=Path, default=Path("data/frwikinews/corpus.jsonl"))
@@ -73,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     news_files = (args.news_questions, args.news_validation)
-    for path in (args.qa, args.corpus, *(p for p in news_files if p)):
+    for path in (args.qa, args.corpus, *(p for p in (*news_files, args.written_qa) if p)):
         if not path.is_file():
             print(f"error: {path} not found (run from the project root)", file=sys.stderr)
             return 2
@@ -97,7 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     news = None
     if args.news_questions or args.news_validation:
         news = NewsFiles(args.news_corpus, args.news_questions, args.news_validation)
-    train(args.qa, args.corpus, model_dir, args.out, recipe, args.limit, news)
+    try:
+        train(args.qa, args.corpus, model_dir, args.out, recipe, args.limit, news, args.written_qa)
+    except OutsideTrainPart as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(f"weights written to {args.out}")
     return 0
 

@@ -22,6 +22,10 @@ VALIDATION_SHARE = 0.2
 SAME_ARTICLE_SHARE = 0.3  # questions that also get a paragraph of their own article as negative
 
 
+class OutsideTrainPart(ValueError):
+    """Written questions on articles the train part does not hold."""
+
+
 @dataclass(frozen=True)
 class Example:
     question_id: str
@@ -48,6 +52,7 @@ class Split:
     train_articles: int
     validation_articles: int
     validation_ids: frozenset[str]  # the held-back articles, never trained on
+    written_questions: int = 0  # of the train part's questions, those written here
 
 
 def load_questions(qa_file: Path) -> list[Question]:
@@ -110,15 +115,25 @@ def build(
     same_article_share: float = SAME_ARTICLE_SHARE,
     titles: bool = False,
     split_seed: int | None = None,
+    written: Path | None = None,
 ) -> Split:
     """Positives and negatives for both parts of the split (`limit` questions per part); the
-    split is drawn with `split_seed` (`seed` when None), the rest with `seed`."""
+    split is drawn with `split_seed` (`seed` when None), the rest with `seed`. `written`:
+    more questions in the same layout, written here over the train part's paragraphs."""
     questions = load_questions(qa_file)
     train_ids, validation_ids = split_by_article(
         questions, seed if split_seed is None else split_seed
     )
+    more = load_questions(written) if written is not None else []
+    outside = sorted({q.article for q in more} - train_ids)
+    if outside:
+        # Trained on, they would leak held-back (or never-split) articles into the reader.
+        raise OutsideTrainPart(
+            f"{written}: questions on articles outside the train part ({len(outside)}, e.g. "
+            f"{outside[0]}); write them over train articles only"
+        )
     parts = examples(
-        questions,
+        questions + more,
         load_paragraphs(corpus_file),
         lambda q: "train" if q.article in train_ids else "validation",
         seed,
@@ -132,6 +147,7 @@ def build(
         len(train_ids),
         len(validation_ids),
         frozenset(validation_ids),
+        len(more),
     )
 
 

@@ -75,6 +75,7 @@ def train(
     recipe: Recipe,
     limit: int | None = None,
     news: NewsFiles | None = None,
+    written: Path | None = None,
 ) -> dict[str, Any]:
     import torch
 
@@ -90,6 +91,7 @@ def train(
         same_article_share=recipe.same_article_share,
         titles=recipe.titles,
         split_seed=recipe.split_seed,
+        written=written,
     )
     tokenizer = shared_tokenizer(model_dir / "tokenizer.json")
     pad = Specials.of(tokenizer).pad
@@ -104,7 +106,8 @@ def train(
     if cloze:
         print(f"cloze questions: {len(cloze)} ({len(cloze_features)} windows)")
     print(
-        f"examples: train {len(trained)} ({len(news_train)} of them from news questions; "
+        f"examples: train {len(trained)} ({len(news_train)} of them from news questions, "
+        f"{split.written_questions} questions written over PIAF paragraphs; "
         f"{split.train_articles} PIAF articles, {len(train_features)} windows), "
         f"validation {len(split.validation)} ({split.validation_articles} articles, "
         f"{len(validation_features)} windows), news validation {len(news_validation)}"
@@ -137,6 +140,7 @@ def train(
     figures.update(
         train_examples=len(trained),
         news_train_examples=len(news_train),
+        written_questions=split.written_questions,
         validation_examples=len(split.validation),
         validation_articles=split.validation_articles,
         seconds=round(time.perf_counter() - started),

@@ -3,8 +3,13 @@ passage (its title first) and the answer offsets still land on the annotated ans
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+
 from index.reading import title_head
-from index.training.examples import build, load_paragraphs
+from index.training.examples import OutsideTrainPart, build, load_paragraphs
 from tests.conftest import ROOT
 
 PIAF = ROOT / "data" / "piaf-dev"
@@ -35,3 +40,32 @@ def test_another_seed_trains_on_the_same_articles_and_holds_back_the_same_ones()
     second = build(PIAF / "qa.jsonl", PIAF / "corpus.jsonl", seed=14, limit=20, split_seed=13)
     moved = build(PIAF / "qa.jsonl", PIAF / "corpus.jsonl", seed=14, limit=20)
     assert second.validation_ids == first.validation_ids != moved.validation_ids
+
+
+def test_written_questions_are_trained_on_and_never_over_held_back_articles(
+    tmp_path: Path,
+) -> None:
+    written = PIAF / "qa.written.jsonl"
+    articles = load_paragraphs(PIAF / "corpus.jsonl")
+    rows = [json.loads(line) for line in written.read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        (start, end), article = row["answer_spans"][0], articles[row["evidence_ids"][0]]
+        assert article.text[start:end] == row["answer"]
+        assert tuple(row["evidence_span"]) in article.paragraphs
+    plain = build(PIAF / "qa.jsonl", PIAF / "corpus.jsonl", seed=13, split_seed=13)
+    more = build(PIAF / "qa.jsonl", PIAF / "corpus.jsonl", seed=13, split_seed=13, written=written)
+    assert more.written_questions == len(rows)
+    positives = sum(e.answer is not None for e in more.train)
+    assert positives == sum(e.answer is not None for e in plain.train) + len(rows)
+    assert more.validation == plain.validation
+
+    # A question over a held-back article is refused before anything is trained.
+    held_back = next(
+        line
+        for line in (PIAF / "qa.validation.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    )
+    leaking = tmp_path / "leak.jsonl"
+    leaking.write_text(json.dumps(rows[0]) + "\n" + held_back + "\n", encoding="utf-8")
+    with pytest.raises(OutsideTrainPart, match=r"outside the train part \(1, e\.g\. "):
+        build(PIAF / "qa.jsonl", PIAF / "corpus.jsonl", seed=13, split_seed=13, written=leaking)
