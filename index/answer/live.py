@@ -59,7 +59,9 @@ _WHEN = (
     r"today|tonight|tomorrow|this (morning|afternoon|evening|weekend|week)"
 )
 # "à Tokyo"; typed without its accent, "a" is also the verb ("Quel temps a fait le
-# vainqueur ?", "a-t-il"): an "a" before a word shaped like a participle is no place.
+# vainqueur ?", "a-t-il"): an "a" before a word shaped like a participle is no place when
+# more words follow it ("a pris le départ"), but is one when it ends the question or a time
+# word does ("quel temps a paris", "… a paris demain").
 # A place's words are no question or linking words: "…, pourquoi ?", "… pendant les incendies"
 # ask the news.
 _PLACE_WORD = (
@@ -69,7 +71,7 @@ _PLACE_WORD = (
 )
 _PLACE = (
     rf"(au|aux|en|dans|sur|pour|vers|in|at|for|near|around|pres de"
-    rf"|a(?! t\b| \w*(e|i|u|is|it|t)\b)) {_PLACE_WORD}( {_PLACE_WORD}){{0,3}}"
+    rf"|a(?! t\b| \w*(e|i|u|is|it|t) (?!({_WHEN})$)\w)) {_PLACE_WORD}( {_PLACE_WORD}){{0,3}}"
 )
 _LIVE = re.compile(
     rf"{_ASKING}(({_MOMENT})(\s+({_WHEN}|{_PLACE}))*|({_YES_NO})(\s+{_PLACE})?(\s+({_WHEN}))?)"

@@ -97,6 +97,9 @@ def test_why_how_and_summaries_want_sentences(question: str, explains: bool) -> 
      ("Il est quelle heure ?", True), ("Quel jour sommes-nous ?", True),
      ("Bonjour, quelle heure est-il ?", True), ("quel temps fait il a new york", True),
      ("Météo Marseille", True), ("Do you know what time it is?", True),
+     # "à" typed without its accent, before a place that ends like a participle
+     ("quel temps a paris", True), ("quel temps a paris demain ?", True),
+     ("quel temps a fait hier", False),
      # the news: a past, a reason, a detail of an event, another sense of the words
      ("Quel temps a-t-il fait pendant l'étape ?", False), ("Que dit Météo-France ?", False),
      ("À quelle heure est-il arrivé à l'Élysée ?", False), ("What time did the attack start?",
