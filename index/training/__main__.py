@@ -77,8 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         "--split-dir", type=Path, help="also write qa.train.jsonl and qa.validation.jsonl here"
     )
     args = parser.parse_args(argv)
-    news_files = (args.news_questions, args.news_validation)
-    for path in (args.qa, args.corpus, *(p for p in (*news_files, args.written_qa) if p)):
+    given = (args.news_questions, args.news_validation, args.written_qa)
+    for path in (args.qa, args.corpus, *(p for p in given if p)):
         if not path.is_file():
             print(f"error: {path} not found (run from the project root)", file=sys.stderr)
             return 2
