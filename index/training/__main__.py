@@ -61,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--news-questions",
         type=Path,
-        help="questions written over the news corpus, trained on beside the PIAF part",
+        nargs="+",
+        default=[],
+        help="files of questions written over the news corpus, trained on beside the PIAF part",
     )
     parser.add_argument(
         "--written-qa",
@@ -77,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         "--split-dir", type=Path, help="also write qa.train.jsonl and qa.validation.jsonl here"
     )
     args = parser.parse_args(argv)
-    given = (args.news_questions, args.news_validation, args.written_qa)
+    given = (*args.news_questions, args.news_validation, args.written_qa)
     for path in (args.qa, args.corpus, *(p for p in given if p)):
         if not path.is_file():
             print(f"error: {path} not found (run from the project root)", file=sys.stderr)
@@ -101,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     news = None
     if args.news_questions or args.news_validation:
-        news = NewsFiles(args.news_corpus, args.news_questions, args.news_validation)
+        news = NewsFiles(args.news_corpus, tuple(args.news_questions), args.news_validation)
     try:
         train(args.qa, args.corpus, model_dir, args.out, recipe, args.limit, news, args.written_qa)
     except OutsideTrainPart as error:

@@ -59,11 +59,11 @@ class Recipe:
 
 @dataclass(frozen=True)
 class NewsFiles:
-    """Questions written over the news corpus (`index.training.news`): `train` is trained on,
-    `validation` (other articles) only measured."""
+    """Questions written over the news corpus (`index.training.news`): `train` (one file or
+    several, read in turn) is trained on, `validation` (other articles) only measured."""
 
     corpus: Path
-    train: Path | None = None
+    train: tuple[Path, ...] = ()
     validation: Path | None = None
 
 
@@ -171,8 +171,10 @@ def _news(
 
     articles = in_chunks(load_paragraphs(files.corpus), count)
     found: list[list[Example]] = []
-    for path in (files.train, files.validation):
-        questions = news_questions(load_written(path), articles, count, recipe.seed) if path else []
+    validation = (files.validation,) if files.validation else ()
+    for paths in (files.train, validation):
+        written = [w for path in paths for w in load_written(path)]
+        questions = news_questions(written, articles, count, recipe.seed)
         parts = examples(
             questions,
             articles,

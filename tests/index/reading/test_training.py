@@ -90,13 +90,17 @@ def test_averaged_weights_and_more_same_article_negatives_train_too(tmp_path: Pa
 def test_questions_written_over_the_news_are_trained_on_and_measured(tmp_path: Path) -> None:
     shipped = (ROOT / "data" / "frwikinews" / "reader-questions.jsonl").read_text().splitlines()
     measured = (ROOT / "data" / "frwikinews" / "reader-validation.jsonl").read_text().splitlines()
-    news, held = tmp_path / "news.jsonl", tmp_path / "held.jsonl"
-    news.write_text("\n".join(shipped[:5]) + "\n", encoding="utf-8")
+    news, more, held = (tmp_path / f"{name}.jsonl" for name in ("news", "more", "held"))
+    news.write_text("\n".join(shipped[:3]) + "\n", encoding="utf-8")
+    more.write_text("\n".join(shipped[3:5]) + "\n", encoding="utf-8")
     held.write_text("\n".join(measured[:3]) + "\n", encoding="utf-8")
     out = _train(
-        tmp_path, "--limit", "2", "--news-questions", str(news), "--news-validation", str(held)
-    )
+        tmp_path, "--limit", "2", "--news-questions", str(news), str(more),
+        "--news-validation", str(held),
+    )  # fmt: skip
     figures = weights_figures(out)
-    assert figures["news_train_examples"] >= 5  # each question's positive, and its negatives
+    # Each question gives its positive, a negative from another article and at most one from
+    # its own: more than three questions' worth means both files were read.
+    assert figures["news_train_examples"] >= 10
     assert 0.0 <= figures["news_validation"]["f1"] <= 1.0
     _reads(tmp_path, out)
