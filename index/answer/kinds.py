@@ -64,9 +64,11 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 _NUMBER = re.compile(
-    r"\d|\b(un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|cent|"
-    r"mille|million|milliard|one|two|three|four|five|six|seven|eight|nine|ten|hundred|"
-    r"thousand|million|billion|dozen|douzaine|dizaine|centaine)s?\b"
+    r"\d|\b(un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|"
+    r"quinze|seize|vingt|trente|quarante|cinquante|soixante|cent|mille|million|milliard|one|two|"
+    r"three|four|five|six|seven|eight|nine|ten|eleven|twelve|(thir|four|fif|six|seven|eigh|"
+    r"nine)teen|(twen|thir|for|fif|six|seven|eigh|nine)ty|hundred|thousand|million|billion|"
+    r"dozen|(diz|douz|quinz|vingt|trent|quarant|cinquant|soixant|cent)aine)s?\b"
 )
 _DATE = re.compile(
     r"\b(1[5-9]\d\d|20\d\d|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|"

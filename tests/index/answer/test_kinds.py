@@ -46,6 +46,13 @@ def test_a_number_the_question_lacks_is_an_answer() -> None:
     asked = "Combien de morts en 2016 ?"
     assert offers("Le bilan est de 84 morts.", "number", asked)
     assert offers("Le bilan est de trois morts.", "number", asked)  # in words too
+    assert offers("Le bilan est de quinze morts.", "number", asked)
+    assert offers("Près de quarante blessés.", "number", "Combien de blessés ?")
+    assert offers(
+        "Les pompiers ont secouru la cinquantaine de blessés.", "number", "Combien de blessés ?"
+    )
+    assert offers("Fourteen people died.", "number", "How many people died?")
+    assert offers("Twenty-one people died.", "number", "How many people died?")
     assert not offers("En 2016, des morts.", "number", asked)  # only what was asked
     assert not offers("Les morts sont nombreux.", "number", asked)
 
