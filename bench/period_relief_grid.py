@@ -39,11 +39,11 @@ RELIEFS = (0.0, 2.0, 3.0, 4.0, 5.0, 6.0)
 READ = (
     "temporal/tune", "temporal/validation", "temporal/test", "temporal/test2", "temporal/test3",
     "temporal/test4", "temporal/test5", "temporal/test6", "temporal/test7", "temporal/test8",
-    "refusal/tune",
+    "temporal/test10", "refusal/tune",
     "refusal/validation",
     "refusal/english", "frwikinews/qa",
 )  # fmt: skip
-HELD_OUT = ("temporal/test9",)
+HELD_OUT = ("temporal/test9", "temporal/test11")
 
 
 def main() -> None:
