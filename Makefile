@@ -9,10 +9,12 @@ QUESTION ?= Qui a reçu le prix Nobel de la paix en 2016 ?
 setup: $(VENV)/.installed
 
 # torch first, pinned: its CPU build is served locally, an open requirement pulls CUDA.
+# Elsewhere, TORCH_INDEX=https://download.pytorch.org/whl/cpu names the CPU wheels' index.
+TORCH_INDEX ?=
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
@@ -37,7 +39,7 @@ test-fast: setup
 bench: setup
 	$(PY) bench/ingest_bench.py
 
-# Re-train the answer reader (seeded; three runs of 45-85 min on 2 cores) and rewrite the PIAF
+# Re-train the answer reader (seeded; three runs of 45-140 min each on 2 cores) and rewrite the PIAF
 # train / validation split files: one reader on data/piaf-dev, one with the questions written
 # over the news corpus too, one with the second file of news questions as well; the shipped
 # reader in index/reading/weights/ is their blend, made in two steps as it was made.

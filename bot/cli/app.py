@@ -255,9 +255,16 @@ def search(
     ctx: typer.Context,
     question: Annotated[str, typer.Argument(metavar="QUESTION", help="what to look for")],
     k: Annotated[
-        int,
-        typer.Option("-k", "--top-k", min=1, metavar="N", help="how many passages (at least 1)"),
-    ] = 5,
+        int | None,
+        typer.Option(
+            "-k",
+            "--top-k",
+            min=1,
+            metavar="N",
+            help="how many passages (at least 1; default NEWSQA_SEARCH_K, 5)",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Print the passages closest to a question."""
@@ -355,7 +362,9 @@ def bot(ctx: typer.Context) -> None:
     NEWSQA_TELEGRAM_WEBHOOK_URL (a webhook instead of long polling, with
     NEWSQA_TELEGRAM_WEBHOOK_LISTEN and _PORT), NEWSQA_TELEGRAM_QUESTIONS_PER_MINUTE,
     NEWSQA_WATCH_SOURCES and NEWSQA_WATCH_INTERVAL (keep the archive current while serving),
-    NEWSQA_ANSWER_BACKEND. Set them in the environment or in .env (see .env.example).
+    NEWSQA_ANSWER_BACKEND, NEWSQA_TELEGRAM_BASE_URL (another Bot API server) and
+    NEWSQA_CORPUS_ATTRIBUTION (the credit /about shows). Set them in the environment or in .env
+    (see .env.example).
     """
     from bot.telegram import run_bot
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from index.engine import NewsIndex
+from tests.bot.cli.conftest import Newsqa
 from tests.conftest import MODEL_CACHE, run_cli
 
 SEED_QUESTION = "Qui remplace Pete Hegseth à la réunion du groupe de contact ?"
@@ -52,3 +53,12 @@ def test_bytes_that_are_not_utf8_are_read_not_a_traceback(indexed: NewsIndex) ->
     said = chat.stdout.decode()
     assert "Matthew Whitaker" in said and "Traceback" not in chat.stderr.decode()
     assert "Commande inconnue : /aide. Commandes : /reset, /sources, /quit." in said
+
+
+def test_search_k_setting_is_the_default_and_k_wins(indexed: NewsIndex, newsqa: Newsqa) -> None:
+    env = {"NEWSQA_DATA_DIR": str(indexed.settings.data_dir), "NEWSQA_SEARCH_K": "3"}
+    shown = newsqa("search", SEED_QUESTION, "--json", env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert len(json.loads(shown.stdout)) == 3
+    asked = newsqa("search", SEED_QUESTION, "-k", "1", "--json", env=env)
+    assert len(json.loads(asked.stdout)) == 1
