@@ -39,7 +39,7 @@ test-fast: setup
 bench: setup
 	$(PY) bench/ingest_bench.py
 
-# Re-train the answer reader (seeded; three runs of 45-140 min each on 2 cores) and rewrite the PIAF
+# Re-train the answer reader (seeded; three runs of 45-140 min on 2 cores) and rewrite the PIAF
 # train / validation split files: one reader on data/piaf-dev, one with the questions written
 # over the news corpus too, one with the second file of news questions as well; the shipped
 # reader in index/reading/weights/ is their blend, made in two steps as it was made.
