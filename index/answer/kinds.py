@@ -66,8 +66,8 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
 _NUMBER = re.compile(
     r"\d|\b(un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|"
     r"quinze|seize|vingt|trente|quarante|cinquante|soixante|cent|mille|million|milliard|one|two|"
-    r"three|four|five|six|seven|eight|nine|ten|eleven|twelve|(thir|four|fif|six|seven|eigh|"
-    r"nine)teen|(twen|thir|for|fif|six|seven|eigh|nine)ty|hundred|thousand|million|billion|"
+    r"three|four|five|seven|eight|nine|ten|eleven|twelve|(thir|four|fif|six|seven|eigh|"
+    r"nine)teen|(twen|thir|for|fif|six|seven|eigh|nine)ty|hundred|thousand|billion|"
     r"dozen|(diz|douz|quinz|vingt|trent|quarant|cinquant|soixant|cent)aine)s?\b"
 )
 _DATE = re.compile(
