@@ -35,6 +35,7 @@ from index.retrieval import (
     Filters,
     NameSearch,
     Retrieval,
+    asks_a_count,
     asks_a_toll,
     asks_current_state,
     before_the_period,
@@ -226,7 +227,12 @@ class Answerer:
             threshold = period_threshold(found, period, today, s)
             found = [replace(holder, score=max(holder.score, found[0].score)), *found]
         elif state:
-            found = latest_first(found, s.reader_state_slack, s.reader_refusal_threshold)
+            slack = s.reader_state_slack
+            if asks_a_count(focus):
+                # A count news revises ("combien de morts jusqu'ici ?"): the latest article's
+                # figure may stand as far behind as a span read in a short period asked.
+                slack += s.reader_period_relief
+            found = latest_first(found, slack, s.reader_refusal_threshold)
         elif period is not None:
             reach, floor = s.reader_state_slack, s.reader_refusal_threshold
             if is_short(period, today):

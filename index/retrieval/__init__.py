@@ -4,6 +4,7 @@ from index.retrieval.dates import DateRange, find_date_range
 from index.retrieval.hybrid import Filters, HybridRetriever, NameSearch, Retrieval
 from index.retrieval.language import detect_language, question_language
 from index.retrieval.recency import (
+    asks_a_count,
     asks_a_toll,
     asks_current_state,
     before_the_period,
@@ -18,6 +19,7 @@ __all__ = [
     "HybridRetriever",
     "NameSearch",
     "Retrieval",
+    "asks_a_count",
     "asks_a_toll",
     "asks_current_state",
     "before_the_period",

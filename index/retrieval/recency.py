@@ -29,7 +29,10 @@ _STATE = re.compile(
     r"leads|heads|runs|governs|rules|chairs|coaches|holds)\b"
     r"|\b(?:actuel(?:le)?s?|actuellement|maintenant|en\s+ce\s+moment|current(?:ly)?|now|nowadays|"
     r"aujourd'hui|today|dernier(?:e|s|es)?\s+(?:vainqueur|gagnant|laureat|elu|president)|"
-    r"latest|most\s+recent)\b"
+    r"latest|most\s+recent|"
+    # "so far": a count or a state as it stands on the reference date
+    r"a\s+ce\s+jour|jusqu'(?:ici|a\s+present|a\s+maintenant)|pour\s+l'instant|pour\s+le\s+moment|"
+    r"on\s+en\s+est|so\s+far|to\s+date|until\s+now|still)\b"
 )
 # "Quel jour est né…", "Qui est mort…", "Which president is buried…": a past participle after
 # the verb tells of an event, not of a state (read before accents are folded away).
@@ -85,6 +88,16 @@ def asks_a_toll(question: str) -> bool:
     """Whether the question asks for a count of dead, injured or missing, which news revises
     from one article to the next."""
     return bool(_TOLL.search(fold(question)))
+
+
+def asks_a_count(question: str) -> bool:
+    """Whether the question asks for a number or a toll ("combien", "how many", "le bilan"):
+    asked of how things stand, news revises it from one article to the next (day 29, then 39
+    of a protest), so a later article's figure is worth some of the reader's confidence."""
+    return bool(_COUNT.search(fold(question))) or asks_a_toll(question)
+
+
+_COUNT = re.compile(r"\b(?:combien|how\s+(?:many|much)|nombre\s+(?:de|d')|au\s+total)\b")
 
 
 def years_named(text: str) -> set[str]:

@@ -198,6 +198,40 @@ def test_why_questions_get_sentences_once_the_reader_finds_an_answer(index: News
     assert refused.refused and refused.citations == ()
 
 
+QUAKE = [
+    {"id": f"seisme-{day}", "title": "Séisme en Italie", "published_at": f"2016-08-{day}",
+     "lang": "fr", "text": f"Le séisme en Italie a fait {dead} morts selon {who}."}
+    for day, dead, who in ((26, 241, "la protection civile"), (29, 281, "un nouveau bilan"))
+]  # fmt: skip
+
+
+def test_a_count_asked_as_it_stands_takes_the_latest_figure_from_further_behind(
+    tmp_path: Path,
+) -> None:
+    # The reader is surer (8 against 2) of the first count: 6 behind is beyond the state
+    # slack (4), within the slack and the period relief (9), which a count news revises gets.
+    settings = make_settings(tmp_path / "data", answer_backend="reader",
+                             reader_retrieval_weight=0.0, reader_refusal_threshold=0.0)  # fmt: skip
+    index = NewsIndex.open(settings, embedder=fake_embedder())
+    Ingestor(settings, index).run([str(write_jsonl(tmp_path / "q.jsonl", QUAKE))])
+    august_30 = date(2016, 8, 30)
+    answerer = Answerer(settings, index, reader=Finder({"241 morts": 8.0, "281 morts": 2.0}))
+    for count in (QUAKE_COUNT,
+                  "How many people has the earthquake in Italy killed so far?"):  # fmt: skip
+        assert answerer.answer(count, as_of=august_30).span == "281 morts", count
+    # Not a count: the state slack alone, and the surer span stays first.
+    state = "Qu'en est-il du séisme en Italie en ce moment ?"
+    assert answerer.answer(state, as_of=august_30).span == "241 morts"
+    # Far surer (10 behind), the reader keeps the first count even so.
+    surer = Answerer(settings, index, reader=Finder({"241 morts": 12.0, "281 morts": 2.0}))
+    assert surer.answer(QUAKE_COUNT, as_of=august_30).span == "241 morts"
+    # Before the second article, the first count is the latest there is.
+    assert answerer.answer(QUAKE_COUNT, as_of=date(2016, 8, 27)).span == "241 morts"
+
+
+QUAKE_COUNT = "Le séisme en Italie a fait combien de morts jusqu'ici ?"
+
+
 def test_a_question_typed_without_accents_or_capitals_is_read_as_the_archive_spells_it(
     index: NewsIndex,
 ) -> None:

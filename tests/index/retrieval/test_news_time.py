@@ -20,6 +20,7 @@ from index.evaluation import load_qa
 from index.evaluation.runner import evaluate_item
 from index.retrieval import (
     Filters,
+    asks_a_count,
     asks_a_toll,
     asks_current_state,
     before_the_period,
@@ -187,7 +188,10 @@ def test_state_questions_are_told_apart() -> None:
                      "Which team is the reigning champion?",
                      "Combien de morts dans l'attentat de Nice ?",  # a toll, revised later
                      "Quel est le bilan du séisme ?",
-                     "How many people were killed in the attack?"):  # fmt: skip
+                     "How many people were killed in the attack?",
+                     "Combien d'exoplanètes sont connues à ce jour ?",  # "so far": as it stands
+                     "On en est à combien de jours de grève ?",
+                     "How many interchanges are still closed?"):  # fmt: skip
         assert asks_current_state(question), question
     for question in ("Qui a gagné l'Eurovision 2016 ?", "Pourquoi le pont s'est-il effondré ?",
                      "Qui présidait la Corée du Sud ?", "Qui préside la Corée du Sud en 2016 ?",
@@ -199,6 +203,12 @@ def test_state_questions_are_told_apart() -> None:
     # A toll is counted again as news comes in; a government's record is no toll.
     assert asks_a_toll("Quel est le bilan du séisme ?")
     assert not asks_a_toll("Quel est le bilan du quinquennat ?")
+    # Any count may be revised; a question that asks who or what is no count.
+    assert asks_a_count("Combien de stations-service sont à sec ?")
+    assert asks_a_count("How many people were killed in the attack?")
+    assert asks_a_count("Quel est le bilan du séisme ?")
+    assert not asks_a_count("Qui est le Premier ministre ?")
+    assert not asks_a_count("Quel est le bilan du quinquennat ?")
 
 
 def test_eval_lines_carry_their_own_today(dated: NewsIndex, tmp_path: Path) -> None:
