@@ -272,6 +272,11 @@ def is_adjective_of(country: str, word: str) -> bool:
     return starts == [country]
 
 
+def is_country(stem: str) -> bool:
+    """Whether a stem is a one-word country's French name ("burund", "pakistan")."""
+    return stem in _country_stems()
+
+
 # How French nationality adjectives end ("haïtien", "cubaine", "pakistanais", "soudanaise").
 _NATIONALITY_ENDING = re.compile(r"(?:ien|ienne|een|eenne|ain|aine|ais|aise|ois|oise)s?$")
 

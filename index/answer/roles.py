@@ -25,6 +25,7 @@ from index.answer.office_names import (
     english_names,
     initials_names,
     is_adjective_of,
+    is_country,
     names_a_country,
     usual_names,
 )
@@ -252,7 +253,21 @@ def asked_role(question: str, period_text: str = "") -> Role | None:
         if any(_same_office(usual, known) for known in (role, *also)):
             continue  # "Who is the president?": the same words either way
         also.append(usual)
+    if placed := _country_as_place(role):
+        also.append(placed)
     return replace(role, also=tuple(also))
+
+
+def _country_as_place(role: Role) -> Role | None:
+    """The office with the country it names as a place word rather than one of its own
+    words: "le président du Burundi" is also "le Président Pierre Nkurunziza" in a sentence
+    or a story whose title names Burundi. None for an office that names no one-word country
+    ("président de la République", "président de la Corée du Sud")."""
+    countries = [w for w in role.words if is_country(w)]
+    if len(countries) != 1:
+        return None
+    words = tuple(w for w in role.words if w != countries[0])
+    return replace(role, words=words, places=(*role.places, countries[0]))
 
 
 def _other(name: OtherName) -> Role | None:
@@ -325,6 +340,8 @@ def mention_spans(text: str, title: str, role: Role, lang: str = "") -> list[tup
         if _YEARS_HELD.match(folded, words[last][2]):
             continue  # "premier secrétaire du PS de 1994 à 1995": then, not now
         found = original_span(text, origin, start, words[last][2])
+        if role.places and _of_another_place(text[found[1] :], role):
+            continue  # "Idriss Déby, Président du Tchad," in a story on Burundi
         if role.places:
             a, b = sentences_holding(text, *found, lang)
             around = set(tokenize(text[a:b])) | titled
@@ -333,6 +350,27 @@ def mention_spans(text: str, title: str, role: Role, lang: str = "") -> list[tup
                 continue
         spans.append(found)
     return spans
+
+
+# A capitalized complement right after an office ("Président du Tchad", "de l'Union
+# africaine"), or an adjective ("président brésilien").
+_NAMED_AFTER = re.compile(
+    r"\s+(?:(?:de|du|des|d['’])\s*(?:la\s+|l['’]\s*)?(?P<name>[A-ZÀ-Ý][\w-]*)|(?P<word>[a-zà-ÿ-]+))"
+)
+
+
+def _of_another_place(rest: str, role: Role) -> bool:
+    """Whether the office is followed by a place, a body or a nationality that is none of the
+    role's."""
+    found = _NAMED_AFTER.match(rest)
+    if found is None:
+        return False
+    if found["name"]:
+        return not _names_place(_stem(found["name"]), role)
+    word = fold(found["word"])
+    return _NATIONALITY.search(word) is not None and not any(
+        is_adjective_of(place, word) for place in role.places
+    )
 
 
 def _implies_france(role: Role, sentence: str, title: str, lang: str) -> bool:
@@ -462,8 +500,8 @@ def _question_for(question: str, role: Role, passage: Passage, mentions: list[Me
     office is named otherwise ("le ministre de la Justice" for "le garde des Sceaux"), the
     same question in the sentence's own words, with the place words that follow the office
     ("Qui est le président américain ?") and its article ("la Première ministre")."""
-    if any(office is role for _, office in mentions):
-        return question
+    if any(office is role or office.name == role.name for _, office in mentions):
+        return question  # the office as asked, its place told apart or not
     (a, b), office = mentions[0]
     text = passage.text
     rest = _after_places(text[b:], office)

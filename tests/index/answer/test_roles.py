@@ -413,6 +413,29 @@ def test_a_country_adjective_is_also_named_by_the_country() -> None:
     assert _holder_in(german, merkel, "Migrants : réunion", "Angela Merkel") == "Angela Merkel"
 
 
+def test_a_country_asked_after_de_is_also_a_place_of_the_story() -> None:
+    """ "le président du Burundi" is "le Président Pierre Nkurunziza" in a sentence or a
+    story that names Burundi; not another country's or body's president named there."""
+    for question in ("Who is the president of Burundi?", "Qui est le président du Burundi ?"):
+        burundi = asked_role(question)
+        assert burundi is not None
+        letters = "Les ambassadeurs ont remis leurs lettres au Président Pierre Nkurunziza, hier."
+        found = _holder_in(burundi, letters, "Burundi : lettres de créance", "Pierre Nkurunziza")
+        assert found == "Pierre Nkurunziza", question
+        assert _holder_in(burundi, letters, "Tchad : lettres", "Pierre Nkurunziza") is None
+        for other, name in (
+            ("Idriss Déby, Président du Tchad, a rappelé son soutien.", "Idriss Déby"),
+            ("Le président tchadien Idriss Déby a rappelé son soutien.", "Idriss Déby"),
+            ("Le président de l'Union africaine Idriss Déby a parlé.", "Idriss Déby"),
+        ):
+            assert _holder_in(burundi, other, "Burundi : la crise", name) is None, other
+    # No one-word country in the office: nothing looser ("la République" is no place).
+    republic = asked_role("Qui est le président de la République ?")
+    korea = asked_role("Qui est le président de la Corée du Sud ?")
+    assert republic is not None and korea is not None
+    assert republic.also == () and korea.also == ()
+
+
 class Asked(Finder):
     """A Finder that notes the questions it is asked."""
 
