@@ -23,6 +23,7 @@ from index.answer.reading import (
     is_short,
     latest_first,
     period_threshold,
+    read_spans,
     reader_answer,
 )
 from index.answer.refusal import dont_know, no_news_then
@@ -30,7 +31,7 @@ from index.answer.respelling import respell
 from index.answer.roles import Role, asked_role, latest_holder
 from index.answer.smalltalk import FULLER, is_bare_question, is_small_talk, small_talk_reply
 from index.answer.timeless import timeless
-from index.records import Answer, Turn
+from index.records import Answer, Passage, Turn
 from index.retrieval import (
     Filters,
     NameSearch,
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 NAMING = 10  # passages read that hold the office's names, besides the wider search
+LATEST_BREADTH = 10  # passages searched for the latest articles of a how-things-stand question
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,9 @@ class Answerer:
             threshold = period_threshold(found, period, today, s)
             found = [replace(holder, score=max(holder.score, found[0].score)), *found]
         elif state:
+            if latest := self._latest_passages(retrieval):
+                more = read_spans(read, latest, self.reader, s, s.reader_passages)
+                found = sorted([*found, *more], key=lambda c: -c.score)
             slack = s.reader_state_slack
             if asks_a_count(focus):
                 # A count news revises ("combien de morts jusqu'ici ?"): the latest article's
@@ -257,6 +262,26 @@ class Answerer:
         if answer.refused:
             log.debug("refused: best span %.2f below %.2f", answer.evidence, threshold)
         return answer
+
+    def _latest_passages(self, retrieval: Retrieval) -> list[Passage]:
+        """For how things stand: a passage of each of the `reader_state_latest` latest articles
+        among a wider search, which the top passages may leave out (the protest's day 29 behind
+        its day 22, ranked lower for saying less of the question's words)."""
+        wanted = self.settings.reader_state_latest
+        if wanted == 0 or not any(p.published_at for p in retrieval.passages):
+            return []  # an undated archive has no latest article
+        wider = self.index.retrieve(
+            retrieval.question, LATEST_BREADTH, retrieval.filters, retrieval.vector
+        )
+        read = {p.chunk_id for p in retrieval.passages[: self.settings.reader_passages]}
+        dated = [p for p in wider.passages if p.published_at and p.chunk_id not in read]
+        dated.sort(key=lambda p: (p.published_at or date.min, p.score), reverse=True)
+        latest: dict[str, Passage] = {}
+        for p in dated:  # each article's best passage in the wider search
+            if len(latest) == wanted:
+                break
+            latest.setdefault(p.article_id, p)
+        return list(latest.values())
 
     def _holder(self, question: str, retrieval: Retrieval, focus: str) -> Candidate | None:
         """For "who is the …" on a date or in a period: the holder the latest article names."""

@@ -48,13 +48,24 @@ def candidates(
     """The best span of each of the top passages that can speak of the years asked, best first."""
     years = years_named(question)
     passages = [p for p in retrieval.passages if _speaks_of(p, years)]
-    passages = passages[: settings.reader_passages]
+    return read_spans(question, passages[: settings.reader_passages], reader, settings)
+
+
+def read_spans(
+    question: str,
+    passages: Sequence[Passage],
+    reader: SpanReader,
+    settings: Settings,
+    first_rank: int = 0,
+) -> list[Candidate]:
+    """The best span of each passage, best first; the passages stand at ranks `first_rank`
+    on, for the rank penalty."""
     titles = [p.title for p in passages] if settings.reader_titles else []
     spans = reader.read(question, [p.text for p in passages], titles)
     weight, penalty = settings.reader_retrieval_weight, settings.reader_rank_penalty
     found = [
         Candidate(p, span, span.margin + weight * p.score - penalty * rank)
-        for rank, (p, span) in enumerate(zip(passages, spans, strict=True))
+        for rank, (p, span) in enumerate(zip(passages, spans, strict=True), first_rank)
         if span is not None
     ]
     return sorted(found, key=lambda c: -c.score)

@@ -232,6 +232,40 @@ def test_a_count_asked_as_it_stands_takes_the_latest_figure_from_further_behind(
 QUAKE_COUNT = "Le séisme en Italie a fait combien de morts jusqu'ici ?"
 
 
+STRIKE = [
+    {"id": "greve-22", "title": "Grève des cheminots : la mobilisation des cheminots continue",
+     "published_at": "2018-12-08", "lang": "fr",
+     "text": "La grève des cheminots en est à son 22e jour de mobilisation, selon les syndicats "
+             "de cheminots en grève, qui comptent les jours."},
+    {"id": "greve-29", "title": "SNCF", "published_at": "2018-12-15", "lang": "fr",
+     "text": "Le trafic reste perturbé samedi : 29e jour."},
+]  # fmt: skip
+
+
+def test_how_things_stand_also_reads_the_latest_articles_found(tmp_path: Path) -> None:
+    # Only the first passage is read as such: the latest article, which says less of the
+    # question's words, comes second and is read because it is the latest.
+    settings = make_settings(tmp_path / "data", answer_backend="reader", reader_passages=1,
+                             reader_retrieval_weight=0.0, reader_refusal_threshold=0.0)  # fmt: skip
+    index = NewsIndex.open(settings, embedder=fake_embedder())
+    Ingestor(settings, index).run([str(write_jsonl(tmp_path / "g.jsonl", STRIKE))])
+    reader = Finder({"22e jour": 6.0, "29e jour": 5.0})
+    question = "On en est à combien de jours de grève des cheminots ?"
+    december_16 = date(2018, 12, 16)
+    timed = Answerer(settings, index, reader=reader).answer_timed(question, as_of=december_16)
+    assert timed.retrieval.passages[0].article_id == "greve-22"
+    assert timed.answer.span == "29e jour"
+    alone = settings.model_copy(update={"reader_state_latest": 0})
+    assert Answerer(alone, index, reader=reader).answer(question, as_of=december_16).span == (
+        "22e jour"
+    )
+    # A question about a past day is no question of how things stand: the top passage alone.
+    past = "Combien de jours de grève des cheminots le 8 décembre 2018 ?"
+    assert Answerer(settings, index, reader=reader).answer(past, as_of=december_16).span == (
+        "22e jour"
+    )
+
+
 def test_a_question_typed_without_accents_or_capitals_is_read_as_the_archive_spells_it(
     index: NewsIndex,
 ) -> None:
