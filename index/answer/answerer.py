@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 NAMING = 10  # passages read that hold the office's names, besides the wider search
-LATEST_BREADTH = 10  # passages searched for the latest articles of a how-things-stand question
+LATEST_BREADTH = 2  # times the passages first found: searched for a state question's latest
 
 
 @dataclass(frozen=True)
@@ -264,17 +264,19 @@ class Answerer:
         return answer
 
     def _latest_passages(self, retrieval: Retrieval) -> list[Passage]:
-        """For how things stand: a passage of each of the `reader_state_latest` latest articles
-        among a wider search, which the top passages may leave out (the protest's day 29 behind
-        its day 22, ranked lower for saying less of the question's words)."""
+        """For how things stand: the best passage of each of the `reader_state_latest` latest
+        articles among a search twice as wide, not already read, which the top passages may
+        leave out (the protest's day 29 behind its day 22, ranked lower for saying less of the
+        question's words)."""
         wanted = self.settings.reader_state_latest
         if wanted == 0 or not any(p.published_at for p in retrieval.passages):
             return []  # an undated archive has no latest article
+        breadth = LATEST_BREADTH * self.settings.answer_k
         wider = self.index.retrieve(
-            retrieval.question, LATEST_BREADTH, retrieval.filters, retrieval.vector
+            retrieval.question, breadth, retrieval.filters, retrieval.vector
         )
-        read = {p.chunk_id for p in retrieval.passages[: self.settings.reader_passages]}
-        dated = [p for p in wider.passages if p.published_at and p.chunk_id not in read]
+        read = {p.article_id for p in retrieval.passages[: self.settings.reader_passages]}
+        dated = [p for p in wider.passages if p.published_at and p.article_id not in read]
         dated.sort(key=lambda p: (p.published_at or date.min, p.score), reverse=True)
         latest: dict[str, Passage] = {}
         for p in dated:  # each article's best passage in the wider search
@@ -382,7 +384,7 @@ def _without_search(question: str, language: str) -> Answer | None:
 def _names_by_language(role: Role, language: str) -> list[tuple[str, str]]:
     """The office's names as BM25 queries, each with the language its words are stemmed in:
     the name asked in the question's, the other names (French ones) in French."""
-    other = " ".join(office.name for office in role.also)
+    other = " ".join(office.name for office in role.also if office.name != role.name)
     if not other or language == "fr":
         return [(f"{role.name} {other}".strip(), language)]
     return [(role.name, language), (other, "fr")]

@@ -46,7 +46,7 @@ from index.text import (
 # holder is asked for, so "qui sont les …" is not such a question.
 _ASKS = re.compile(
     r"^\s*(?P<ask>qui\s+(?:est|etait)|c'est\s+qui|who\s+(?:is|was))\s+"
-    r"(?:actuellement\s+|currently\s+|now\s+)?"
+    r"(?:actuellement\s+|currently\s+|now\s+|still\s+|toujours\s+)?"
     r"(?P<article>(?:le|la|the)\s+|l')?(?P<office>[^?]+?)\s*\??\s*$"
 )
 # Words that say "now" after the office ("Who is Japan's prime minister right now?"); they
@@ -54,10 +54,11 @@ _ASKS = re.compile(
 _TRAILING_WHEN = re.compile(
     r"([\s,]+(right\s+now|now|currently|today|nowadays|at\s+the\s+moment|at\s+present|"
     r"these\s+days|actuellement|maintenant|aujourd'hui|en\s+ce\s+moment|a\s+l'heure\s+actuelle|"
-    r"de\s+nos\s+jours|desormais|pour\s+l'instant|a\s+present))+$"
+    r"de\s+nos\s+jours|desormais|pour\s+l'instant|a\s+present|pour\s+le\s+moment|so\s+far|"
+    r"to\s+date|still|toujours|jusqu'ici|a\s+ce\s+jour))+$"
 )
 # Words that say "now" between a verb and the office; they are dropped from it.
-_NOW = r"(?:(?:actuellement|aujourd'hui|desormais|en\s+ce\s+moment)\s+)?"
+_NOW = r"(?:(?:actuellement|aujourd'hui|desormais|en\s+ce\s+moment|toujours)\s+)?"
 
 
 def _asked(verb: str, rest: str) -> re.Pattern[str]:
@@ -215,6 +216,11 @@ class Role:
     length: int = 1  # words from the head to its last other word in the question ("de", "l'" too)
     also: tuple[Role, ...] = ()  # the same office under another name ("garde des Sceaux")
     name: str = ""  # its words, folded: as asked, or another name's ("ministre de la justice")
+    # Its places must be named in the mention's sentence, which names no other country, and
+    # in the story's title (the office asked with its country as a place: "le Président Pierre
+    # Nkurunziza" in a sentence of a story on Burundi that names Burundi; not "le président
+    # Barack Obama" in a sentence that does not).
+    in_sentence: bool = False
 
 
 # Where an office is named as held, and under which of its names.
@@ -267,7 +273,7 @@ def _country_as_place(role: Role) -> Role | None:
     if len(countries) != 1:
         return None
     words = tuple(w for w in role.words if w != countries[0])
-    return replace(role, words=words, places=(*role.places, countries[0]))
+    return replace(role, words=words, places=(*role.places, countries[0]), in_sentence=True)
 
 
 def _other(name: OtherName) -> Role | None:
@@ -342,7 +348,13 @@ def mention_spans(text: str, title: str, role: Role, lang: str = "") -> list[tup
         found = original_span(text, origin, start, words[last][2])
         if role.places and _of_another_place(text[found[1] :], role):
             continue  # "Idriss Déby, Président du Tchad," in a story on Burundi
-        if role.places:
+        if role.in_sentence:
+            a, b = sentences_holding(text, *found, lang)
+            if not (_only_country_named(text[a:b], role) and set(role.places) <= titled):
+                continue
+            if republic := _OF_THE_STATE.match(text, found[1]):
+                found = (found[0], republic.end())  # "le président de la République, X"
+        elif role.places:
             a, b = sentences_holding(text, *found, lang)
             around = set(tokenize(text[a:b])) | titled
             named = all(_place_named(p, around, title_words) for p in role.places)
@@ -359,6 +371,10 @@ _NAMED_AFTER = re.compile(
 )
 
 
+_OWN_WORDS = frozenset({"republique", "etat", "gouvernement", "conseil"})
+_OF_THE_STATE = re.compile(r"\s+(?:de\s+la\s+République|de\s+l['’]État)\b", re.IGNORECASE)
+
+
 def _of_another_place(rest: str, role: Role) -> bool:
     """Whether the office is followed by a place, a body or a nationality that is none of the
     role's."""
@@ -366,11 +382,24 @@ def _of_another_place(rest: str, role: Role) -> bool:
     if found is None:
         return False
     if found["name"]:
-        return not _names_place(_stem(found["name"]), role)
+        # "le président de la République", "le chef de l'État": the office's own words
+        return fold(found["name"]) not in _OWN_WORDS and not _names_place(
+            _stem(found["name"]), role
+        )
     word = fold(found["word"])
     return _NATIONALITY.search(word) is not None and not any(
         is_adjective_of(place, word) for place in role.places
     )
+
+
+def _only_country_named(sentence: str, role: Role) -> bool:
+    """Whether the sentence names the role's places and, once their names are left out, no
+    other country."""
+    words = tokenize(sentence)
+    if not all(p in words for p in role.places):
+        return False
+    kept = [w for w in WORD.findall(sentence) if _stem(w) not in role.places]
+    return not names_a_country(" ".join(kept))
 
 
 def _implies_france(role: Role, sentence: str, title: str, lang: str) -> bool:

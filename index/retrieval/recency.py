@@ -29,10 +29,14 @@ _STATE = re.compile(
     r"leads|heads|runs|governs|rules|chairs|coaches|holds)\b"
     r"|\b(?:actuel(?:le)?s?|actuellement|maintenant|en\s+ce\s+moment|current(?:ly)?|now|nowadays|"
     r"aujourd'hui|today|dernier(?:e|s|es)?\s+(?:vainqueur|gagnant|laureat|elu|president)|"
+    # "le dernier acte", "la dernière finale": the latest of them ("le dernier à marcher sur
+    # la Lune" is no such one; "la semaine dernière" is a period, told before)
+    r"(?:le|la|les|du|au|aux|l')\s*dernier(?:e|s|es)?\s+(?!(?:a|de|du|des|d'|en)\b)[a-z]+|"
     r"latest|most\s+recent|"
     # "so far": a count or a state as it stands on the reference date
-    r"a\s+ce\s+jour|jusqu'(?:ici|a\s+present|a\s+maintenant)|pour\s+l'instant|pour\s+le\s+moment|"
-    r"on\s+en\s+est|so\s+far|to\s+date|until\s+now|still)\b"
+    r"a\s+ce\s+jour(?!-)|jusqu'(?:ici|a\s+present|a\s+maintenant)|pour\s+l'instant|"
+    r"pour\s+le\s+moment|on\s+en\s+est|ou\s+en\s+est|qu'en\s+est-il|toujours|so\s+far|"
+    r"to\s+date|until\s+now|still)\b"
 )
 # "Quel jour est né…", "Qui est mort…", "Which president is buried…": a past participle after
 # the verb tells of an event, not of a state (read before accents are folded away).
@@ -91,13 +95,16 @@ def asks_a_toll(question: str) -> bool:
 
 
 def asks_a_count(question: str) -> bool:
-    """Whether the question asks for a number or a toll ("combien", "how many", "le bilan"):
-    asked of how things stand, news revises it from one article to the next (day 29, then 39
-    of a protest), so a later article's figure is worth some of the reader's confidence."""
+    """Whether the question asks for a number or a toll ("combien", "how many", "le bilan du
+    séisme"): asked of how things stand, news revises it from one article to the next (day 29,
+    then 39 of a protest), so a later article's figure is worth some of the reader's
+    confidence."""
     return bool(_COUNT.search(fold(question))) or asks_a_toll(question)
 
 
-_COUNT = re.compile(r"\b(?:combien|how\s+(?:many|much)|nombre\s+(?:de|d')|au\s+total)\b")
+_COUNT = re.compile(
+    r"\b(?:combien|how\s+(?:many|much)|nombre\s+(?:de|d')|number\s+of|au\s+total)\b"
+)
 
 
 def years_named(text: str) -> set[str]:

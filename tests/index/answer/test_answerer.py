@@ -219,6 +219,9 @@ def test_a_count_asked_as_it_stands_takes_the_latest_figure_from_further_behind(
     for count in (QUAKE_COUNT,
                   "How many people has the earthquake in Italy killed so far?"):  # fmt: skip
         assert answerer.answer(count, as_of=august_30).span == "281 morts", count
+    # A count that is no toll, made a question of how things stand by "jusqu'ici".
+    people = "Combien de personnes le séisme en Italie a-t-il touchées jusqu'ici ?"
+    assert answerer.answer(people, as_of=august_30).span == "281 morts"
     # Not a count: the state slack alone, and the surer span stays first.
     state = "Qu'en est-il du séisme en Italie en ce moment ?"
     assert answerer.answer(state, as_of=august_30).span == "241 morts"

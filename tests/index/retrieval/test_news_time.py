@@ -191,14 +191,21 @@ def test_state_questions_are_told_apart() -> None:
                      "How many people were killed in the attack?",
                      "Combien d'exoplanètes sont connues à ce jour ?",  # "so far": as it stands
                      "On en est à combien de jours de grève ?",
-                     "How many interchanges are still closed?"):  # fmt: skip
+                     "How many interchanges are still closed?",
+                     "Où en est la grève des cheminots ?", "Qu'en est-il de la grève ?",
+                     "Combien de foyers sont toujours privés d'électricité ?",
+                     "Combien de gardes à vue lors du dernier acte ?",  # the latest one
+                     "Quel duo a remporté la dernière finale ?"):  # fmt: skip
         assert asks_current_state(question), question
     for question in ("Qui a gagné l'Eurovision 2016 ?", "Pourquoi le pont s'est-il effondré ?",
                      "Qui présidait la Corée du Sud ?", "Qui préside la Corée du Sud en 2016 ?",
                      "Quel pays a gagné l'Eurovision ?", "Quel jour est né Michel Rocard ?",
                      "Quel avion est tombé en Égypte ?", "Qui a battu le tenant du titre ?",
                      "Which president is buried at Colombey?", "Combien coûte un iPhone ?",
-                     "Combien de morts en 2016 ?", "Combien de buts a marqué Messi ?"):  # fmt: skip
+                     "Combien de morts en 2016 ?", "Combien de buts a marqué Messi ?",
+                     "Que s'est-il passé à ce jour-là ?",
+                     "Quel astronaute a été le dernier à marcher sur la Lune ?",
+                     "Qui a gagné la semaine dernière ?"):  # fmt: skip
         assert not asks_current_state(question), question
     # A toll is counted again as news comes in; a government's record is no toll.
     assert asks_a_toll("Quel est le bilan du séisme ?")
@@ -206,6 +213,7 @@ def test_state_questions_are_told_apart() -> None:
     # Any count may be revised; a question that asks who or what is no count.
     assert asks_a_count("Combien de stations-service sont à sec ?")
     assert asks_a_count("How many people were killed in the attack?")
+    assert asks_a_count("What is the number of cases so far?")
     assert asks_a_count("Quel est le bilan du séisme ?")
     assert not asks_a_count("Qui est le Premier ministre ?")
     assert not asks_a_count("Quel est le bilan du quinquennat ?")
