@@ -97,8 +97,8 @@ class Settings(BaseSettings):
     # from the latest article wins ("en 2016": the best one published that year; for a period
     # of a month or less, the period relief below widens it).
     reader_state_slack: float = Field(4.0, ge=0)
-    # ... and for such a question, a passage of each of this many latest articles among the
-    # ten passages found is read besides the top ones (0: none).
+    # ... and for such a question (no office holder found), the best passage of each of this
+    # many latest articles not already read, among a search twice as wide, is read too (0: none).
     reader_state_latest: int = Field(2, ge=0)
     # "Which singer died yesterday?": the refusal threshold is this much lower when the best
     # span's article was published in the month or less the question names (0: never;

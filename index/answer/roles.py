@@ -267,7 +267,7 @@ def asked_role(question: str, period_text: str = "") -> Role | None:
 def _country_as_place(role: Role) -> Role | None:
     """The office with the country it names as a place word rather than one of its own
     words: "le président du Burundi" is also "le Président Pierre Nkurunziza" in a sentence
-    or a story whose title names Burundi. None for an office that names no one-word country
+    that names Burundi (`Role.in_sentence`). None for an office that names no one-word country
     ("président de la République", "président de la Corée du Sud")."""
     countries = [w for w in role.words if is_country(w)]
     if len(countries) != 1:
@@ -369,8 +369,7 @@ def mention_spans(text: str, title: str, role: Role, lang: str = "") -> list[tup
 _NAMED_AFTER = re.compile(
     r"\s+(?:(?:de|du|des|d['’])\s*(?:la\s+|l['’]\s*)?(?P<name>[A-ZÀ-Ý][\w-]*)|(?P<word>[a-zà-ÿ-]+))"
 )
-
-
+# ... but not these, which are the office's own ("le président de la République, X").
 _OWN_WORDS = frozenset({"republique", "etat", "gouvernement", "conseil"})
 _OF_THE_STATE = re.compile(r"\s+(?:de\s+la\s+République|de\s+l['’]État)\b", re.IGNORECASE)
 
