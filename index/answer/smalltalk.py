@@ -110,10 +110,13 @@ FULLER = {
 }
 
 
-# Words that add nothing to a bare question word: "Où ça ?", "Pourquoi donc ?", "Who is he?".
+# Words that add nothing to a bare question word: "Où ça ?", "Pourquoi donc ?", "Who is he?",
+# "Combien jusqu'ici ?" (words of "so far", not of a period: "aujourd'hui" is searched).
 _FILLERS = (
     "ça cela ceci donc alors encore il elle ils elles lui eux "
-    "he she it they him her them this that then so exactly again there"
+    "jusqu'ici toujours maintenant actuellement "
+    "he she it they him her them this that then so exactly again there "
+    "far still now currently many much"
 )
 
 

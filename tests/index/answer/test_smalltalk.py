@@ -166,6 +166,8 @@ def test_a_bare_question_word_asks_for_more_but_a_follow_up_is_searched(tmp_path
         ("Où ça ?", "fr"),
         ("Pourquoi donc ?", "fr"),
         ("Who is he?", "en"),
+        ("Combien jusqu'ici ?", "fr"),  # words of "so far" are no subject either
+        ("How many so far?", "en"),
     ):
         timed = answerer.answer_timed(alone)
         assert timed.answer.refused and timed.answer.citations == ()
@@ -177,6 +179,9 @@ def test_a_bare_question_word_asks_for_more_but_a_follow_up_is_searched(tmp_path
     assert again.answer.text == FULLER["fr"] and again.retrieval.passages == []
     assert not is_bare_question("Who are The Who?", "en")  # a name of small words
     assert not is_bare_question("Qui est M ?", "fr")
+    for subject in ("Combien de morts jusqu'ici ?", "How many people died so far?",
+                    "Quoi de neuf aujourd'hui ?"):  # fmt: skip
+        assert not is_bare_question(subject, "fr"), subject
     # Fillers are told before stemming: "précisé", "exact", "en bas" are words to search.
     for words in ("Qui a précisé ?", "C'est exact ?", "Qui est en bas ?"):
         assert not is_bare_question(words, "fr")
