@@ -528,7 +528,7 @@ def _question_for(question: str, role: Role, passage: Passage, mentions: list[Me
     office is named otherwise ("le ministre de la Justice" for "le garde des Sceaux"), the
     same question in the sentence's own words, with the place words that follow the office
     ("Qui est le président américain ?") and its article ("la Première ministre")."""
-    if any(office is role or office.name == role.name for _, office in mentions):
+    if any(office.name == role.name for _, office in mentions):
         return question  # the office as asked, its place told apart or not
     (a, b), office = mentions[0]
     text = passage.text

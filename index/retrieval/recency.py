@@ -57,6 +57,10 @@ _TOLL = re.compile(
     r"explosion|incendie|inondations?|ouragan|tempete|cyclone|typhon|fusillade|naufrage|coulee|"
     r"glissement|eruption|avalanche|effondrement|deraillement|collision|epidemie)"
 )
+# "Combien", "how many", "le nombre de": a figure, which news may revise.
+_COUNT = re.compile(
+    r"\b(?:combien|how\s+(?:many|much)|nombre\s+(?:de|d')|number\s+of|au\s+total)\b"
+)
 _YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)")
 # What looks ahead: a future ("aura lieu", "se tiendra", "will"), a plan or a schedule. An
 # article written before a period can only speak of it that way. (Read on the question's
@@ -100,11 +104,6 @@ def asks_a_count(question: str) -> bool:
     then 39 of a protest), so a later article's figure is worth some of the reader's
     confidence."""
     return bool(_COUNT.search(fold(question))) or asks_a_toll(question)
-
-
-_COUNT = re.compile(
-    r"\b(?:combien|how\s+(?:many|much)|nombre\s+(?:de|d')|number\s+of|au\s+total)\b"
-)
 
 
 def years_named(text: str) -> set[str]:
