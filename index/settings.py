@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     # ... and the days before the question's date in which articles naming the office by its
     # words are also read (the asked period instead, when one is named); 0: none.
     reader_role_recent_days: int = Field(90, ge=0)
+    # "Quel pays…" / "Which country…": a passage's best span that is no country's name gives way
+    # to its best one that is, when that one scores within this much of it (0: never).
+    reader_country_slack: float = Field(4.0, ge=0)
     answer_max_sentences: int = Field(3, ge=1)
     refusal_threshold: float = 0.94
     history_turns: int = Field(6, ge=0)

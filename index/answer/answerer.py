@@ -184,21 +184,29 @@ class Answerer:
         period, today = retrieval.date_range, self._today(retrieval.filters)
         asked = focus or question
         newest = self._newest(today) if period is not None or years_named(asked) else None
-        if (
-            before_the_period(newest, period, asked, today)
-            or (period is None and outcome_after(newest, asked))
-            or past_of_what_is_to_come(asked)
+        if before_the_period(newest, period, asked, today) or (
+            period is None and outcome_after(newest, asked)
         ):
-            return Answer(
-                no_news_then(language),
-                language,
-                refused=True,
-                question=question,
-                closest=tuple(retrieval.passages),
-            )
+            # Where the archive ends, when that is before the question's "today" (the bundled
+            # sample asked without --as-of: "en novembre" was read as this November).
+            ends = newest if newest is not None and newest < today else None
+            return self._no_news_then(question, language, retrieval, ends)
+        if past_of_what_is_to_come(asked):
+            return self._no_news_then(question, language, retrieval, None)
         if self.backend is None and self.settings.answer_backend == "reader":
             return self._read(question, language, retrieval, focus or question)
         return self._sentences(question, language, retrieval, focus)
+
+    def _no_news_then(
+        self, question: str, language: str, retrieval: Retrieval, ends: date | None
+    ) -> Answer:
+        return Answer(
+            no_news_then(language, ends),
+            language,
+            refused=True,
+            question=question,
+            closest=tuple(retrieval.passages),
+        )
 
     def _today(self, filters: Filters) -> date:
         """The question's reference date."""

@@ -89,6 +89,16 @@ def answer_kind(question: str) -> str | None:
     return None
 
 
+# "Quel pays…", "Dans quel pays…", "Which country…": one country is the answer ("Quels pays…"
+# may want a list).
+_ONE_COUNTRY = re.compile(r"\b(quel pays|quel est le pays|(which|what) country)\b")
+
+
+def asks_a_country(question: str) -> bool:
+    """True when the question asks which one country."""
+    return _ONE_COUNTRY.search(fold(question)) is not None
+
+
 def offers(sentence: str, kind: str | None, question: str) -> bool:
     """True when the sentence holds something of that kind that the question lacks."""
     if kind is None:

@@ -332,6 +332,27 @@ def names_a_country(text: str) -> bool:
     return not _foreign_adjectives().isdisjoint(tokenize(text))
 
 
+# Codes CLDR lists among territories that no answer to "which country" is.
+_NO_COUNTRY = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB"})
+_LEADING_ARTICLE = re.compile(r"^(?:l|le|la|les|the) ")
+
+
+def is_country_name(text: str) -> bool:
+    """Whether a text is a country's name and nothing more, in French or English, after an
+    article: "la Syrie", "Népal", "the United States"; not "Maison Blanche", nor a list."""
+    return _LEADING_ARTICLE.sub("", " ".join(WORD.findall(fold(text)))) in _country_names()
+
+
+@cache
+def _country_names() -> frozenset[str]:
+    return frozenset(
+        name
+        for lang in ("fr", "en")
+        for code, name in _territories(lang).items()
+        if code not in _NO_COUNTRY
+    )
+
+
 @cache
 def _foreign_names() -> dict[str, tuple[tuple[str, ...], ...]]:
     """Folded words of every country's French name but France's, and of the cities CLDR names

@@ -15,7 +15,8 @@ from datetime import date
 from typing import Protocol
 
 from index.answer.citations import is_date_alone, quote_bounds
-from index.answer.kinds import answer_kind
+from index.answer.kinds import answer_kind, asks_a_country
+from index.answer.office_names import is_country_name
 from index.answer.refusal import dont_know
 from index.reading import Span, tidy, title_head
 from index.records import Answer, Citation, Passage
@@ -62,6 +63,11 @@ def read_spans(
     on, for the rank penalty."""
     titles = [p.title for p in passages] if settings.reader_titles else []
     spans = reader.read(question, [p.text for p in passages], titles)
+    if asks_a_country(question):
+        spans = [
+            None if s is None else _country_first(p, s, settings.reader_country_slack)
+            for p, s in zip(passages, spans, strict=True)
+        ]
     weight, penalty = settings.reader_retrieval_weight, settings.reader_rank_penalty
     found = [
         Candidate(p, span, span.margin + weight * p.score - penalty * rank)
@@ -69,6 +75,17 @@ def read_spans(
         if span is not None
     ]
     return sorted(found, key=lambda c: -c.score)
+
+
+def _country_first(passage: Passage, span: Span, slack: float) -> Span:
+    """The passage's best span that names a country alone, when it scores within `slack` of
+    its best one ("Which country did the US hit…": "Syrie", not "Maison Blanche")."""
+    for other in (span, *span.runners_up):
+        if other.margin < span.margin - slack:
+            break
+        if is_country_name(Candidate(passage, other, 0.0).span_text):
+            return other
+    return span
 
 
 def latest_first(found: Sequence[Candidate], slack: float, floor: float) -> list[Candidate]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from index.written_dates import human_date
+
 DONT_KNOW = {
     "fr": "Je ne sais pas : les articles de l'archive ne répondent pas à cette question.",
     "en": "I don't know: the articles in the archive do not answer this question.",
@@ -21,6 +25,17 @@ NO_NEWS_THEN = {
 }
 
 
-def no_news_then(language: str) -> str:
-    """The refusal for a question about a period after the archive's newest article."""
-    return NO_NEWS_THEN.get(language, NO_NEWS_THEN["en"])
+# ... and where the archive ends, when that is before the question's "today".
+ARCHIVE_ENDS = {
+    "fr": "Je ne sais pas : l'archive n'a aucun article de cette période ; elle s'arrête au {}.",
+    "en": "I don't know: the archive holds no article from that period; it ends on {}.",
+}
+
+
+def no_news_then(language: str, ends: date | None = None) -> str:
+    """The refusal for a question about a period after the archive's newest article, saying
+    the day the archive ends on when given."""
+    if ends is None:
+        return NO_NEWS_THEN.get(language, NO_NEWS_THEN["en"])
+    said = language if language in ARCHIVE_ENDS else "en"
+    return ARCHIVE_ENDS[said].format(human_date(ends, said))

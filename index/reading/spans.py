@@ -15,6 +15,9 @@ import numpy as np
 from index.reading.windows import Window
 
 MAX_ANSWER_TOKENS = 30
+# Other spans kept beside a passage's best, for an answer of the kind a question asks (a
+# country): the reader's first choice is sometimes a phrase next to it ("Maison Blanche").
+RUNNERS_UP = 20
 # French words that lose their vowel before an apostrophe: "l'Australie" is two words.
 _ELIDED = frozenset(
     ["c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"]
@@ -32,6 +35,7 @@ class Span:
     score: float  # start + end score of the span
     null: float  # the no-answer score of the window it came from
     in_title: bool = False  # the offsets are into the passage's title, not its text
+    runners_up: tuple[Span, ...] = ()  # the passage's next best spans, best first
 
     @property
     def margin(self) -> float:
@@ -44,6 +48,13 @@ class Span:
         punctuation is left."""
         if head == 0:
             return self
+        best = self._unheaded(head)
+        if best is None:
+            return None
+        others = (s._unheaded(head) for s in self.runners_up)
+        return replace(best, runners_up=tuple(s for s in others if s is not None))
+
+    def _unheaded(self, head: int) -> Span | None:
         if self.start >= head:
             return replace(self, start=self.start - head, end=self.end - head)
         end = min(self.end, head - len(TITLE_END))
@@ -62,29 +73,33 @@ def title_head(title: str) -> str:
 def best_span(
     text: str, windows: Sequence[Window], starts: np.ndarray, ends: np.ndarray
 ) -> Span | None:
-    """The highest-scoring span over a passage's windows (None when no span can be read)."""
-    best: Span | None = None
+    """The highest-scoring span over a passage's windows (None when no span can be read), with
+    up to RUNNERS_UP others as its `runners_up`."""
+    found: dict[tuple[int, int], Span] = {}
     for row, window in enumerate(windows):
-        found = _window_best(window, starts[row], ends[row])
-        if found is None:
-            continue
-        i, j, score = found
-        start, end = tidy(text, *whole_words(text, window.offsets[i][0], window.offsets[j][1]))
-        if start >= end:
-            continue
         null = float(starts[row][0] + ends[row][0])
-        # Windows overlap: the span that beats its own window's null by most wins.
-        if best is None or score - null > best.margin:
-            best = Span(start, end, score, null)
-    return best
+        for i, j, score in _window_top(window, starts[row], ends[row], RUNNERS_UP + 1):
+            start, end = tidy(text, *whole_words(text, window.offsets[i][0], window.offsets[j][1]))
+            if start >= end:
+                continue
+            span = Span(start, end, score, null)
+            # Windows overlap, and token pairs widen to the same words: a span keeps the most
+            # it beats its own window's null by.
+            if (start, end) not in found or span.margin > found[start, end].margin:
+                found[start, end] = span
+    if not found:
+        return None
+    ranked = sorted(found.values(), key=lambda s: -s.margin)
+    return replace(ranked[0], runners_up=tuple(ranked[1 : RUNNERS_UP + 1]))
 
 
-def _window_best(
-    window: Window, starts: np.ndarray, ends: np.ndarray
-) -> tuple[int, int, float] | None:
+def _window_top(
+    window: Window, starts: np.ndarray, ends: np.ndarray, count: int
+) -> list[tuple[int, int, float]]:
+    """The window's `count` best (start word, end word, score), best first."""
     n = len(window.offsets)
     if n == 0:
-        return None
+        return []
     first = window.context_start
     s = starts[first : first + n].astype(np.float64)
     e = ends[first : first + n].astype(np.float64)
@@ -93,9 +108,11 @@ def _window_best(
     i_idx, j_idx = np.indices(pair.shape)
     allowed = (j_idx >= i_idx) & (j_idx - i_idx < MAX_ANSWER_TOKENS)
     pair[~allowed] = -np.inf
-    flat = int(np.argmax(pair))
-    i, j = divmod(flat, n)
-    return i, j, float(pair[i, j])
+    flat = pair.ravel()
+    count = min(count, int(allowed.sum()))
+    top = np.argpartition(-flat, count - 1)[:count]
+    top = top[np.argsort(-flat[top], kind="stable")]
+    return [(*divmod(int(k), n), float(flat[k])) for k in top]
 
 
 def whole_words(text: str, start: int, end: int) -> tuple[int, int]:

@@ -4,12 +4,14 @@ without the network."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from index.reading import Span
 
 
 class Finder:
-    """Finds fixed answers by string search; the margin says how sure it is of each."""
+    """Finds fixed answers by string search; the margin says how sure it is of each. The
+    surest one found in a passage is its span, the others its runners-up."""
 
     def __init__(self, margins: dict[str, float]) -> None:
         self.margins = margins
@@ -19,11 +21,10 @@ class Finder:
     ) -> list[Span | None]:
         found: list[Span | None] = []
         for text in passages:
-            hits = [(a, m) for a, m in self.margins.items() if a in text]
-            if not hits:
-                found.append(None)
-                continue
-            answer, margin = max(hits, key=lambda h: h[1])
-            start = text.index(answer)
-            found.append(Span(start, start + len(answer), margin, 0.0))
+            hits = sorted(
+                (Span(text.index(a), text.index(a) + len(a), m, 0.0)
+                 for a, m in self.margins.items() if a in text),
+                key=lambda s: -s.score,
+            )  # fmt: skip
+            found.append(replace(hits[0], runners_up=tuple(hits[1:])) if hits else None)
         return found

@@ -224,6 +224,33 @@ def test_a_toll_asked_about_a_period_takes_the_latest_count_then(tmp_path: Path)
     assert in_period_first(found, july, 1.0, 1.0, latest=True)[0].span_text == "84 morts"
 
 
+def test_a_question_for_a_country_gets_a_country_close_behind_the_best_span(
+    tmp_path: Path,
+) -> None:
+    text = "La Maison Blanche a ordonné une frappe de 59 missiles Tomahawk sur une base en Syrie."
+    r = retrieval(make_passage(text, "frappe", score=0.85))
+    reader = Finder({"Maison Blanche": 6.0, "Syrie": 3.0})
+
+    def answer(question: str, slack: float) -> str:
+        s = make_settings(tmp_path, reader_refusal_threshold=0.0, reader_country_slack=slack)
+        return candidates(question, r, reader, s)[0].span_text
+
+    assert answer("Which country did the US hit with Tomahawk missiles?", 4.0) == "Syrie"
+    assert answer("Quel pays les États-Unis ont-ils frappé ?", 4.0) == "Syrie"
+    # Further behind than the slack, or a question that asks for no country: the best span.
+    assert answer("Which country did the US hit with Tomahawk missiles?", 2.0) == "Maison Blanche"
+    assert answer("Qui a ordonné la frappe ?", 4.0) == "Maison Blanche"
+    # A span naming several countries is no answer to "which country".
+    listing = make_passage("Victoire devant l'Allemagne, l'Espagne et Israël.", "euro")
+    found = candidates(
+        "Quel pays a gagné ?",
+        retrieval(listing),
+        Finder({"l'Allemagne, l'Espagne et Israël": 5.0, "Israël": 2.0}),
+        make_settings(tmp_path, reader_refusal_threshold=0.0),
+    )
+    assert found[0].span_text == "Israël"
+
+
 class TitleFinder(Finder):
     """Finds its answers in the titles it is given."""
 

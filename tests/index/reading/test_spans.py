@@ -39,6 +39,21 @@ def test_the_best_start_and_end_give_the_span_with_its_offsets() -> None:
     assert span.score == pytest.approx(9.0) and span.margin == pytest.approx(9.0)
 
 
+def test_the_next_best_spans_come_with_the_best_one_each_once() -> None:
+    s, e = scores({HEAD + 4: 5.0, HEAD + 1: 3.0}, {HEAD + 5: 4.0, HEAD + 1: 1.0})
+    # The same pairs read in two overlapping windows are kept once, at their best margin.
+    s2, e2 = s.copy(), e.copy()
+    s2[0, 0] = 1.0
+    span = best_span(TEXT, [window(), window()], np.vstack([s, s2]), np.vstack([e, e2]))
+    assert span is not None and TEXT[span.start : span.end] == "Yoshinori Ohsumi"
+    others = [TEXT[o.start : o.end] for o in span.runners_up]
+    assert others[0] == "prix revient à Yoshinori Ohsumi"
+    assert len(others) == len(set(others))
+    margins = [span.margin, *(o.margin for o in span.runners_up)]
+    assert margins == sorted(margins, reverse=True)
+    assert span.runners_up[0].margin == pytest.approx(7.0)  # from the first window, null 0
+
+
 def test_no_answer_wins_when_its_score_is_higher() -> None:
     s, e = scores({0: 6.0, HEAD + 4: 2.0}, {0: 6.0, HEAD + 5: 2.0})
     span = best_span(TEXT, [window()], s, e)
@@ -90,6 +105,14 @@ def test_a_span_read_after_a_title_is_placed_in_the_text_or_the_title() -> None:
 
     def placed(start: int, end: int) -> Span | None:
         return Span(start, end, 5.0, 1.0).without_head(len(head))
+
+    # The runners-up are placed too; one left with the title's closing dot alone is dropped.
+    others = (Span(0, 7, 4.0, 1.0), Span(len(head) - 2, len(head) - 1, 3.0, 1.0),
+              Span(len(head) + 10, len(head) + 14, 2.0, 1.0))  # fmt: skip
+    best = Span(len(head) + 3, len(head) + 9, 5.0, 1.0, runners_up=others).without_head(len(head))
+    assert best is not None
+    placed_others = [(o.start, o.end, o.in_title) for o in best.runners_up]
+    assert placed_others == [(0, 7, True), (10, 14, False)]
 
     in_text = placed(len(head) + 3, len(head) + 9)
     assert in_text is not None and (in_text.start, in_text.end, in_text.in_title) == (3, 9, False)
