@@ -43,7 +43,7 @@ READ = (
     "refusal/validation",
     "refusal/english", "frwikinews/qa",
 )  # fmt: skip
-HELD_OUT = ("temporal/test9", "temporal/test11", "temporal/test12")
+HELD_OUT = ("temporal/test9", "temporal/test11", "temporal/test12", "temporal/test13")
 
 
 def main() -> None:

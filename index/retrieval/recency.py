@@ -32,11 +32,16 @@ _STATE = re.compile(
     # "le dernier acte", "la dernière finale": the latest of them ("le dernier à marcher sur
     # la Lune" is no such one; "la semaine dernière" is a period, told before)
     r"(?:le|la|les|du|au|aux|l')\s*dernier(?:e|s|es)?\s+(?!(?:a|de|du|des|d'|en)\b)[a-z]+|"
-    r"latest|most\s+recent|"
     # "so far": a count or a state as it stands on the reference date
     r"a\s+ce\s+jour(?!-)|jusqu'(?:ici|a\s+present|a\s+maintenant)|pour\s+l'instant|"
     r"pour\s+le\s+moment|on\s+en\s+est|ou\s+en\s+est|qu'en\s+est-il|toujours|so\s+far|"
     r"to\s+date|until\s+now|still)\b"
+)
+# "Le plus récemment", "most recent(ly)", "latest": the latest one is asked, even of an event
+# ("Quel cycliste est mort le plus récemment ?").
+_LATEST = re.compile(
+    r"\b(?:le\s+plus\s+recemment|(?:le|la|les)\s+plus\s+recente?s?|most\s+recent(?:ly)?|"
+    r"latest)\b"
 )
 # "Quel jour est né…", "Qui est mort…", "Which president is buried…": a past participle after
 # the verb tells of an event, not of a state (read before accents are folded away).
@@ -86,9 +91,11 @@ _BACK = re.compile(
 
 def asks_current_state(question: str) -> bool:
     """Whether the question asks how things stand now ("Qui est le Premier ministre ?", "Qui
-    préside la FIFA ?", "quel pays est …", "actuel", a toll), names no year and tells of no
-    event ("Quel jour est né …")."""
-    state = _STATE.search(fold(question)) is not None and not _EVENT.search(question.lower())
+    préside la FIFA ?", "quel pays est …", "actuel", a toll) or for the latest one ("le plus
+    récemment", "latest"), names no year and tells of no other event ("Quel jour est né …")."""
+    folded = fold(question)
+    state = _STATE.search(folded) is not None and not _EVENT.search(question.lower())
+    state = state or _LATEST.search(folded) is not None
     return (state or asks_a_toll(question)) and not years_named(question)
 
 

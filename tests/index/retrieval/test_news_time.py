@@ -204,7 +204,12 @@ def test_state_questions_are_told_apart() -> None:
                      "Où en est la grève des cheminots ?", "Qu'en est-il de la grève ?",
                      "Combien de foyers sont toujours privés d'électricité ?",
                      "Combien de gardes à vue lors du dernier acte ?",  # the latest one
-                     "Quel duo a remporté la dernière finale ?"):  # fmt: skip
+                     "Quel duo a remporté la dernière finale ?",
+                     # the latest one, even of an event
+                     "Quel cycliste est mort le plus récemment ?",
+                     "Quelle est la plus récente victime du virus ?",
+                     "Which film director died most recently?",
+                     "Where was the latest earthquake?"):  # fmt: skip
         assert asks_current_state(question), question
     for question in ("Qui a gagné l'Eurovision 2016 ?", "Pourquoi le pont s'est-il effondré ?",
                      "Qui présidait la Corée du Sud ?", "Qui préside la Corée du Sud en 2016 ?",
@@ -214,7 +219,8 @@ def test_state_questions_are_told_apart() -> None:
                      "Combien de morts en 2016 ?", "Combien de buts a marqué Messi ?",
                      "Que s'est-il passé à ce jour-là ?",
                      "Quel astronaute a été le dernier à marcher sur la Lune ?",
-                     "Qui a gagné la semaine dernière ?"):  # fmt: skip
+                     "Qui a gagné la semaine dernière ?",
+                     "Qui est mort le plus récemment en 2016 ?"):  # fmt: skip
         assert not asks_current_state(question), question
     # A toll is counted again as news comes in; a government's record is no toll.
     assert asks_a_toll("Quel est le bilan du séisme ?")
