@@ -20,9 +20,9 @@ from index.answer.office_names import is_country_name
 from index.answer.refusal import dont_know
 from index.reading import Span, tidy, title_head
 from index.records import Answer, Citation, Passage
-from index.retrieval import DateRange, Retrieval, years_named
+from index.retrieval import DateRange, Retrieval, period_names, years_named
 from index.settings import Settings
-from index.text import sentence_spans, sentences_holding, strip_markers
+from index.text import WORD, fold, sentence_spans, sentences_holding, strip_markers
 
 
 class SpanReader(Protocol):
@@ -108,13 +108,15 @@ def in_period_first(
 ) -> list[Candidate]:
     """For a question about a period ("en 2016", "la semaine dernière"): among the spans within
     `reach` (`slack` unless given) of the best and not below `floor`, the best one from an
-    article published in that period first (undated articles are never in it); with `latest`
+    article of that period first (published in it, or after it naming it: `_of_period`;
+    undated articles are never of it); with `latest`
     (a toll, revised as news comes in), the one from the latest such article among those
     within `slack` of that best one (the same story's later figure, not another story's)."""
+    names = period_names(period)
     inside = [
         c
         for c in _close(found, slack if reach is None else reach, floor)
-        if c.passage.published_at and period.holds(c.passage.published_at)
+        if _of_period(c.passage, period, names)
     ]
     if not inside:
         return list(found)
@@ -122,6 +124,21 @@ def in_period_first(
         same = _close(inside, slack, floor)
         return _ahead(found, max(same, key=lambda c: (c.passage.published_at, c.score)))
     return _ahead(found, inside[0])
+
+
+def _of_period(passage: Passage, period: DateRange, names: Sequence[str]) -> bool:
+    """Whether a passage's article was published in the period, or after it and names it
+    ("En septembre 2016, l'Insee estime le nombre de naissances à 63 500", published on 1
+    November: a month's figures come out weeks later)."""
+    published = passage.published_at
+    if published is None:
+        return False
+    if period.holds(published):
+        return True
+    if not names or period.end is None or published <= period.end:
+        return False
+    said = " ".join(WORD.findall(fold(f"{passage.title} {passage.text}")))
+    return any(re.search(rf"\b{name}\b", said) for name in names)
 
 
 # A period of a month or less ("hier", "last week", "en mars 2017", "in the past month") singles

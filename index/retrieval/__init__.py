@@ -1,6 +1,6 @@
 """From a question to ranked passages: dense and BM25 fused, dates, languages, diversity."""
 
-from index.retrieval.dates import DateRange, find_date_range
+from index.retrieval.dates import DateRange, find_date_range, period_names
 from index.retrieval.hybrid import Filters, HybridRetriever, NameSearch, Retrieval
 from index.retrieval.language import detect_language, question_language
 from index.retrieval.recency import (
@@ -27,6 +27,7 @@ __all__ = [
     "find_date_range",
     "outcome_after",
     "past_of_what_is_to_come",
+    "period_names",
     "question_language",
     "years_named",
 ]

@@ -35,6 +35,20 @@ class DateRange:
         return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
 
 
+def period_names(period: DateRange) -> tuple[str, ...]:
+    """How an article names a whole calendar month or year, folded, in French and English
+    ("septembre 2016", "september 2016"; "2016"); nothing for other periods."""
+    start, end = period.start, period.end
+    if start is None or end is None or start.day != 1 or start.year != end.year:
+        return ()
+    if (start.month, end.month, end.day) == (1, 12, 31):
+        return (str(start.year),)
+    if start.month == end.month and end == _month_end(start.year, start.month):
+        row = _MONTH_ROWS[start.month - 1].split()
+        return tuple(f"{name} {start.year}" for name in row)
+    return ()
+
+
 def _table(*rows: str, first: int = 1) -> dict[str, int]:
     """Numbered rows of synonyms: ("lundi monday", "mardi tuesday") -> {"lundi": 1, ...}."""
     return {word: n for n, row in enumerate(rows, first) for word in row.split()}

@@ -211,6 +211,31 @@ def test_a_question_about_a_period_takes_a_close_answer_published_then(tmp_path:
     assert in_period_first(found, before, slack=9.0, floor=1.0) == found
 
 
+def test_an_article_after_the_period_that_names_it_is_of_that_period(tmp_path: Path) -> None:
+    """A month's figures come out weeks later: the article that says "en septembre 2016" is
+    about September, one published in September about August is not."""
+    s = make_settings(tmp_path, reader_retrieval_weight=0.0, reader_refusal_threshold=1.0)
+    in_month = make_passage("Les naissances d'août 2016 : 62 700.", "aout",
+                            published_at=date(2016, 9, 3))  # fmt: skip
+    later = make_passage("En septembre 2016, l'Insee estime les naissances à 63 500.", "sept",
+                         published_at=date(2016, 11, 1))  # fmt: skip
+    r = retrieval(in_month, later)
+    found = candidates("q", r, Finder({"63 500": 6.0, "62 700": 5.0}), s)
+    september = DateRange(date(2016, 9, 1), date(2016, 9, 30), "in September 2016")
+    assert in_period_first(found, september, 3.0, 1.0)[0].span_text == "63 500"
+    # Named before the period, it was only looking ahead; a period that is no calendar month
+    # or year has no name to look for.
+    ahead = make_passage("Prévision pour septembre 2016 : 63 500.", "prevision",
+                         published_at=date(2016, 8, 20))  # fmt: skip
+    r = retrieval(in_month, ahead)
+    found = candidates("q", r, Finder({"63 500": 6.0, "62 700": 5.0}), s)
+    assert in_period_first(found, september, 3.0, 1.0)[0].span_text == "62 700"
+    week = DateRange(date(2016, 9, 1), date(2016, 9, 7), "la première semaine de septembre")
+    r = retrieval(in_month, later)
+    found = candidates("q", r, Finder({"63 500": 6.0, "62 700": 5.0}), s)
+    assert in_period_first(found, week, 3.0, 1.0)[0].span_text == "62 700"
+
+
 def test_a_toll_asked_about_a_period_takes_the_latest_count_then(tmp_path: Path) -> None:
     """News revises a toll (84 dead, then 86): the period's latest article counts."""
     s = make_settings(tmp_path, reader_retrieval_weight=0.0, reader_refusal_threshold=1.0)

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from index.retrieval import DateRange, find_date_range
+from index.retrieval import DateRange, find_date_range, period_names
 
 TODAY = date(2017, 3, 15)  # a Wednesday; Monday of its week is 13 March
 
@@ -209,3 +209,21 @@ def test_decomposed_accents_and_typographic_punctuation() -> None:
     assert (found.start, found.end) == (d("2017-03-06"), d("2017-03-12"))
     found = find_date_range("Et avant‑hier ?", TODAY)  # U+2011 non-breaking hyphen
     assert found == DateRange(d("2017-03-13"), d("2017-03-13"), "avant‑hier")
+
+
+def test_a_calendar_month_or_year_has_the_names_an_article_gives_it() -> None:
+    def names(question: str) -> tuple[str, ...]:
+        found = find_date_range(question, TODAY)
+        assert found is not None
+        return period_names(found)
+
+    assert names("Combien de naissances en septembre 2016 ?") == (
+        "septembre 2016",
+        "september 2016",
+    )
+    assert names("Who won in February 2016?") == ("fevrier 2016", "february 2016")
+    assert names("Qui présidait le Parlement européen en 2016 ?") == ("2016",)
+    # A week, a day or a stretch of months is named no single way.
+    assert names("Qui a gagné la semaine dernière ?") == ()
+    assert names("Qu'est-il arrivé hier ?") == ()
+    assert names("Qu'est-il arrivé entre mars et mai 2016 ?") == ()
