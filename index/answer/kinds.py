@@ -90,8 +90,11 @@ def answer_kind(question: str) -> str | None:
 
 
 # "Quel pays…", "Dans quel pays…", "Which country…": one country is the answer ("Quels pays…"
-# may want a list).
-_ONE_COUNTRY = re.compile(r"\b(quel pays|quel est le pays|(which|what) country)\b")
+# may want a list; "country singer", "country-wide" and "le pays de Galles" ask for none).
+_ONE_COUNTRY = re.compile(
+    r"\b(quel pays|quel est le pays|(which|what) country)\b"
+    r"(?!-| (de galles|basque|singer|music|star|club|house|road|song|album|band)\b)"
+)
 
 
 def asks_a_country(question: str) -> bool:

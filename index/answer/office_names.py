@@ -227,6 +227,22 @@ def _french_countries() -> dict[str, str]:
     return _territories("fr")
 
 
+def territory_names(lang: str) -> dict[str, str]:
+    """ISO country code -> its folded name in `lang` ("fr" or "en"), from CLDR."""
+    return _territories(lang)
+
+
+def country_aliases() -> dict[str, str]:
+    """Folded English names CLDR does not give ("usa", "britain", "turkey") -> ISO code."""
+    return _COUNTRY_ALIASES
+
+
+def nationality_adjectives() -> dict[str, tuple[str, str]]:
+    """ISO code -> the folded English and French adjectives news uses ("american",
+    "americain") for the countries whose offices it names most."""
+    return _ADJECTIVES
+
+
 @cache
 def _territories(lang: str) -> dict[str, str]:
     """ISO country code -> its folded name in `lang`, from Babel's CLDR data."""
@@ -330,27 +346,6 @@ def names_a_country(text: str) -> bool:
         if any(tuple(words[at : at + len(run)]) == run for run in runs.get(word, ())):
             return True
     return not _foreign_adjectives().isdisjoint(tokenize(text))
-
-
-# Codes CLDR lists among territories that no answer to "which country" is.
-_NO_COUNTRY = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB"})
-_LEADING_ARTICLE = re.compile(r"^(?:l|le|la|les|the) ")
-
-
-def is_country_name(text: str) -> bool:
-    """Whether a text is a country's name and nothing more, in French or English, after an
-    article: "la Syrie", "Népal", "the United States"; not "Maison Blanche", nor a list."""
-    return _LEADING_ARTICLE.sub("", " ".join(WORD.findall(fold(text)))) in _country_names()
-
-
-@cache
-def _country_names() -> frozenset[str]:
-    return frozenset(
-        name
-        for lang in ("fr", "en")
-        for code, name in _territories(lang).items()
-        if code not in _NO_COUNTRY
-    )
 
 
 @cache

@@ -15,14 +15,14 @@ from datetime import date
 from typing import Protocol
 
 from index.answer.citations import is_date_alone, quote_bounds
+from index.answer.countries import countries_in, country_of, stands_for_a_country
 from index.answer.kinds import answer_kind, asks_a_country
-from index.answer.office_names import is_country_name
 from index.answer.refusal import dont_know
 from index.reading import Span, tidy, title_head
 from index.records import Answer, Citation, Passage
 from index.retrieval import DateRange, Retrieval, period_names, years_named
 from index.settings import Settings
-from index.text import WORD, fold, sentence_spans, sentences_holding, strip_markers
+from index.text import fold, sentence_spans, sentences_holding, strip_markers
 
 
 class SpanReader(Protocol):
@@ -65,7 +65,7 @@ def read_spans(
     spans = reader.read(question, [p.text for p in passages], titles)
     if asks_a_country(question):
         spans = [
-            None if s is None else _country_first(p, s, settings.reader_country_slack)
+            None if s is None else _country_first(question, p, s, settings.reader_country_slack)
             for p, s in zip(passages, spans, strict=True)
         ]
     weight, penalty = settings.reader_retrieval_weight, settings.reader_rank_penalty
@@ -77,13 +77,19 @@ def read_spans(
     return sorted(found, key=lambda c: -c.score)
 
 
-def _country_first(passage: Passage, span: Span, slack: float) -> Span:
-    """The passage's best span that names a country alone, when it scores within `slack` of
-    its best one ("Which country did the US hit…": "Syrie", not "Maison Blanche")."""
-    for other in (span, *span.runners_up):
+def _country_first(question: str, passage: Passage, span: Span, slack: float) -> Span:
+    """The passage's best span that names a country, when it scores within `slack` of its
+    best one ("Which country did the US hit…": "Syrie", not "Maison Blanche"). A best span
+    that already names a country, or a place standing for one ("Washington"), stays; a
+    country the question names is not its answer."""
+    if stands_for_a_country(Candidate(passage, span, 0.0).span_text):
+        return span
+    asked = countries_in(question)
+    for other in span.runners_up:
         if other.margin < span.margin - slack:
             break
-        if is_country_name(Candidate(passage, other, 0.0).span_text):
+        code = country_of(Candidate(passage, other, 0.0).span_text)
+        if code is not None and code not in asked:
             return other
     return span
 
@@ -112,11 +118,10 @@ def in_period_first(
     undated articles are never of it); with `latest`
     (a toll, revised as news comes in), the one from the latest such article among those
     within `slack` of that best one (the same story's later figure, not another story's)."""
-    names = period_names(period)
     inside = [
         c
         for c in _close(found, slack if reach is None else reach, floor)
-        if _of_period(c.passage, period, names)
+        if _of_period(c.passage, period)
     ]
     if not inside:
         return list(found)
@@ -126,19 +131,35 @@ def in_period_first(
     return _ahead(found, inside[0])
 
 
-def _of_period(passage: Passage, period: DateRange, names: Sequence[str]) -> bool:
-    """Whether a passage's article was published in the period, or after it and names it
-    ("En septembre 2016, l'Insee estime le nombre de naissances à 63 500", published on 1
-    November: a month's figures come out weeks later)."""
+def _of_period(passage: Passage, period: DateRange) -> bool:
+    """Whether a passage's article was published in the period, or soon after it and names
+    it ("En septembre 2016, l'Insee estime le nombre de naissances à 63 500", published on 1
+    November: a month's figures come out weeks later). "Depuis 2016" and a season, "2016-2017",
+    name no period."""
     published = passage.published_at
     if published is None:
         return False
     if period.holds(published):
         return True
+    names = period_names(period)
     if not names or period.end is None or published <= period.end:
         return False
-    said = " ".join(WORD.findall(fold(f"{passage.title} {passage.text}")))
-    return any(re.search(rf"\b{name}\b", said) for name in names)
+    if (published - period.end).days > NAMED_AFTER_DAYS:
+        return False
+    said = fold(f"{passage.title}\n{passage.text}")
+    return any(_period_pattern(name).search(said) for name in names)
+
+
+def _period_pattern(name: str) -> re.Pattern[str]:
+    """A period's name as an article writes it of that period: not after "depuis" or
+    "since", nor opening a range ("2016-2017", "2016/17")."""
+    words = r"\s+".join(map(re.escape, name.split()))
+    return re.compile(rf"(?<!depuis )(?<!since )\b{words}\b(?!\s?[-/–]\s?\d)")
+
+
+# How long after a calendar month or year an article naming it is still taken for news of it
+# (statistics for a month come out in the next one or two).
+NAMED_AFTER_DAYS = 62
 
 
 # A period of a month or less ("hier", "last week", "en mars 2017", "in the past month") singles
@@ -150,14 +171,13 @@ def period_threshold(
     found: Sequence[Candidate], period: DateRange | None, today: date, settings: Settings
 ) -> float:
     """The refusal threshold, lowered by `reader_period_relief` when the question names a short
-    period and the best span's article was published in it: the date agreeing is evidence of
+    period and the best span's article is of it (`_of_period`): the date agreeing is evidence of
     its own that the article is the one asked about (English questions over French articles
     score low with the right article first: "Which American singer died yesterday?")."""
     threshold = settings.reader_refusal_threshold
     if not found or period is None or not is_short(period, today):
         return threshold
-    published = found[0].passage.published_at
-    if published is None or not period.holds(published):
+    if not _of_period(found[0].passage, period):
         return threshold
     return threshold - settings.reader_period_relief
 

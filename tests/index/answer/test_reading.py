@@ -15,6 +15,7 @@ from index.answer.reading import (
     headline_subject,
     in_period_first,
     latest_first,
+    period_threshold,
     reader_answer,
 )
 from index.reading import Span, title_head
@@ -230,6 +231,19 @@ def test_an_article_after_the_period_that_names_it_is_of_that_period(tmp_path: P
     r = retrieval(in_month, ahead)
     found = candidates("q", r, Finder({"63 500": 6.0, "62 700": 5.0}), s)
     assert in_period_first(found, september, 3.0, 1.0)[0].span_text == "62 700"
+    # Months later, after "depuis", or opening a season, the name tells of no news of then.
+    for text, day in (("En septembre 2016, 63 500 naissances.", date(2017, 3, 1)),
+                      ("Au plus bas depuis septembre 2016 : 63 500.", date(2016, 10, 20)),
+                      ("La saison septembre 2016-2017 : 63 500.", date(2016, 10, 20))):  # fmt: skip
+        r = retrieval(in_month, make_passage(text, "autre", published_at=day))
+        found = candidates("q", r, Finder({"63 500": 6.0, "62 700": 5.0}), s)
+        assert in_period_first(found, september, 3.0, 1.0)[0].span_text == "62 700", text
+    # Taken first, it earns the short period's relief as an article published then would.
+    r = retrieval(in_month, later)
+    found = in_period_first(candidates("q", r, Finder({"63 500": 6.0, "62 700": 5.0}), s),
+                            september, 3.0, 1.0)  # fmt: skip
+    relieved = s.reader_refusal_threshold - s.reader_period_relief
+    assert period_threshold(found, september, date(2016, 12, 1), s) == relieved
     week = DateRange(date(2016, 9, 1), date(2016, 9, 7), "la première semaine de septembre")
     r = retrieval(in_month, later)
     found = candidates("q", r, Finder({"63 500": 6.0, "62 700": 5.0}), s)
@@ -252,19 +266,29 @@ def test_a_toll_asked_about_a_period_takes_the_latest_count_then(tmp_path: Path)
 def test_a_question_for_a_country_gets_a_country_close_behind_the_best_span(
     tmp_path: Path,
 ) -> None:
-    text = "La Maison Blanche a ordonné une frappe de 59 missiles Tomahawk sur une base en Syrie."
+    text = "Les missiles Tomahawk ont frappé la base aérienne de Chayrat, en Syrie."
     r = retrieval(make_passage(text, "frappe", score=0.85))
-    reader = Finder({"Maison Blanche": 6.0, "Syrie": 3.0})
+    reader = Finder({"base aérienne de Chayrat": 6.0, "Syrie": 3.0})
 
-    def answer(question: str, slack: float) -> str:
+    def answer(question: str, slack: float = 4.0, found: Finder = reader) -> str:
         s = make_settings(tmp_path, reader_refusal_threshold=0.0, reader_country_slack=slack)
-        return candidates(question, r, reader, s)[0].span_text
+        return candidates(question, r, found, s)[0].span_text
 
-    assert answer("Which country did the US hit with Tomahawk missiles?", 4.0) == "Syrie"
-    assert answer("Quel pays les États-Unis ont-ils frappé ?", 4.0) == "Syrie"
+    assert answer("Which country did the US hit with Tomahawk missiles?") == "Syrie"
+    assert answer("Quel pays les États-Unis ont-ils frappé ?") == "Syrie"
     # Further behind than the slack, or a question that asks for no country: the best span.
-    assert answer("Which country did the US hit with Tomahawk missiles?", 2.0) == "Maison Blanche"
-    assert answer("Qui a ordonné la frappe ?", 4.0) == "Maison Blanche"
+    assert answer("Which country did the US hit with Tomahawk missiles?", 2.0) != "Syrie"
+    assert answer("Qu'ont frappé les missiles ?") == "base aérienne de Chayrat"
+    assert answer("Which country singer sang at the base?") == "base aérienne de Chayrat"
+    # A country the question names is not its answer.
+    assert answer("Quel pays a frappé la base syrienne ?") == "base aérienne de Chayrat"
+    # A best span that names a country, by another name or by its capital, stays.
+    seat = Finder({"Washington": 6.0, "Syrie": 3.0})
+    r = retrieval(make_passage("Washington a ordonné la frappe en Syrie.", "frappe", score=0.85))
+    assert answer("Quel pays a ordonné la frappe ?", found=seat) == "Washington"
+    usa = Finder({"USA": 6.0, "China": 3.0})
+    r = retrieval(make_passage("The USA will host the summit after China.", "g20", score=0.85))
+    assert answer("Which country will host the next summit?", found=usa) == "USA"
     # A span naming several countries is no answer to "which country".
     listing = make_passage("Victoire devant l'Allemagne, l'Espagne et Israël.", "euro")
     found = candidates(
