@@ -43,6 +43,8 @@ _SEATS = {
     "bruxelles": "BE", "brussels": "BE", "rome": "IT", "madrid": "ES", "varsovie": "PL",
     "warsaw": "PL",
 }  # fmt: skip
+# The English aliases that are adjectives ("korean"), which name no country alone.
+_ADJECTIVE_ALIASES = frozenset({"korean", "argentinian", "philippine"})
 _LEADING_ARTICLE = re.compile(r"^(?:l|le|la|les|the) ")
 
 
@@ -92,10 +94,6 @@ def _names() -> dict[str, str]:
     }
     aliases = {n: c for n, c in country_aliases().items() if n not in _ADJECTIVE_ALIASES}
     return names | aliases | _FRENCH_ALIASES
-
-
-# The English aliases that are adjectives ("korean"), which name no country alone.
-_ADJECTIVE_ALIASES = frozenset({"korean", "argentinian", "philippine"})
 
 
 @cache

@@ -79,9 +79,9 @@ def read_spans(
 
 def _country_first(question: str, passage: Passage, span: Span, slack: float) -> Span:
     """The passage's best span that names a country, when it scores within `slack` of its
-    best one ("Which country did the US hit…": "Syrie", not "Maison Blanche"). A best span
-    that already names a country, or a place standing for one ("Washington"), stays; a
-    country the question names is not its answer."""
+    best one ("Dans quel pays un avion s'est-il écrasé ?": "Népal", not "Aéroport
+    international Tribhuvan"). A best span that already names a country, or a place standing
+    for one ("Washington"), stays; a country the question names is not its answer."""
     if stands_for_a_country(Candidate(passage, span, 0.0).span_text):
         return span
     asked = countries_in(question)

@@ -16,7 +16,8 @@ from index.reading.windows import Window
 
 MAX_ANSWER_TOKENS = 30
 # Other spans kept beside a passage's best, for an answer of the kind a question asks (a
-# country): the reader's first choice is sometimes a phrase next to it ("Maison Blanche").
+# country): the reader's first choice is sometimes a phrase next to it ("Aéroport international
+# Tribhuvan" for "Népal").
 RUNNERS_UP = 20
 # French words that lose their vowel before an apostrophe: "l'Australie" is two words.
 _ELIDED = frozenset(
