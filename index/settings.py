@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     # "Quel pays…" / "Which country…": a passage's best span that is no country's name gives way
     # to its best one that is, when that one scores within this much of it (0: never).
     reader_country_slack: float = Field(4.0, ge=0)
+    # "Combien…" / "How many…": a passage's best span with no figure in it ("plusieurs") gives
+    # way to its best one with a figure, when that one scores within this much of it (0: never).
+    reader_number_slack: float = Field(4.0, ge=0)
     answer_max_sentences: int = Field(3, ge=1)
     refusal_threshold: float = 0.94
     history_turns: int = Field(6, ge=0)

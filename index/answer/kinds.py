@@ -102,6 +102,12 @@ def asks_a_country(question: str) -> bool:
     return _ONE_COUNTRY.search(fold(question)) is not None
 
 
+def gives_a_number(text: str) -> bool:
+    """True when a text holds a figure: digits or a number word ("12 personnes", "seize",
+    "une trentaine"), not the article "un" / "une" / "one" alone ("un nouveau bilan")."""
+    return any(m.group(0) not in {"un", "une", "one"} for m in _NUMBER.finditer(fold(text)))
+
+
 def offers(sentence: str, kind: str | None, question: str) -> bool:
     """True when the sentence holds something of that kind that the question lacks."""
     if kind is None:

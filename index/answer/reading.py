@@ -16,7 +16,7 @@ from typing import Protocol
 
 from index.answer.citations import is_date_alone, quote_bounds
 from index.answer.countries import countries_in, country_of, stands_for_a_country
-from index.answer.kinds import answer_kind, asks_a_country
+from index.answer.kinds import answer_kind, asks_a_country, gives_a_number
 from index.answer.refusal import dont_know
 from index.reading import Span, tidy, title_head
 from index.records import Answer, Citation, Passage
@@ -68,6 +68,11 @@ def read_spans(
             None if s is None else _country_first(question, p, s, settings.reader_country_slack)
             for p, s in zip(passages, spans, strict=True)
         ]
+    elif answer_kind(question) == "number":
+        spans = [
+            None if s is None else _number_first(p, s, settings.reader_number_slack)
+            for p, s in zip(passages, spans, strict=True)
+        ]
     weight, penalty = settings.reader_retrieval_weight, settings.reader_rank_penalty
     found = [
         Candidate(p, span, span.margin + weight * p.score - penalty * rank)
@@ -90,6 +95,17 @@ def _country_first(question: str, passage: Passage, span: Span, slack: float) ->
             break
         code = country_of(Candidate(passage, other, 0.0).span_text)
         if code is not None and code not in asked:
+            return other
+    return span
+
+
+def _number_first(passage: Passage, span: Span, slack: float) -> Span:
+    """The passage's best span with a figure in it, when it scores within `slack` of its best
+    one ("Combien de morts… ?": "12 personnes", not "plusieurs")."""
+    for other in (span, *span.runners_up):
+        if other.margin < span.margin - slack:
+            break
+        if gives_a_number(Candidate(passage, other, 0.0).span_text):
             return other
     return span
 
