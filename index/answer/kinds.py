@@ -104,8 +104,9 @@ def asks_a_country(question: str) -> bool:
 
 def gives_a_number(text: str) -> bool:
     """True when a text holds a figure: digits or a number word ("12 personnes", "seize",
-    "une trentaine"), not the article "un" / "une" / "one" alone ("un nouveau bilan")."""
-    return any(m.group(0) not in {"un", "une", "one"} for m in _NUMBER.finditer(fold(text)))
+    "une trentaine", "une année"; so "un" / "une" too, which is as often a count as an
+    article)."""
+    return _NUMBER.search(fold(text)) is not None
 
 
 def offers(sentence: str, kind: str | None, question: str) -> bool:

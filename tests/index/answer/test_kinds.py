@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.answer.kinds import answer_kind, offers
+from index.answer.kinds import answer_kind, gives_a_number, offers
 
 
 @pytest.mark.parametrize(
@@ -80,3 +80,10 @@ def test_a_new_capitalised_word_is_a_place() -> None:
 
 def test_no_kind_means_no_bonus() -> None:
     assert not offers("Le sommet aura lieu à Bruxelles le 3 mars.", None, "Pourquoi ?")
+
+
+def test_a_figure_is_digits_or_a_number_word() -> None:
+    for text in ("12 personnes", "seize", "une trentaine", "three hundred", "3,5 %", "une année"):
+        assert gives_a_number(text), text
+    for text in ("plusieurs", "de nombreuses victimes", "la Syrie", "nouveau bilan"):
+        assert not gives_a_number(text), text

@@ -300,6 +300,24 @@ def test_a_question_for_a_country_gets_a_country_close_behind_the_best_span(
     assert found[0].span_text == "Israël"
 
 
+def test_a_question_for_a_number_gets_a_figure_close_behind_the_best_span(
+    tmp_path: Path,
+) -> None:
+    text = "La fusillade a fait plusieurs victimes : 12 personnes sont mortes sur le marché."
+    r = retrieval(make_passage(text, "inde", score=0.85))
+    reader = Finder({"plusieurs": 6.0, "12 personnes": 3.0})
+
+    def answer(question: str, slack: float = 4.0) -> str:
+        s = make_settings(tmp_path, reader_refusal_threshold=0.0, reader_number_slack=slack)
+        return candidates(question, r, reader, s)[0].span_text
+
+    assert answer("Combien de morts dans la fusillade ?") == "12 personnes"
+    assert answer("How many people died in the shooting?") == "12 personnes"
+    # Further behind than the slack, or a question for no number: the best span.
+    assert answer("Combien de morts dans la fusillade ?", 2.0) == "plusieurs"
+    assert answer("Qu'a fait la fusillade ?") == "plusieurs"
+
+
 class TitleFinder(Finder):
     """Finds its answers in the titles it is given."""
 
