@@ -263,59 +263,58 @@ def test_a_toll_asked_about_a_period_takes_the_latest_count_then(tmp_path: Path)
     assert in_period_first(found, july, 1.0, 1.0, latest=True)[0].span_text == "84 morts"
 
 
-def test_a_question_for_a_country_gets_a_country_close_behind_the_best_span(
+def first_span(question: str, text: str, reader: Finder, tmp_path: Path, **slack: float) -> str:
+    """The span answered over one passage of `text`, the refusal threshold out of the way."""
+    s = make_settings(tmp_path, reader_refusal_threshold=0.0, **slack)
+    return candidates(question, retrieval(make_passage(text, score=0.85)), reader, s)[0].span_text
+
+
+@pytest.mark.parametrize(
+    ("setting", "text", "best", "wanted", "questions", "other_question"),
+    [("reader_country_slack",
+      "Les missiles Tomahawk ont frappé la base aérienne de Chayrat, en Syrie.",
+      "base aérienne de Chayrat", "Syrie",
+      ("Which country did the US hit with Tomahawk missiles?",
+       "Quel pays les États-Unis ont-ils frappé ?"), "Qu'ont frappé les missiles ?"),
+     ("reader_number_slack",
+      "La fusillade a fait plusieurs victimes : 12 personnes sont mortes sur le marché.",
+      "plusieurs", "12 personnes",
+      ("Combien de morts dans la fusillade ?", "How many people died in the shooting?"),
+      "Qu'a fait la fusillade ?")],
+)  # fmt: skip
+def test_the_kind_of_answer_asked_wins_close_behind_the_best_span(
+    setting: str,
+    text: str,
+    best: str,
+    wanted: str,
+    questions: tuple[str, ...],
+    other_question: str,
     tmp_path: Path,
 ) -> None:
+    """A country for "quel pays", a figure for "combien", within the slack of the best span."""
+    reader = Finder({best: 6.0, wanted: 3.0})
+    for question in questions:
+        assert first_span(question, text, reader, tmp_path, **{setting: 4.0}) == wanted
+        # Further behind than the slack: the best span.
+        assert first_span(question, text, reader, tmp_path, **{setting: 2.0}) == best
+    assert first_span(other_question, text, reader, tmp_path) == best
+
+
+def test_a_country_answer_is_no_country_the_question_names_and_no_list(tmp_path: Path) -> None:
     text = "Les missiles Tomahawk ont frappé la base aérienne de Chayrat, en Syrie."
-    r = retrieval(make_passage(text, "frappe", score=0.85))
     reader = Finder({"base aérienne de Chayrat": 6.0, "Syrie": 3.0})
-
-    def answer(question: str, slack: float = 4.0, found: Finder = reader) -> str:
-        s = make_settings(tmp_path, reader_refusal_threshold=0.0, reader_country_slack=slack)
-        return candidates(question, r, found, s)[0].span_text
-
-    assert answer("Which country did the US hit with Tomahawk missiles?") == "Syrie"
-    assert answer("Quel pays les États-Unis ont-ils frappé ?") == "Syrie"
-    # Further behind than the slack, or a question that asks for no country: the best span.
-    assert answer("Which country did the US hit with Tomahawk missiles?", 2.0) != "Syrie"
-    assert answer("Qu'ont frappé les missiles ?") == "base aérienne de Chayrat"
-    assert answer("Which country singer sang at the base?") == "base aérienne de Chayrat"
-    # A country the question names is not its answer.
-    assert answer("Quel pays a frappé la base syrienne ?") == "base aérienne de Chayrat"
-    # A best span that names a country, by another name or by its capital, stays.
-    seat = Finder({"Washington": 6.0, "Syrie": 3.0})
-    r = retrieval(make_passage("Washington a ordonné la frappe en Syrie.", "frappe", score=0.85))
-    assert answer("Quel pays a ordonné la frappe ?", found=seat) == "Washington"
-    usa = Finder({"USA": 6.0, "China": 3.0})
-    r = retrieval(make_passage("The USA will host the summit after China.", "g20", score=0.85))
-    assert answer("Which country will host the next summit?", found=usa) == "USA"
-    # A span naming several countries is no answer to "which country".
-    listing = make_passage("Victoire devant l'Allemagne, l'Espagne et Israël.", "euro")
-    found = candidates(
-        "Quel pays a gagné ?",
-        retrieval(listing),
-        Finder({"l'Allemagne, l'Espagne et Israël": 5.0, "Israël": 2.0}),
-        make_settings(tmp_path, reader_refusal_threshold=0.0),
-    )
-    assert found[0].span_text == "Israël"
-
-
-def test_a_question_for_a_number_gets_a_figure_close_behind_the_best_span(
-    tmp_path: Path,
-) -> None:
-    text = "La fusillade a fait plusieurs victimes : 12 personnes sont mortes sur le marché."
-    r = retrieval(make_passage(text, "inde", score=0.85))
-    reader = Finder({"plusieurs": 6.0, "12 personnes": 3.0})
-
-    def answer(question: str, slack: float = 4.0) -> str:
-        s = make_settings(tmp_path, reader_refusal_threshold=0.0, reader_number_slack=slack)
-        return candidates(question, r, reader, s)[0].span_text
-
-    assert answer("Combien de morts dans la fusillade ?") == "12 personnes"
-    assert answer("How many people died in the shooting?") == "12 personnes"
-    # Further behind than the slack, or a question for no number: the best span.
-    assert answer("Combien de morts dans la fusillade ?", 2.0) == "plusieurs"
-    assert answer("Qu'a fait la fusillade ?") == "plusieurs"
+    assert first_span("Which country singer sang there?", text, reader, tmp_path) != "Syrie"
+    assert first_span("Quel pays a frappé la base syrienne ?", text, reader, tmp_path) != "Syrie"
+    # A best span that names a country, by another name or by its capital, stays; a span
+    # naming several countries is no answer to "which country".
+    for said, named, other in (
+        ("Washington a ordonné la frappe en Syrie.", "Washington", "Syrie"),
+        ("The USA will host the summit after China.", "USA", "China"),
+    ):
+        assert first_span("Quel pays ?", said, Finder({named: 6.0, other: 3.0}), tmp_path) == named
+    listing = "Victoire devant l'Allemagne, l'Espagne et Israël."
+    found = Finder({"l'Allemagne, l'Espagne et Israël": 5.0, "Israël": 2.0})
+    assert first_span("Quel pays a gagné ?", listing, found, tmp_path) == "Israël"
 
 
 class TitleFinder(Finder):
