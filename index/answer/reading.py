@@ -9,7 +9,7 @@ something else. Below the refusal threshold the answer is "I don't know".
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -63,14 +63,10 @@ def read_spans(
     on, for the rank penalty."""
     titles = [p.title for p in passages] if settings.reader_titles else []
     spans = reader.read(question, [p.text for p in passages], titles)
-    if asks_a_country(question):
+    if wanted := _kind_wanted(question, settings):
+        keeps, fits, slack = wanted
         spans = [
-            None if s is None else _country_first(question, p, s, settings.reader_country_slack)
-            for p, s in zip(passages, spans, strict=True)
-        ]
-    elif answer_kind(question) == "number":
-        spans = [
-            None if s is None else _number_first(p, s, settings.reader_number_slack)
+            None if s is None else _kind_first(p, s, slack, keeps, fits)
             for p, s in zip(passages, spans, strict=True)
         ]
     weight, penalty = settings.reader_retrieval_weight, settings.reader_rank_penalty
@@ -82,30 +78,37 @@ def read_spans(
     return sorted(found, key=lambda c: -c.score)
 
 
-def _country_first(question: str, passage: Passage, span: Span, slack: float) -> Span:
-    """The passage's best span that names a country, when it scores within `slack` of its
-    best one ("Dans quel pays un avion s'est-il écrasé ?": "Népal", not "Aéroport
-    international Tribhuvan"). A best span that already names a country, or a place standing
-    for one ("Washington"), stays; a country the question names is not its answer."""
-    if stands_for_a_country(Candidate(passage, span, 0.0).span_text):
+Fits = Callable[[str], bool]
+
+
+def _kind_wanted(question: str, settings: Settings) -> tuple[Fits, Fits, float] | None:
+    """For a question that asks for one country or for a number: what a passage's best span
+    must say to stay, what a span close behind it must say to take its place, and how far
+    behind it may stand. A place standing for a country ("Washington") keeps its place; a
+    country the question names is not its answer."""
+    if asks_a_country(question):
+        asked = countries_in(question)
+        return (
+            stands_for_a_country,
+            lambda text: country_of(text) not in {None, *asked},
+            settings.reader_country_slack,
+        )
+    if answer_kind(question) == "number":
+        return gives_a_number, gives_a_number, settings.reader_number_slack
+    return None
+
+
+def _kind_first(passage: Passage, span: Span, slack: float, keeps: Fits, fits: Fits) -> Span:
+    """The passage's best span that `fits` the kind asked, when the best one does not `keep`
+    it and that one scores within `slack` of it ("Dans quel pays un avion s'est-il écrasé ?":
+    "Népal", not "Aéroport international Tribhuvan"; "Combien de morts… ?": "12 personnes",
+    not "plusieurs")."""
+    if keeps(Candidate(passage, span, 0.0).span_text):
         return span
-    asked = countries_in(question)
     for other in span.runners_up:
         if other.margin < span.margin - slack:
             break
-        code = country_of(Candidate(passage, other, 0.0).span_text)
-        if code is not None and code not in asked:
-            return other
-    return span
-
-
-def _number_first(passage: Passage, span: Span, slack: float) -> Span:
-    """The passage's best span with a figure in it, when it scores within `slack` of its best
-    one ("Combien de morts… ?": "12 personnes", not "plusieurs")."""
-    for other in (span, *span.runners_up):
-        if other.margin < span.margin - slack:
-            break
-        if gives_a_number(Candidate(passage, other, 0.0).span_text):
+        if fits(Candidate(passage, other, 0.0).span_text):
             return other
     return span
 
