@@ -77,17 +77,31 @@ def save_upper(upper: Any, first_trained: int, path: Path, figures: dict[str, An
     save_file(tensors, str(path), metadata=meta)
 
 
+def trained_from(weights: Path) -> int:
+    """The first layer a weights file holds (those below it are e5's, frozen)."""
+    from safetensors import safe_open
+
+    with safe_open(str(weights), framework="pt") as f:
+        return int((f.metadata() or {})["first_trained_layer"])
+
+
+def load_upper(upper: Any, weights: Path) -> None:
+    """Put a weights file's layers and head into `upper`, made from the same first layer."""
+    from safetensors import safe_open
+
+    with safe_open(str(weights), framework="pt") as f:
+        state = {k: f.get_tensor(k).float() for k in f.keys()}  # noqa: SIM118
+    upper.load_state_dict(state)
+
+
 def load_full(model_dir: Path, weights: Path, attention: str = "eager") -> Any:
     """The whole reader (base with its upper layers replaced, plus head) for export or tests."""
     import torch
-    from safetensors import safe_open
 
     base = load_base(model_dir, attention)
-    with safe_open(str(weights), framework="pt") as f:
-        first = int((f.metadata() or {})["first_trained_layer"])
-        state = {k: f.get_tensor(k).float() for k in f.keys()}  # noqa: SIM118
+    first = trained_from(weights)
     upper = make_upper(base, first)
-    upper.load_state_dict(state)
+    load_upper(upper, weights)
     for k, layer in enumerate(upper.layers):
         base.encoder.layer[first + k] = layer
 

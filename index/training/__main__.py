@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from index.embedding.e5_bundle import ensure_derived
-from index.reading.network import WEIGHTS
+from index.reading.network import WEIGHTS, trained_from
 from index.settings import Settings
 from index.training.examples import OutsideTrainPart, write_split
 from index.training.reader import NewsFiles, Recipe, train
@@ -73,19 +73,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--news-validation", type=Path, help="news questions on other articles, only measured"
     )
+    parser.add_argument(
+        "--init",
+        type=Path,
+        help="trained weights to go on from (e.g. the shipped reader) instead of e5's layers",
+    )
+    parser.add_argument("--learning-rate", type=float, default=Recipe.learning_rate)
     parser.add_argument("--news-corpus", type=Path, default=Path("data/frwikinews/corpus.jsonl"))
     parser.add_argument("--limit", type=int, help="questions per part (a quick run)")
     parser.add_argument(
         "--split-dir", type=Path, help="also write qa.train.jsonl and qa.validation.jsonl here"
     )
     args = parser.parse_args(argv)
-    given = (*args.news_questions, args.news_validation, args.written_qa)
+    given = (*args.news_questions, args.news_validation, args.written_qa, args.init)
     for path in (args.qa, args.corpus, *(p for p in given if p)):
         if not path.is_file():
             print(f"error: {path} not found (run from the project root)", file=sys.stderr)
             return 2
     logging.basicConfig(level=logging.WARNING)
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    if args.init is not None and (first := trained_from(args.init)) != args.first_trained_layer:
+        print(
+            f"error: {args.init} trained layers {first}-11, not {args.first_trained_layer}-11: "
+            f"give --first-trained-layer {first}",
+            file=sys.stderr,
+        )
+        return 2
     if args.split_dir is not None:
         for path in write_split(args.qa, args.split_seed, args.split_dir):
             print(f"wrote {path}")
@@ -100,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         synthetic=args.synthetic,
         same_article_share=args.same_article_share,
         tail_average=args.tail_average,
+        init=args.init,
+        learning_rate=args.learning_rate,
     )
     news = None
     if args.news_questions or args.news_validation:

@@ -10,6 +10,7 @@ articles the reader never saw.
 from __future__ import annotations
 
 import json
+import logging
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -204,6 +205,8 @@ class _OtherArticle:
     def __init__(self, articles: dict[str, Article], titles: bool) -> None:
         import bm25s
 
+        # bm25s sets its logger to DEBUG when imported, which would print a line per index.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.rows: list[tuple[str, str]] = []
         words = []
         for key, article in articles.items():

@@ -19,7 +19,7 @@ import numpy as np
 
 from index.embedding.vocabulary import shared_tokenizer
 from index.evaluation.metrics import exact_match, token_f1
-from index.reading.network import load_base, make_upper, save_upper
+from index.reading.network import load_base, load_upper, make_upper, save_upper
 from index.reading.spans import best_span
 from index.reading.windows import MAX_TOKENS, Specials
 from index.training import synthetic
@@ -55,6 +55,8 @@ class Recipe:
     synthetic: int = 0  # cloze questions read in a first epoch, before the annotated ones
     same_article_share: float = SAME_ARTICLE_SHARE  # questions also given a same-article negative
     tail_average: float = 0.0  # share of the last steps whose weights are averaged (0: none)
+    # Trained weights to go on from (a shipped reader taught one more thing) instead of e5's.
+    init: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,9 @@ def train(
         f"{len(validation_features)} windows), news validation {len(news_validation)}"
     )
     upper = make_upper(base, recipe.first_trained_layer)
+    if recipe.init is not None:
+        load_upper(upper, recipe.init)
+        print(f"starting from {recipe.init}")
     # The layers being trained are not run while caching: only those below them.
     del base.encoder.layer[recipe.first_trained_layer :]
     every = train_features + validation_features + cloze_features + news_features
@@ -153,6 +158,8 @@ def train(
         synthetic=len(cloze),
         same_article_share=recipe.same_article_share,
         tail_average=recipe.tail_average,
+        learning_rate=recipe.learning_rate,
+        init=recipe.init.name if recipe.init else None,
     )
     save_upper(upper, recipe.first_trained_layer, out, figures)
     print("validation (unseen articles, gold paragraph): " + _line(figures))

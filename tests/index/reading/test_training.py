@@ -104,3 +104,27 @@ def test_questions_written_over_the_news_are_trained_on_and_measured(tmp_path: P
     assert figures["news_train_examples"] >= 10
     assert 0.0 <= figures["news_validation"]["f1"] <= 1.0
     _reads(tmp_path, out)
+
+
+@pytest.mark.model
+def test_a_run_can_go_on_from_trained_weights(tmp_path: Path) -> None:
+    # From the shipped reader, a few steps at a low rate still read as the shipped reader
+    # does; from e5's layers and a fresh head, the same steps cannot.
+    shipped = ROOT / "index" / "reading" / "weights" / "reader.safetensors"
+    went_on = weights_figures(
+        _train(tmp_path, "--limit", "12", "--init", str(shipped), "--learning-rate", "1e-5")
+    )
+    assert went_on["init"] == "reader.safetensors" and went_on["learning_rate"] == 1e-5
+    fresh = weights_figures(_train(tmp_path, "--limit", "12"))
+    assert went_on["f1"] > 0.4 > fresh["f1"]
+
+    # Weights trained from another first layer cannot be gone on from: one line says so.
+    run = subprocess.run(
+        [sys.executable, "-m", "index.training", "--limit", "2", "--init", str(shipped),
+         "--first-trained-layer", "0", "--out", str(tmp_path / "other.safetensors")],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        env={"NEWSQA_CACHE_DIR": str(MODEL_CACHE), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )  # fmt: skip
+    assert run.returncode == 2
+    assert run.stderr.strip().startswith("error: ") and "--first-trained-layer 4" in run.stderr
+    assert not (tmp_path / "other.safetensors").exists()

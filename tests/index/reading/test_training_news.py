@@ -13,7 +13,14 @@ from tests.conftest import ROOT
 
 CORPUS = ROOT / "data" / "frwikinews" / "corpus.jsonl"
 NEWS = ROOT / "data" / "frwikinews"
-QUESTIONS = (NEWS / "reader-questions.jsonl", NEWS / "reader-questions-2.jsonl")
+QUESTIONS = tuple(
+    NEWS / name
+    for name in (
+        "reader-questions.jsonl",
+        "reader-questions-2.jsonl",
+        "reader-state-questions.jsonl",
+    )
+)
 
 
 def words(text: str) -> int:
