@@ -31,7 +31,7 @@ from bench.machine import cpu_line  # noqa: E402
 from index.embedding import model_label  # noqa: E402
 from index.engine import NewsIndex  # noqa: E402
 from index.evaluation import QAItem, corpus_collection, load_qa  # noqa: E402
-from index.retrieval.hybrid import by_article_support, weighted_rrf  # noqa: E402
+from index.retrieval.fusion import by_article_support, weighted_rrf  # noqa: E402
 from index.settings import Settings  # noqa: E402
 from index.text import tokenize  # noqa: E402
 from ingest.pipeline import Ingestor  # noqa: E402

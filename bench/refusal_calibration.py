@@ -31,8 +31,9 @@ from bench.shared import corpus_answerer  # noqa: E402
 from index.answer import Answerer  # noqa: E402
 from index.embedding import Embedder  # noqa: E402
 from index.evaluation import QAItem, load_qa  # noqa: E402
-from index.evaluation.metrics import contains_answer, strip_markers  # noqa: E402
+from index.evaluation.metrics import contains_answer  # noqa: E402
 from index.settings import Settings  # noqa: E402
+from index.text import strip_markers  # noqa: E402
 
 WIKINEWS = ROOT / "data" / "frwikinews"
 PIAF = ROOT / "data" / "piaf-dev"

@@ -103,7 +103,8 @@ class Synthetic:
     def passage_vectors(self, n: int) -> np.ndarray:
         centre = self.centres[self.vectors.integers(0, CENTRES)]
         v = centre + 0.35 * self.vectors.standard_normal((n, 384)).astype(np.float32) / 19.6
-        return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+        unit: np.ndarray = (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+        return unit
 
 
 def build(data_dir: Path, target: int) -> float:
@@ -464,10 +465,11 @@ def main() -> None:
             print(f"{size:,} passages built in {built:.0f} s", flush=True)
             # New ids each run: a kept archive must not find the 100 articles already stored.
             prefix = f"{args.chroma}{size}-{int(time.time())}"
+            row: dict[str, float | str] = {}
             if args.chroma == "server":
-                row = measure_on_server(data, synthetic, prefix, questions)
+                row |= measure_on_server(data, synthetic, prefix, questions)
             else:
-                row = measure(data, ROOT, synthetic, prefix, questions)
+                row |= measure(data, ROOT, synthetic, prefix, questions)
             disk = _disk(data / "chroma", data / "lexical")
             row |= {
                 "code": "segmented" if args.chroma == "embedded" else "server",
@@ -485,7 +487,7 @@ def main() -> None:
                 _child(
                     ["latency", str(old), _qfile(work, questions[:6])], baseline, dict(os.environ)
                 )
-                row = measure(old, baseline, synthetic, f"old{size}", questions)
+                row = dict(measure(old, baseline, synthetic, f"old{size}", questions))
                 row |= {
                     "code": "baseline",
                     "passages": size,

@@ -43,7 +43,8 @@ QUERIES_FILE = "queries.npz"
 def vectors(rng: np.random.Generator, centres: np.ndarray, count: int) -> np.ndarray:
     picked = centres[rng.integers(0, len(centres), count)]
     noisy = picked + rng.normal(0, SPREAD / np.sqrt(WIDTH), (count, WIDTH))
-    return (noisy / np.linalg.norm(noisy, axis=1, keepdims=True)).astype(np.float32)
+    unit: np.ndarray = (noisy / np.linalg.norm(noisy, axis=1, keepdims=True)).astype(np.float32)
+    return unit
 
 
 def search(folder: Path, ef: int) -> None:
