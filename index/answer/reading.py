@@ -150,6 +150,11 @@ def in_period_first(
     return _ahead(found, inside[0])
 
 
+# How long after a calendar month or year an article naming it is still taken for news of it
+# (statistics for a month come out in the next one or two).
+NAMED_AFTER_DAYS = 62
+
+
 def _of_period(passage: Passage, period: DateRange) -> bool:
     """Whether a passage's article was published in the period, or soon after it and names
     it ("En septembre 2016, l'Insee estime le nombre de naissances à 63 500", published on 1
@@ -160,10 +165,12 @@ def _of_period(passage: Passage, period: DateRange) -> bool:
         return False
     if period.holds(published):
         return True
-    names = period_names(period)
-    if not names or period.end is None or published <= period.end:
+    if period.end is None or published <= period.end:
         return False
     if (published - period.end).days > NAMED_AFTER_DAYS:
+        return False
+    names = period_names(period)
+    if not names:
         return False
     said = fold(f"{passage.title}\n{passage.text}")
     return any(_period_pattern(name).search(said) for name in names)
@@ -174,11 +181,6 @@ def _period_pattern(name: str) -> re.Pattern[str]:
     "since", nor opening a range ("2016-2017", "2016/17")."""
     words = r"\s+".join(map(re.escape, name.split()))
     return re.compile(rf"(?<!depuis )(?<!since )\b{words}\b(?!\s?[-/–]\s?\d)")
-
-
-# How long after a calendar month or year an article naming it is still taken for news of it
-# (statistics for a month come out in the next one or two).
-NAMED_AFTER_DAYS = 62
 
 
 # A period of a month or less ("hier", "last week", "en mars 2017", "in the past month") singles
